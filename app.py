@@ -1,0 +1,21 @@
+"""Slidegen's Streamlit frame: page config, the current user, and navigation."""
+
+import streamlit as st
+
+from ui.user import resolve_current_user
+
+st.set_page_config(page_title="Slidegen", page_icon=":material/slideshow:", layout="wide")
+
+user = resolve_current_user()
+
+navigation = st.navigation(
+    [
+        st.Page("pages/chat.py", title="Chat", icon=":material/chat:", default=True),
+        st.Page("pages/profiles.py", title="Profiles", icon=":material/tune:"),
+        st.Page("pages/library.py", title="Library", icon=":material/collections_bookmark:"),
+        st.Page("pages/history.py", title="History", icon=":material/history:"),
+    ]
+)
+with st.sidebar:
+    st.caption(f"Signed in as **{user.display_name}**")
+navigation.run()

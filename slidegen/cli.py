@@ -1,0 +1,196 @@
+"""The `python -m slidegen` command line: one clear sentence on stderr for every error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import ValidationError as SettingsError
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from slidegen.config import Settings, reload_settings
+from slidegen.db import migrate
+from slidegen.db.database import Database
+from slidegen.db.errors import translate_db_error
+from slidegen.errors import SlidegenError
+from slidegen.identity import User, resolve_user
+from slidegen.services import library, profiles, seed
+
+Handler = Callable[[argparse.Namespace, Database], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help(sys.stderr)
+        return 2
+    settings: Settings | None = None
+    try:
+        settings = reload_settings()
+        database = Database(settings)
+        try:
+            return args.handler(args, database)
+        finally:
+            database.dispose()
+    except SlidegenError as exc:
+        return _fail(exc.user_message)
+    except SettingsError as exc:
+        message = str(exc.errors()[0].get("msg", exc)).removeprefix("Value error, ")
+        return _fail(f"Invalid environment: {message}.")
+    except SQLAlchemyError as exc:
+        assert settings is not None
+        return _fail(translate_db_error(exc, settings).user_message)
+    except KeyboardInterrupt:
+        return _fail("Interrupted.", status=130)
+    except Exception as exc:  # the contract: never a traceback
+        return _fail(f"Unexpected error ({type(exc).__name__}): {exc}")
+
+
+def _fail(message: str, status: int = 1) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m slidegen",
+        description="Slidegen: AI slide generator for data teams.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    db = commands.add_parser("db", help="migrate, inspect and seed the database")
+    db_commands = db.add_subparsers(title="db commands", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="migrate to the newest schema").set_defaults(
+        handler=_db_upgrade
+    )
+    downgrade = db_commands.add_parser("downgrade", help="migrate down to REV ('base': empty)")
+    downgrade.add_argument("revision", metavar="REV")
+    downgrade.set_defaults(handler=_db_downgrade)
+    db_commands.add_parser("current", help="print the schema revision").set_defaults(
+        handler=_db_current
+    )
+    db_commands.add_parser("seed", help="add the default profile, prompts and styles").set_defaults(
+        handler=_db_seed
+    )
+    reset = db_commands.add_parser("reset", help="drop everything, migrate and seed again")
+    reset.add_argument("--yes", action="store_true", help="confirm that all data is deleted")
+    reset.set_defaults(handler=_db_reset)
+
+    for name, handler, what in (
+        ("profiles", _profiles_list, "configuration profiles"),
+        ("library", _library_list, "deck prompts and slide styles"),
+    ):
+        group = commands.add_parser(name, help=f"{what}")
+        actions = group.add_subparsers(title=f"{name} commands", metavar="ACTION", required=True)
+        listing = actions.add_parser("list", help=f"list {what}")
+        listing.add_argument("--json", action="store_true", help="print JSON")
+        listing.set_defaults(handler=handler)
+    return parser
+
+
+def _db_upgrade(args: argparse.Namespace, db: Database) -> int:
+    migrate.upgrade(db.engine)
+    print(f"Database at revision {migrate.current_revision(db.engine)} (head).")
+    return 0
+
+
+def _db_downgrade(args: argparse.Namespace, db: Database) -> int:
+    migrate.downgrade(db.engine, args.revision)
+    print(f"Database at revision {migrate.current_revision(db.engine) or 'base'}.")
+    return 0
+
+
+def _db_current(args: argparse.Namespace, db: Database) -> int:
+    current, head = migrate.current_revision(db.engine), migrate.head_revision()
+    state = "up to date" if current == head else f"behind head {head}; run `db upgrade`"
+    print(f"{current or 'base (not migrated)'} ({state})")
+    return 0
+
+
+def _db_seed(args: argparse.Namespace, db: Database) -> int:
+    _require_migrated(db.engine)
+    with db.scope() as session:
+        report = seed.seed_database(session, settings=db.settings)
+    if not report.changed:
+        print("Seed data already present; nothing to add.")
+        return 0
+    for label, names in (
+        ("profiles", report.profiles),
+        ("deck prompts", report.deck_prompts),
+        ("slide styles", report.slide_styles),
+    ):
+        if names:
+            print(f"Added {label}: {', '.join(names)}")
+    return 0
+
+
+def _db_reset(args: argparse.Namespace, db: Database) -> int:
+    if not args.yes:
+        raise SlidegenError("db reset deletes every table and all data; add --yes to confirm.")
+    migrate.downgrade(db.engine, "base")
+    migrate.upgrade(db.engine)
+    print("Database emptied and migrated.")
+    return _db_seed(args, db)
+
+
+def _require_migrated(engine: Engine) -> None:
+    if migrate.current_revision(engine) != migrate.head_revision():
+        raise SlidegenError(
+            "The database is not at the newest schema; run `python -m slidegen db upgrade` first."
+        )
+
+
+def _cli_user(settings: Settings) -> User:
+    return resolve_user({}, settings)
+
+
+def _profiles_list(args: argparse.Namespace, db: Database) -> int:
+    with db.scope() as session:
+        rows = profiles.list_profiles(session, _cli_user(db.settings))
+    if args.json:
+        return _print_json(rows)
+    for row in rows:
+        marker = "*" if row.is_default else " "
+        print(f"{marker} {row.name:<24} {row.provider:<10} {row.llm_endpoint}")
+    return 0
+
+
+def _library_list(args: argparse.Namespace, db: Database) -> int:
+    user = _cli_user(db.settings)
+    with db.scope() as session:
+        prompts = library.list_deck_prompts(session, user)
+        styles = library.list_slide_styles(session, user)
+    if args.json:
+        return _print_json({"deck_prompts": prompts, "slide_styles": styles})
+    print("Deck prompts:")
+    for prompt in prompts:
+        print(f"  {prompt.name:<32} {prompt.category or '':<10} {prompt.description or ''}")
+    print("Slide styles:")
+    for style in styles:
+        flags = ", ".join(
+            f for f, on in (("default", style.is_default), ("system", style.is_system)) if on
+        )
+        print(f"  {style.name:<32} {style.category or '':<10} {flags}")
+    return 0
+
+
+def _print_json(payload: Any) -> int:
+    print(json.dumps(_plain(payload), indent=2, default=str))
+    return 0
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

@@ -1,0 +1,53 @@
+"""All models, imported here so the metadata is complete wherever models are used."""
+
+from slidegen.db.models.assets import ImageAsset
+from slidegen.db.models.jobs import ChatRequest, ExportJob
+from slidegen.db.models.library import SlideDeckPrompt, SlideStyle
+from slidegen.db.models.operations import (
+    AppIdentity,
+    FeedbackConversation,
+    RequestLog,
+    SurveyResponse,
+)
+from slidegen.db.models.profiles import (
+    ConfigAIInfra,
+    ConfigGenieSpace,
+    ConfigHistory,
+    ConfigMLflow,
+    ConfigProfile,
+    ConfigProfileContributor,
+    ConfigPrompts,
+    UserProfilePreference,
+)
+from slidegen.db.models.sessions import (
+    SessionMessage,
+    SessionPermission,
+    SessionSlideDeck,
+    SlideDeckVersion,
+    UserSession,
+)
+
+__all__ = [
+    "AppIdentity",
+    "ChatRequest",
+    "ConfigAIInfra",
+    "ConfigGenieSpace",
+    "ConfigHistory",
+    "ConfigMLflow",
+    "ConfigProfile",
+    "ConfigProfileContributor",
+    "ConfigPrompts",
+    "ExportJob",
+    "FeedbackConversation",
+    "ImageAsset",
+    "RequestLog",
+    "SessionMessage",
+    "SessionPermission",
+    "SessionSlideDeck",
+    "SlideDeckPrompt",
+    "SlideDeckVersion",
+    "SlideStyle",
+    "SurveyResponse",
+    "UserProfilePreference",
+    "UserSession",
+]

@@ -1,0 +1,70 @@
+"""Background jobs: chat requests (generations and edits) and exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from slidegen.db.base import Base, in_check, utcnow
+
+JOB_STATUSES = ("pending", "running", "completed", "error")
+EXPORT_FORMATS = ("pptx", "html")
+
+
+class ChatRequest(Base):
+    """One generation or edit job; workers heartbeat while it runs."""
+
+    __tablename__ = "chat_requests"
+    __table_args__ = (
+        CheckConstraint(in_check("status", JOB_STATUSES), name="status_known"),
+        Index("ix_chat_requests_session_id_created_at", "session_id", "created_at"),
+        Index("ix_chat_requests_status_heartbeat_at", "status", "heartbeat_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(64), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("user_sessions.id", ondelete="CASCADE"))
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
+    progress_message: Mapped[str | None] = mapped_column(String(500))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    result_json: Mapped[dict[str, Any] | None]
+    worker_id: Mapped[str | None] = mapped_column(String(100))
+    heartbeat_at: Mapped[datetime | None]
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+
+
+class ExportJob(Base):
+    """One export of a session's deck to PPTX or HTML."""
+
+    __tablename__ = "export_jobs"
+    __table_args__ = (
+        CheckConstraint(in_check("status", JOB_STATUSES), name="status_known"),
+        CheckConstraint(in_check("format", EXPORT_FORMATS), name="format_known"),
+        CheckConstraint("progress >= 0", name="progress_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(64), unique=True)
+    # The public session id, not a foreign key (as in the seeds): the job record outlives the deck.
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    format: Mapped[str] = mapped_column(String(10), default="pptx", server_default="pptx")
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    total_slides: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str | None] = mapped_column(String(500))
+    output_path: Mapped[str | None] = mapped_column(String(1000))
+    warnings: Mapped[list[Any] | None]
+    error_message: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[str | None] = mapped_column(String(255))
+    worker_id: Mapped[str | None] = mapped_column(String(100))
+    heartbeat_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]

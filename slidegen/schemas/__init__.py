@@ -1,0 +1,1 @@
+"""Pydantic DTOs returned by services (never ORM objects)."""

@@ -1,0 +1,1 @@
+"""Services: `verb_noun(session, user, *, ...) -> Schema`; they authorize, flush, never commit."""

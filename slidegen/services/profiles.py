@@ -1,0 +1,117 @@
+"""Profile queries (the full management service arrives with the profiles issue)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from slidegen.config import Settings
+from slidegen.db.models import (
+    ConfigGenieSpace,
+    ConfigProfile,
+    ConfigPrompts,
+    UserProfilePreference,
+)
+from slidegen.errors import NotFoundError
+from slidegen.identity import User
+from slidegen.schemas.profiles import ActiveProfile, ProfileSummary
+
+
+def list_profiles(session: Session, user: User) -> list[ProfileSummary]:
+    """List live profiles, the default first, then by name."""
+    space_counts = (
+        select(ConfigGenieSpace.profile_id, func.count().label("spaces"))
+        .group_by(ConfigGenieSpace.profile_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ConfigProfile, func.coalesce(space_counts.c.spaces, 0))
+        .outerjoin(space_counts, space_counts.c.profile_id == ConfigProfile.id)
+        .options(selectinload(ConfigProfile.ai_infra))
+        .where(ConfigProfile.is_deleted.is_(False))
+        .order_by(ConfigProfile.is_default.desc(), ConfigProfile.name)
+    ).all()
+    return [
+        ProfileSummary(
+            id=profile.id,
+            name=profile.name,
+            description=profile.description,
+            is_default=profile.is_default,
+            provider=profile.ai_infra.provider if profile.ai_infra else "offline",
+            llm_endpoint=profile.ai_infra.llm_endpoint if profile.ai_infra else "",
+            genie_space_count=spaces,
+            updated_at=profile.updated_at,
+        )
+        for profile, spaces in rows
+    ]
+
+
+def get_active_profile(session: Session, user: User, *, settings: Settings) -> ActiveProfile:
+    """Return the user's own default profile, else the system default."""
+    preferred = session.scalar(
+        select(ConfigProfile)
+        .join(
+            UserProfilePreference,
+            UserProfilePreference.default_profile_id == ConfigProfile.id,
+        )
+        .where(
+            UserProfilePreference.user_name == user.name,
+            ConfigProfile.is_deleted.is_(False),
+        )
+    )
+    profile = preferred or session.scalar(
+        select(ConfigProfile).where(
+            ConfigProfile.is_default.is_(True), ConfigProfile.is_deleted.is_(False)
+        )
+    )
+    if profile is None:
+        raise NotFoundError("No default profile exists; run `python -m slidegen db seed`.")
+    prompts: ConfigPrompts | None = profile.prompts
+    configured = profile.ai_infra.provider if profile.ai_infra else "offline"
+    provider = settings.llm_provider or configured
+    return ActiveProfile(
+        id=profile.id,
+        name=profile.name,
+        provider=provider,
+        llm_endpoint=profile.ai_infra.llm_endpoint if profile.ai_infra else "",
+        provider_overridden=provider != configured,
+        is_offline=provider == "offline",
+        deck_prompt_name=prompts.deck_prompt.name if prompts and prompts.deck_prompt else None,
+        slide_style_name=prompts.slide_style.name if prompts and prompts.slide_style else None,
+    )
+
+
+def profile_snapshot(profile: ConfigProfile) -> dict[str, Any]:
+    """Return the whole configuration of a profile as plain JSON-able data."""
+    ai, mlflow, prompts = profile.ai_infra, profile.mlflow, profile.prompts
+    return {
+        "profile": {"name": profile.name, "description": profile.description},
+        "ai_infra": ai
+        and {
+            "provider": ai.provider,
+            "llm_endpoint": ai.llm_endpoint,
+            "base_url": ai.base_url,
+            "llm_temperature": float(ai.llm_temperature),
+            "llm_max_tokens": ai.llm_max_tokens,
+            "llm_timeout_s": ai.llm_timeout_s,
+        },
+        "genie_spaces": [
+            {
+                "space_id": s.space_id,
+                "space_name": s.space_name,
+                "description": s.description,
+            }
+            for s in profile.genie_spaces
+        ],
+        "mlflow": mlflow and {"experiment_name": mlflow.experiment_name},
+        "prompts": prompts
+        and {
+            "system_prompt": prompts.system_prompt,
+            "slide_editing_instructions": prompts.slide_editing_instructions,
+            "user_prompt_template": prompts.user_prompt_template,
+            "selected_deck_prompt_id": prompts.selected_deck_prompt_id,
+            "selected_slide_style_id": prompts.selected_slide_style_id,
+        },
+    }

@@ -1,0 +1,31 @@
+"""Show service errors once, as a message, never as a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from slidegen.errors import SlidegenError
+
+log = logging.getLogger("slidegen.ui")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Render a SlidegenError as st.error and stop the page; log anything unexpected."""
+    try:
+        yield
+    except SlidegenError as exc:
+        st.error(exc.user_message, icon=":material/error:")
+        st.stop()
+    except Exception:
+        log.exception("unexpected error while rendering a page")
+        st.error(
+            "Something went wrong on our side. Reload the page; if it happens again, "
+            "tell your administrator (details are in the app's log).",
+            icon=":material/error:",
+        )
+        st.stop()
