@@ -18,33 +18,31 @@ prompts_tab, styles_tab = st.tabs(
 )
 with prompts_tab:
     st.caption("Reusable instructions for a kind of deck, shared by every profile.")
-    st.dataframe(
+    st.table(
         [
             {
                 "Name": prompt.name,
                 "Category": prompt.category or "",
                 "Description": prompt.description or "",
-                "Active": prompt.is_active,
+                "Active": "yes" if prompt.is_active else "no",
             }
             for prompt in prompts
         ],
         hide_index=True,
-        width="stretch",
     )
 with styles_tab:
     st.caption("The look of a deck: CSS for the slide contract plus image guidelines.")
-    st.dataframe(
+    st.table(
         [
             {
                 "Default": "★" if style.is_default else "",
                 "Name": style.name,
                 "Category": style.category or "",
                 "Description": style.description or "",
-                "System": style.is_system,
-                "Active": style.is_active,
+                "System": "yes" if style.is_system else "",
+                "Active": "yes" if style.is_active else "no",
             }
             for style in styles
         ],
         hide_index=True,
-        width="stretch",
     )

@@ -17,7 +17,7 @@ if not rows:
     st.warning("No profiles yet: run `python -m slidegen db seed`.", icon=":material/warning:")
     st.stop()
 
-st.dataframe(
+st.table(
     [
         {
             "Default": "★" if row.is_default else "",
@@ -26,16 +26,11 @@ st.dataframe(
             "Provider": row.provider,
             "Endpoint / model": row.llm_endpoint,
             "Genie spaces": row.genie_space_count,
-            "Updated": row.updated_at,
+            "Updated": f"{row.updated_at:%Y-%m-%d %H:%M} UTC",
         }
         for row in rows
     ],
     hide_index=True,
-    width="stretch",
-    column_config={
-        "Default": st.column_config.TextColumn(width="small", help="The system default profile"),
-        "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-    },
 )
 default = next((row.name for row in rows if row.is_default), None)
 st.caption(f"★ marks the default profile{f' ({default})' if default else ''}.")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:57:51.172154
+Create Date: 2026-11-23 11:06:29.645471
 """
 
 from collections.abc import Sequence
@@ -29,12 +29,9 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(length=255), nullable=True),
         sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column(
-            "is_active", sa.Boolean(), server_default=sa.true(), nullable=False
-        ),
+        sa.Column("is_active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.CheckConstraint(
-            "identity_type IN ('USER', 'GROUP')",
-            name=op.f("ck_app_identities_identity_type_known"),
+            "identity_type IN ('USER', 'GROUP')", name=op.f("ck_app_identities_identity_type_known")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_app_identities")),
         sa.UniqueConstraint("identity_id", name=op.f("uq_app_identities_identity_id")),
@@ -44,13 +41,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
-        sa.Column(
-            "is_default", sa.Boolean(), server_default=sa.false(), nullable=False
-        ),
+        sa.Column("is_default", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("global_permission", sa.String(length=20), nullable=True),
-        sa.Column(
-            "is_deleted", sa.Boolean(), server_default=sa.false(), nullable=False
-        ),
+        sa.Column("is_deleted", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=255), nullable=True),
         sa.Column("updated_by", sa.String(length=255), nullable=True),
@@ -79,21 +72,15 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("job_id", sa.String(length=64), nullable=False),
         sa.Column("session_id", sa.String(length=64), nullable=False),
-        sa.Column(
-            "format", sa.String(length=10), server_default="pptx", nullable=False
-        ),
-        sa.Column(
-            "status", sa.String(length=20), server_default="pending", nullable=False
-        ),
+        sa.Column("format", sa.String(length=10), server_default="pptx", nullable=False),
+        sa.Column("status", sa.String(length=20), server_default="pending", nullable=False),
         sa.Column("progress", sa.Integer(), nullable=False),
         sa.Column("total_slides", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=500), nullable=True),
         sa.Column("output_path", sa.String(length=1000), nullable=True),
         sa.Column(
             "warnings",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
         sa.Column("error_message", sa.Text(), nullable=True),
@@ -102,23 +89,17 @@ def upgrade() -> None:
         sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "format IN ('pptx', 'html')", name=op.f("ck_export_jobs_format_known")
-        ),
+        sa.CheckConstraint("format IN ('pptx', 'html')", name=op.f("ck_export_jobs_format_known")),
         sa.CheckConstraint(
             "status IN ('pending', 'running', 'completed', 'error')",
             name=op.f("ck_export_jobs_status_known"),
         ),
-        sa.CheckConstraint(
-            "progress >= 0", name=op.f("ck_export_jobs_progress_nonnegative")
-        ),
+        sa.CheckConstraint("progress >= 0", name=op.f("ck_export_jobs_progress_nonnegative")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_export_jobs")),
         sa.UniqueConstraint("job_id", name=op.f("uq_export_jobs_job_id")),
     )
     with op.batch_alter_table("export_jobs", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_export_jobs_session_id"), ["session_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_export_jobs_session_id"), ["session_id"], unique=False)
 
     op.create_table(
         "feedback_conversations",
@@ -128,9 +109,7 @@ def upgrade() -> None:
         sa.Column("severity", sa.String(length=20), nullable=False),
         sa.Column(
             "raw_conversation",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("created_by", sa.String(length=255), nullable=True),
@@ -148,31 +127,23 @@ def upgrade() -> None:
         sa.Column("thumbnail_base64", sa.Text(), nullable=True),
         sa.Column(
             "tags",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("category", sa.String(length=100), nullable=True),
         sa.Column("uploaded_by", sa.String(length=255), nullable=True),
-        sa.Column(
-            "is_active", sa.Boolean(), server_default=sa.true(), nullable=False
-        ),
+        sa.Column("is_active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("created_by", sa.String(length=255), nullable=True),
         sa.Column("updated_by", sa.String(length=255), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "size_bytes >= 0", name=op.f("ck_image_assets_size_nonnegative")
-        ),
+        sa.CheckConstraint("size_bytes >= 0", name=op.f("ck_image_assets_size_nonnegative")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_image_assets")),
         sa.UniqueConstraint("filename", name=op.f("uq_image_assets_filename")),
     )
     with op.batch_alter_table("image_assets", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_image_assets_category"), ["category"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_image_assets_category"), ["category"], unique=False)
 
     op.create_table(
         "request_logs",
@@ -186,9 +157,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_request_logs")),
     )
     with op.batch_alter_table("request_logs", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_request_logs_timestamp"), ["timestamp"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_request_logs_timestamp"), ["timestamp"], unique=False)
 
     op.create_table(
         "slide_deck_prompt_library",
@@ -197,9 +166,7 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("category", sa.String(length=100), nullable=True),
         sa.Column("prompt_content", sa.Text(), nullable=False),
-        sa.Column(
-            "is_active", sa.Boolean(), server_default=sa.true(), nullable=False
-        ),
+        sa.Column("is_active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("created_by", sa.String(length=255), nullable=True),
         sa.Column("updated_by", sa.String(length=255), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -209,9 +176,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("slide_deck_prompt_library", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_slide_deck_prompt_library_category"),
-            ["category"],
-            unique=False,
+            batch_op.f("ix_slide_deck_prompt_library_category"), ["category"], unique=False
         )
 
     op.create_table(
@@ -222,15 +187,9 @@ def upgrade() -> None:
         sa.Column("category", sa.String(length=100), nullable=True),
         sa.Column("style_content", sa.Text(), nullable=False),
         sa.Column("image_guidelines", sa.Text(), nullable=True),
-        sa.Column(
-            "is_active", sa.Boolean(), server_default=sa.true(), nullable=False
-        ),
-        sa.Column(
-            "is_system", sa.Boolean(), server_default=sa.false(), nullable=False
-        ),
-        sa.Column(
-            "is_default", sa.Boolean(), server_default=sa.false(), nullable=False
-        ),
+        sa.Column("is_active", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("is_system", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("is_default", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("created_by", sa.String(length=255), nullable=True),
         sa.Column("updated_by", sa.String(length=255), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -262,8 +221,7 @@ def upgrade() -> None:
             name=op.f("ck_survey_responses_nps_range"),
         ),
         sa.CheckConstraint(
-            "star_rating BETWEEN 1 AND 5",
-            name=op.f("ck_survey_responses_star_rating_range"),
+            "star_rating BETWEEN 1 AND 5", name=op.f("ck_survey_responses_star_rating_range")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_responses")),
     )
@@ -275,9 +233,7 @@ def upgrade() -> None:
         sa.Column("llm_endpoint", sa.String(length=255), nullable=False),
         sa.Column("base_url", sa.String(length=500), nullable=True),
         sa.Column(
-            "llm_temperature",
-            sa.Numeric(precision=3, scale=2, asdecimal=False),
-            nullable=False,
+            "llm_temperature", sa.Numeric(precision=3, scale=2, asdecimal=False), nullable=False
         ),
         sa.Column("llm_max_tokens", sa.Integer(), nullable=False),
         sa.Column("llm_timeout_s", sa.Integer(), nullable=False),
@@ -294,13 +250,11 @@ def upgrade() -> None:
             "llm_temperature >= 0 AND llm_temperature <= 1",
             name=op.f("ck_config_ai_infra_temperature_range"),
         ),
-        sa.CheckConstraint(
-            "llm_timeout_s > 0", name=op.f("ck_config_ai_infra_timeout_positive")
-        ),
+        sa.CheckConstraint("llm_timeout_s > 0", name=op.f("ck_config_ai_infra_timeout_positive")),
         sa.ForeignKeyConstraint(
             ["profile_id"],
             ["config_profiles.id"],
-            name=op.f("fk_config_ai_infra_profile_id_config_profiles"),
+            name=op.f("fk_config_ai_infra_profile_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_config_ai_infra")),
@@ -318,21 +272,17 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["profile_id"],
             ["config_profiles.id"],
-            name=op.f("fk_config_genie_spaces_profile_id_config_profiles"),
+            name=op.f("fk_config_genie_spaces_profile_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_config_genie_spaces")),
         sa.UniqueConstraint(
-            "profile_id",
-            "space_id",
-            name=op.f("uq_config_genie_spaces_profile_id_space_id"),
+            "profile_id", "space_id", name=op.f("uq_config_genie_spaces_profile_id_space_id")
         ),
     )
     with op.batch_alter_table("config_genie_spaces", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_config_genie_spaces_profile_id"),
-            ["profile_id"],
-            unique=False,
+            batch_op.f("ix_config_genie_spaces_profile_id"), ["profile_id"], unique=False
         )
 
     op.create_table(
@@ -344,23 +294,19 @@ def upgrade() -> None:
         sa.Column("changed_by", sa.String(length=255), nullable=False),
         sa.Column(
             "changes",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column(
             "snapshot",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
         sa.Column("timestamp", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["profile_id"],
             ["config_profiles.id"],
-            name=op.f("fk_config_history_profile_id_config_profiles"),
+            name=op.f("fk_config_history_profile_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_config_history")),
@@ -369,13 +315,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_config_history_changed_by"), ["changed_by"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_config_history_domain"), ["domain"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_config_history_domain"), ["domain"], unique=False
-        )
-        batch_op.create_index(
-            "ix_config_history_profile_id_timestamp",
-            ["profile_id", "timestamp"],
-            unique=False,
+            "ix_config_history_profile_id_timestamp", ["profile_id", "timestamp"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_config_history_timestamp"), ["timestamp"], unique=False
@@ -391,7 +333,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["profile_id"],
             ["config_profiles.id"],
-            name=op.f("fk_config_mlflow_profile_id_config_profiles"),
+            name=op.f("fk_config_mlflow_profile_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_config_mlflow")),
@@ -419,7 +361,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["profile_id"],
             ["config_profiles.id"],
-            name=op.f("fk_config_profile_contributors_profile_id_config_profiles"),
+            name=op.f("fk_config_profile_contributors_profile_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_config_profile_contributors")),
@@ -443,21 +385,19 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["profile_id"],
             ["config_profiles.id"],
-            name=op.f("fk_config_prompts_profile_id_config_profiles"),
+            name=op.f("fk_config_prompts_profile_id"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["selected_deck_prompt_id"],
             ["slide_deck_prompt_library.id"],
-            name=op.f(
-                "fk_config_prompts_selected_deck_prompt_id_slide_deck_prompt_library"
-            ),
+            name=op.f("fk_config_prompts_selected_deck_prompt_id"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["selected_slide_style_id"],
             ["slide_style_library.id"],
-            name=op.f("fk_config_prompts_selected_slide_style_id_slide_style_library"),
+            name=op.f("fk_config_prompts_selected_slide_style_id"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_config_prompts")),
@@ -484,13 +424,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["default_profile_id"],
             ["config_profiles.id"],
-            name=op.f("fk_user_profile_preferences_default_profile_id_config_profiles"),
+            name=op.f("fk_user_profile_preferences_default_profile_id"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_profile_preferences")),
-        sa.UniqueConstraint(
-            "user_name", name=op.f("uq_user_profile_preferences_user_name")
-        ),
+        sa.UniqueConstraint("user_name", name=op.f("uq_user_profile_preferences_user_name")),
     )
     with op.batch_alter_table("user_profile_preferences", schema=None) as batch_op:
         batch_op.create_index(
@@ -504,25 +442,19 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("session_id", sa.String(length=64), nullable=False),
         sa.Column("created_by", sa.String(length=255), nullable=True),
-        sa.Column(
-            "visibility", sa.String(length=20), server_default="private", nullable=False
-        ),
+        sa.Column("visibility", sa.String(length=20), server_default="private", nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("profile_id", sa.Integer(), nullable=True),
         sa.Column("profile_name", sa.String(length=100), nullable=True),
         sa.Column(
             "agent_config",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
         sa.Column("parent_session_id", sa.Integer(), nullable=True),
         sa.Column("genie_conversation_id", sa.String(length=255), nullable=True),
         sa.Column("experiment_id", sa.String(length=255), nullable=True),
-        sa.Column(
-            "is_processing", sa.Boolean(), server_default=sa.false(), nullable=False
-        ),
+        sa.Column("is_processing", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("processing_started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_activity", sa.DateTime(timezone=True), nullable=False),
@@ -533,13 +465,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["parent_session_id"],
             ["user_sessions.id"],
-            name=op.f("fk_user_sessions_parent_session_id_user_sessions"),
+            name=op.f("fk_user_sessions_parent_session_id"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["profile_id"],
             ["config_profiles.id"],
-            name=op.f("fk_user_sessions_profile_id_config_profiles"),
+            name=op.f("fk_user_sessions_profile_id"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_sessions")),
@@ -552,14 +484,10 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_user_sessions_last_activity"),
-            ["last_activity"],
-            unique=False,
+            batch_op.f("ix_user_sessions_last_activity"), ["last_activity"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_user_sessions_parent_session_id"),
-            ["parent_session_id"],
-            unique=False,
+            batch_op.f("ix_user_sessions_parent_session_id"), ["parent_session_id"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_user_sessions_profile_id"), ["profile_id"], unique=False
@@ -571,16 +499,12 @@ def upgrade() -> None:
         sa.Column("request_id", sa.String(length=64), nullable=False),
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.String(length=255), nullable=True),
-        sa.Column(
-            "status", sa.String(length=20), server_default="pending", nullable=False
-        ),
+        sa.Column("status", sa.String(length=20), server_default="pending", nullable=False),
         sa.Column("progress_message", sa.String(length=500), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column(
             "result_json",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
         sa.Column("worker_id", sa.String(length=100), nullable=True),
@@ -597,7 +521,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["session_id"],
             ["user_sessions.id"],
-            name=op.f("fk_chat_requests_session_id_user_sessions"),
+            name=op.f("fk_chat_requests_session_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_requests")),
@@ -605,14 +529,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("chat_requests", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_chat_requests_session_id_created_at",
-            ["session_id", "created_at"],
-            unique=False,
+            "ix_chat_requests_session_id_created_at", ["session_id", "created_at"], unique=False
         )
         batch_op.create_index(
-            "ix_chat_requests_status_heartbeat_at",
-            ["status", "heartbeat_at"],
-            unique=False,
+            "ix_chat_requests_status_heartbeat_at", ["status", "heartbeat_at"], unique=False
         )
 
     op.create_table(
@@ -624,9 +544,7 @@ def upgrade() -> None:
         sa.Column("message_type", sa.String(length=50), nullable=True),
         sa.Column(
             "metadata_json",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
         sa.Column("request_id", sa.String(length=64), nullable=True),
@@ -638,7 +556,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["session_id"],
             ["user_sessions.id"],
-            name=op.f("fk_session_messages_session_id_user_sessions"),
+            name=op.f("fk_session_messages_session_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_session_messages")),
@@ -648,9 +566,7 @@ def upgrade() -> None:
             batch_op.f("ix_session_messages_request_id"), ["request_id"], unique=False
         )
         batch_op.create_index(
-            "ix_session_messages_session_id_created_at",
-            ["session_id", "created_at"],
-            unique=False,
+            "ix_session_messages_session_id_created_at", ["session_id", "created_at"], unique=False
         )
 
     op.create_table(
@@ -663,8 +579,7 @@ def upgrade() -> None:
         sa.Column("granted_by", sa.String(length=255), nullable=False),
         sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "permission IN ('read', 'edit')",
-            name=op.f("ck_session_permissions_permission_known"),
+            "permission IN ('read', 'edit')", name=op.f("ck_session_permissions_permission_known")
         ),
         sa.CheckConstraint(
             "principal_type IN ('user', 'group')",
@@ -673,7 +588,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["session_id"],
             ["user_sessions.id"],
-            name=op.f("fk_session_permissions_session_id_user_sessions"),
+            name=op.f("fk_session_permissions_session_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_session_permissions")),
@@ -686,14 +601,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("session_permissions", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_session_permissions_principal",
-            ["principal_type", "principal_id"],
-            unique=False,
+            "ix_session_permissions_principal", ["principal_type", "principal_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_session_permissions_session_id"),
-            ["session_id"],
-            unique=False,
+            batch_op.f("ix_session_permissions_session_id"), ["session_id"], unique=False
         )
 
     op.create_table(
@@ -704,17 +615,13 @@ def upgrade() -> None:
         sa.Column("css", sa.Text(), nullable=False),
         sa.Column(
             "deck_json",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column("slide_count", sa.Integer(), nullable=False),
         sa.Column(
             "verification_map",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -724,19 +631,16 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "slide_count >= 0",
-            name=op.f("ck_session_slide_decks_slide_count_nonnegative"),
+            "slide_count >= 0", name=op.f("ck_session_slide_decks_slide_count_nonnegative")
         ),
         sa.ForeignKeyConstraint(
             ["session_id"],
             ["user_sessions.id"],
-            name=op.f("fk_session_slide_decks_session_id_user_sessions"),
+            name=op.f("fk_session_slide_decks_session_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_session_slide_decks")),
-        sa.UniqueConstraint(
-            "session_id", name=op.f("uq_session_slide_decks_session_id")
-        ),
+        sa.UniqueConstraint("session_id", name=op.f("uq_session_slide_decks_session_id")),
     )
     op.create_table(
         "slide_deck_versions",
@@ -746,23 +650,17 @@ def upgrade() -> None:
         sa.Column("description", sa.String(length=500), nullable=False),
         sa.Column(
             "deck_json",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
         sa.Column(
             "verification_map_json",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
         sa.Column(
             "chat_history_json",
-            sa.JSON().with_variant(
-                postgresql.JSONB(astext_type=sa.Text()), "postgresql"
-            ),
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=True,
         ),
         sa.Column("created_by", sa.String(length=255), nullable=True),
@@ -770,7 +668,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["session_id"],
             ["user_sessions.id"],
-            name=op.f("fk_slide_deck_versions_session_id_user_sessions"),
+            name=op.f("fk_slide_deck_versions_session_id"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_slide_deck_versions")),
@@ -821,9 +719,7 @@ def downgrade() -> None:
 
     op.drop_table("user_sessions")
     with op.batch_alter_table("user_profile_preferences", schema=None) as batch_op:
-        batch_op.drop_index(
-            batch_op.f("ix_user_profile_preferences_default_profile_id")
-        )
+        batch_op.drop_index(batch_op.f("ix_user_profile_preferences_default_profile_id"))
 
     op.drop_table("user_profile_preferences")
     with op.batch_alter_table("config_prompts", schema=None) as batch_op:

@@ -45,7 +45,7 @@ def test_chat_names_the_profile_and_the_offline_engine(app_env: str) -> None:
 
 def test_profiles_lists_the_default_profile(app_env: str) -> None:
     at = run_page("pages/profiles.py")
-    frame = at.dataframe[0].value
+    frame = at.table[0].value
     assert list(frame["Name"]) == ["default"]
     assert list(frame["Default"]) == ["★"]
     assert list(frame["Provider"]) == ["offline"]
@@ -53,7 +53,7 @@ def test_profiles_lists_the_default_profile(app_env: str) -> None:
 
 def test_library_lists_prompts_and_styles(app_env: str) -> None:
     at = run_page("pages/library.py")
-    prompts, styles = at.dataframe[0].value, at.dataframe[1].value
+    prompts, styles = at.table[0].value, at.table[1].value
     assert "Quarterly Business Review" in set(prompts["Name"])
     assert len(prompts) == 4
     assert styles["Name"].iloc[0] == "System Default"
