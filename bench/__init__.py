@@ -1,0 +1,1 @@
+"""Benchmarks: each prints figures (medians, ratios); `python -m bench` runs them all."""

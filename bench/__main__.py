@@ -1,0 +1,6 @@
+"""Run every benchmark and print its figures."""
+
+from bench import data_layer
+
+if __name__ == "__main__":
+    data_layer.main()
