@@ -1,0 +1,1 @@
+"""Slides: the deck model, parsing LLM output, sanitising, charts and slide documents."""
