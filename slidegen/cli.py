@@ -13,6 +13,7 @@ from pydantic import ValidationError as SettingsError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from slidegen import cli_decks
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
@@ -83,6 +84,7 @@ def _build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--yes", action="store_true", help="confirm that all data is deleted")
     reset.set_defaults(handler=_db_reset)
 
+    cli_decks.add_commands(commands)
     for name, handler, what in (
         ("profiles", _profiles_list, "configuration profiles"),
         ("library", _library_list, "deck prompts and slide styles"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import uuid
 from typing import Literal
 
@@ -71,6 +73,12 @@ class Deck(BaseModel):
             if slide.slide_id == slide_id:
                 return index
         raise KeyError(slide_id)
+
+
+def chart_figure(spec: dict[str, object]) -> str:
+    """Return the slide contract's `<figure class="chart" data-chart='...'>` for a spec."""
+    payload = html.escape(json.dumps(spec), quote=False).replace("'", "&#39;")
+    return f"<figure class=\"chart\" data-chart='{payload}'></figure>"
 
 
 def _is_hex_colour(value: str) -> bool:

@@ -48,7 +48,7 @@ def list_profiles(session: Session, user: User) -> list[ProfileSummary]:
     ]
 
 
-def get_active_profile(session: Session, user: User, *, settings: Settings) -> ActiveProfile:
+def active_profile_row(session: Session, user: User) -> ConfigProfile:
     """Return the user's own default profile, else the system default."""
     preferred = session.scalar(
         select(ConfigProfile)
@@ -68,6 +68,12 @@ def get_active_profile(session: Session, user: User, *, settings: Settings) -> A
     )
     if profile is None:
         raise NotFoundError("No default profile exists; run `python -m slidegen db seed`.")
+    return profile
+
+
+def get_active_profile(session: Session, user: User, *, settings: Settings) -> ActiveProfile:
+    """Return the profile a new chat uses and the provider that will really run."""
+    profile = active_profile_row(session, user)
     prompts: ConfigPrompts | None = profile.prompts
     configured = profile.ai_infra.provider if profile.ai_infra else "offline"
     provider = settings.llm_provider or configured
@@ -104,6 +110,10 @@ def profile_snapshot(profile: ConfigProfile) -> dict[str, Any]:
                 "description": s.description,
             }
             for s in profile.genie_spaces
+        ],
+        "data_sources": [
+            {"name": d.name, "url": d.url, "description": d.description, "max_rows": d.max_rows}
+            for d in profile.data_sources
         ],
         "mlflow": mlflow and {"experiment_name": mlflow.experiment_name},
         "prompts": prompts

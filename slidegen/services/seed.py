@@ -10,6 +10,7 @@ from slidegen import seed_content
 from slidegen.config import Settings
 from slidegen.db.models import (
     ConfigAIInfra,
+    ConfigDataSource,
     ConfigHistory,
     ConfigMLflow,
     ConfigProfile,
@@ -25,6 +26,12 @@ DATABRICKS_DEFAULT_ENDPOINT = "databricks-claude-sonnet-4-5"
 OFFLINE_ENGINE_NAME = "slidegen-offline"
 DEFAULT_TEMPERATURE = 0.7
 DEFAULT_MAX_TOKENS = 60000
+SAMPLE_SOURCE_NAME = "sample_consumption"
+SAMPLE_SOURCE_URL = "sample:"
+SAMPLE_SOURCE_DESCRIPTION = (
+    "Sample data: 12 months of Databricks workspace consumption (DBUs and cost by day, "
+    "workspace and SKU) for demos of the Consumption Review deck."
+)
 
 
 class SeedReport(BaseModel):
@@ -115,6 +122,15 @@ def _seed_default_profile(session: Session, settings: Settings) -> list[str]:
             slide_style=default_style,
         ),
     )
+    if profile.ai_infra and profile.ai_infra.provider == "offline":
+        # The offline demo gets data to chart; a workspace profile gets none by default.
+        profile.data_sources.append(
+            ConfigDataSource(
+                name=SAMPLE_SOURCE_NAME,
+                url=SAMPLE_SOURCE_URL,
+                description=SAMPLE_SOURCE_DESCRIPTION,
+            )
+        )
     session.add(profile)
     session.flush()
     session.add(

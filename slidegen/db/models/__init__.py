@@ -11,6 +11,7 @@ from slidegen.db.models.operations import (
 )
 from slidegen.db.models.profiles import (
     ConfigAIInfra,
+    ConfigDataSource,
     ConfigGenieSpace,
     ConfigHistory,
     ConfigMLflow,
@@ -31,6 +32,7 @@ __all__ = [
     "AppIdentity",
     "ChatRequest",
     "ConfigAIInfra",
+    "ConfigDataSource",
     "ConfigGenieSpace",
     "ConfigHistory",
     "ConfigMLflow",

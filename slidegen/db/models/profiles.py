@@ -83,6 +83,12 @@ class ConfigProfile(AuthoredMixin, Base):
     contributors: Mapped[list[ConfigProfileContributor]] = relationship(
         back_populates="profile", cascade="all, delete-orphan", passive_deletes=True
     )
+    data_sources: Mapped[list[ConfigDataSource]] = relationship(
+        back_populates="profile",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ConfigDataSource.id",
+    )
 
 
 class ConfigAIInfra(CreatedUpdatedMixin, Base):
@@ -125,6 +131,31 @@ class ConfigGenieSpace(CreatedUpdatedMixin, Base):
     description: Mapped[str | None] = mapped_column(Text)
 
     profile: Mapped[ConfigProfile] = relationship(back_populates="genie_spaces")
+
+
+class ConfigDataSource(CreatedUpdatedMixin, Base):
+    """A SQL database the profile's generations may query read-only (each becomes a data tool).
+
+    `url` is a SQLAlchemy URL without a password (secrets stay in the environment), or
+    `sample:` for the built-in workspace consumption dataset.
+    """
+
+    __tablename__ = "config_data_sources"
+    __table_args__ = (
+        UniqueConstraint("profile_id", "name"),
+        CheckConstraint("max_rows > 0", name="max_rows_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("config_profiles.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(1000))
+    description: Mapped[str | None] = mapped_column(Text)
+    max_rows: Mapped[int] = mapped_column(Integer, default=200)
+
+    profile: Mapped[ConfigProfile] = relationship(back_populates="data_sources")
 
 
 class ConfigMLflow(CreatedUpdatedMixin, Base):

@@ -1,0 +1,61 @@
+"""What deck and generation services return (the `show --json` contract)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from slidegen.render.deck import ChartSpec
+
+
+class SlideOut(BaseModel):
+    """One slide as shown: sanitised HTML, speaker notes, chart specs."""
+
+    slide_id: str
+    html: str
+    notes: str
+    charts: list[ChartSpec]
+
+
+class VersionOut(BaseModel):
+    """One save point."""
+
+    version_number: int
+    description: str
+    slide_count: int
+    created_at: datetime
+
+
+class MessageOut(BaseModel):
+    """One chat message."""
+
+    role: str
+    content: str
+    message_type: str | None
+    metadata: dict | None
+    created_at: datetime
+
+
+class RequestOut(BaseModel):
+    """A generation or edit job and how it went."""
+
+    request_id: str
+    status: str
+    progress_message: str | None
+    error_message: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+
+
+class SessionDetail(BaseModel):
+    """A session with its deck: what `show` prints."""
+
+    session_id: str
+    title: str
+    version: int
+    css: str
+    slides: list[SlideOut]
+    versions: list[VersionOut]
+    profile_name: str | None
+    last_request: RequestOut | None = None

@@ -1,0 +1,370 @@
+"""Run one generation or edit request: the agent loop, streaming slides into the database."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from slidegen.config import Settings
+from slidegen.db.base import utcnow
+from slidegen.db.database import Database
+from slidegen.db.models import ChatRequest, SessionMessage, SlideDeckPrompt, SlideStyle, UserSession
+from slidegen.errors import SlidegenError
+from slidegen.identity import User
+from slidegen.llm.base import Message
+from slidegen.llm.prompt import PromptParts, compose_system_prompt, compose_user_message
+from slidegen.render.deck import Deck, Slide
+from slidegen.services import toolbox
+from slidegen.services.agent import AgentOutcome, SlideReady, ToolRan, run_agent
+from slidegen.services.decks import (
+    add_message,
+    create_save_point,
+    current_version,
+    load_deck,
+    store_deck,
+)
+from slidegen.services.editing import apply_operations, edit_request_text
+from slidegen.services.requests import release_lock
+
+log = logging.getLogger("slidegen.generation")
+MAX_SLIDES = 12
+MAX_RUN_SECONDS = 600
+
+
+@dataclass
+class RunContext:
+    """What a worker needs to run a request, read once at its start."""
+
+    request_pk: int
+    session_pk: int
+    user: User
+    mode: str
+    prompt: str
+    slide_ids: list[str]
+    config: dict[str, Any]
+    deck: Deck
+    version: int
+    start_version: int
+    is_first: bool
+    parts: PromptParts
+    conversations: dict[str, str] = field(default_factory=dict)
+
+
+def claim_request(db: Database, request_id: str, worker_id: str) -> RunContext | None:
+    """Mark a pending request running for this worker; None if another worker took it."""
+    with db.scope() as session:
+        claimed = session.execute(
+            update(ChatRequest)
+            .where(ChatRequest.request_id == request_id, ChatRequest.status == "pending")
+            .values(
+                status="running",
+                worker_id=worker_id,
+                started_at=utcnow(),
+                heartbeat_at=utcnow(),
+                progress_message="Starting",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            return None
+        request = session.scalar(select(ChatRequest).where(ChatRequest.request_id == request_id))
+        return _context(session, request)
+
+
+def _context(session: Session, request: ChatRequest) -> RunContext:
+    row = session.get(UserSession, request.session_id)
+    message = session.scalar(
+        select(SessionMessage).where(
+            SessionMessage.request_id == request.request_id, SessionMessage.role == "user"
+        )
+    )
+    meta = message.metadata_json or {}
+    config = row.agent_config or {}
+    earlier = session.scalar(
+        select(ChatRequest.id)
+        .where(ChatRequest.session_id == row.id, ChatRequest.id != request.id)
+        .limit(1)
+    )
+    requester = request.created_by or row.created_by or "unknown"
+    version = current_version(row)
+    return RunContext(
+        request_pk=request.id,
+        session_pk=row.id,
+        user=User(name=requester, display_name=requester),
+        mode=meta.get("mode", "generate"),
+        prompt=message.content,
+        slide_ids=list(meta.get("slide_ids") or []),
+        config=config,
+        deck=load_deck(row),
+        version=version,
+        start_version=version,
+        is_first=earlier is None,
+        parts=_prompt_parts(session, config),
+        conversations=dict(config.get("genie_conversations") or {}),
+    )
+
+
+def _prompt_parts(session: Session, config: dict[str, Any]) -> PromptParts:
+    prompts = config.get("prompts") or {}
+    deck_prompt = (
+        session.get(SlideDeckPrompt, prompts["selected_deck_prompt_id"])
+        if prompts.get("selected_deck_prompt_id")
+        else None
+    )
+    style = (
+        session.get(SlideStyle, prompts["selected_slide_style_id"])
+        if prompts.get("selected_slide_style_id")
+        else None
+    )
+    style = style or session.scalar(select(SlideStyle).where(SlideStyle.is_default.is_(True)))
+    return PromptParts(
+        system_prompt=prompts.get("system_prompt") or "You write slide decks.",
+        deck_prompt=deck_prompt.prompt_content if deck_prompt and deck_prompt.is_active else None,
+        deck_prompt_name=deck_prompt.name if deck_prompt else None,
+        style_css=style.style_content if style else None,
+        style_name=style.name if style else None,
+        image_guidelines=style.image_guidelines if style else None,
+        editing_instructions=prompts.get("slide_editing_instructions"),
+    )
+
+
+def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
+    """Run a claimed request to completion or to a clear error; always release the lock."""
+    outcome = AgentOutcome()
+    try:
+        if ctx.mode == "edit":
+            _run_edit(db, ctx, settings, outcome)
+        else:
+            _run_generate(db, ctx, settings, outcome)
+    except Exception as exc:
+        message = (
+            exc.user_message
+            if isinstance(exc, SlidegenError)
+            else f"Generation failed unexpectedly ({type(exc).__name__})."
+        )
+        if not isinstance(exc, SlidegenError):
+            log.exception("request %s failed", ctx.request_pk)
+        _finish_with_error(db, ctx, message, outcome)
+
+
+def _messages(ctx: RunContext, user_text: str) -> list[Message]:
+    system = compose_system_prompt(ctx.parts, max_slides=MAX_SLIDES, edit_mode=ctx.mode == "edit")
+    template = (ctx.config.get("prompts") or {}).get("user_prompt_template") or "{question}"
+    return [
+        Message(role="system", content=system),
+        Message(role="user", content=compose_user_message(template, user_text)),
+    ]
+
+
+def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: AgentOutcome) -> None:
+    llm = toolbox.llm_settings(ctx.config, settings)
+    provider = toolbox.build_provider(llm, settings)
+    tools = toolbox.build_tools(ctx.config, settings, ctx.conversations)
+    deck = Deck(
+        title=ctx.deck.title if ctx.deck.slides else "Untitled deck",
+        css=ctx.parts.style_css or "",
+        slides=[],
+    )
+    deadline = time.monotonic() + MAX_RUN_SECONDS
+    events = run_agent(
+        provider,
+        _messages(ctx, ctx.prompt),
+        tools,
+        temperature=llm.temperature,
+        max_tokens=llm.max_tokens,
+        deadline=deadline,
+        outcome=outcome,
+        on_llm_call=lambda n: _progress(
+            db, ctx, "Asking the model" if n == 1 else "Writing slides"
+        ),
+    )
+    for event in events:
+        if isinstance(event, ToolRan):
+            _record_tool(db, ctx, event, tools)
+        elif isinstance(event, SlideReady):
+            deck.title = event.title or deck.title
+            deck.slides.append(
+                Slide(html=event.slide.html, charts=event.slide.charts, notes=event.slide.notes)
+            )
+            outcome.warnings += event.slide.warnings
+            _store_progress(db, ctx, deck, f"Wrote slide {len(deck.slides)}")
+    if not deck.slides:
+        raise SlidegenError(
+            "The model answered without any slides; rephrase the request or try again."
+        )
+    _finish(db, ctx, deck, outcome, f"Generated {len(deck.slides)} slides")
+
+
+def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentOutcome) -> None:
+    llm = toolbox.llm_settings(ctx.config, settings)
+    provider = toolbox.build_provider(llm, settings)
+    tools = toolbox.build_tools(ctx.config, settings, ctx.conversations)
+    text, selected = edit_request_text(ctx.deck, ctx.prompt, ctx.slide_ids)
+    operations = []
+    events = run_agent(
+        provider,
+        _messages(ctx, text),
+        tools,
+        temperature=llm.temperature,
+        max_tokens=llm.max_tokens,
+        deadline=time.monotonic() + MAX_RUN_SECONDS,
+        outcome=outcome,
+        on_llm_call=lambda n: _progress(db, ctx, "Editing slides"),
+    )
+    for event in events:
+        if isinstance(event, ToolRan):
+            _record_tool(db, ctx, event, tools)
+        elif isinstance(event, SlideReady):
+            operations.append(event.slide)
+    deck, description = apply_operations(ctx.deck, operations, selected)
+    _finish(db, ctx, deck, outcome, description)
+
+
+def _progress(db: Database, ctx: RunContext, text: str) -> None:
+    with db.scope() as session:
+        session.execute(
+            update(ChatRequest)
+            .where(ChatRequest.id == ctx.request_pk)
+            .values(progress_message=text, heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _store_progress(db: Database, ctx: RunContext, deck: Deck, text: str) -> None:
+    """Store the deck as it grows, so each slide is visible as soon as it closes."""
+    with db.scope() as session:
+        row = session.get(UserSession, ctx.session_pk)
+        ctx.version = store_deck(session, row, deck, user=ctx.user, expected_version=ctx.version)
+        session.execute(
+            update(ChatRequest)
+            .where(ChatRequest.id == ctx.request_pk)
+            .values(progress_message=text, heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _record_tool(db: Database, ctx: RunContext, ran: ToolRan, tools: list[Any]) -> None:
+    summary = ran.result.summary if ran.result else f"{ran.name} failed: {ran.error}"
+    metadata = {
+        "tool": ran.name,
+        "arguments": ran.arguments,
+        "error": ran.error,
+        "duration_s": round(ran.duration_s, 3),
+    }
+    if ran.result:
+        metadata |= {"row_count": ran.result.row_count, "truncated": ran.result.truncated}
+        if conversation := ran.result.metadata.get("conversation_id"):
+            space = next((getattr(t, "space_id", None) for t in tools if t.name == ran.name), None)
+            if space:
+                ctx.conversations[space] = conversation
+    with db.scope() as session:
+        row = session.get(UserSession, ctx.session_pk)
+        add_message(
+            session,
+            row,
+            role="tool",
+            content=summary,
+            message_type="tool_call",
+            metadata=metadata,
+            request_id=_request_id(session, ctx),
+        )
+        session.execute(
+            update(ChatRequest)
+            .where(ChatRequest.id == ctx.request_pk)
+            .values(progress_message=summary[:500], heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _request_id(session: Session, ctx: RunContext) -> str:
+    return session.get(ChatRequest, ctx.request_pk).request_id
+
+
+def _finish(
+    db: Database, ctx: RunContext, deck: Deck, outcome: AgentOutcome, description: str
+) -> None:
+    with db.scope() as session:
+        row = session.get(UserSession, ctx.session_pk)
+        ctx.version = store_deck(session, row, deck, user=ctx.user, expected_version=ctx.version)
+        create_save_point(session, row, deck, user=ctx.user, description=description)
+        if ctx.conversations:
+            row.agent_config = {
+                **(row.agent_config or {}),
+                "genie_conversations": ctx.conversations,
+            }
+        reply = description + (
+            " — " + " ".join(dict.fromkeys(outcome.warnings)) if outcome.warnings else ""
+        )
+        add_message(
+            session,
+            row,
+            role="assistant",
+            content=reply,
+            message_type="slide_update",
+            metadata={"slide_count": len(deck.slides), "version": ctx.version},
+            request_id=_request_id(session, ctx),
+        )
+        _close_request(
+            session,
+            ctx,
+            "completed",
+            None,
+            outcome,
+            {"slide_count": len(deck.slides), "description": description},
+        )
+        release_lock(session, ctx.session_pk)
+
+
+def _finish_with_error(db: Database, ctx: RunContext, message: str, outcome: AgentOutcome) -> None:
+    for attempt in range(3):  # the database itself may be what failed; retry briefly
+        try:
+            with db.scope() as session:
+                row = session.get(UserSession, ctx.session_pk)
+                if ctx.version != ctx.start_version:  # slides arrived before the failure: keep them
+                    deck = load_deck(row)
+                    description = f"Generated {len(deck.slides)} slides (incomplete)"
+                    create_save_point(session, row, deck, user=ctx.user, description=description)
+                add_message(
+                    session,
+                    row,
+                    role="assistant",
+                    content=message,
+                    message_type="error",
+                    request_id=_request_id(session, ctx),
+                )
+                _close_request(session, ctx, "error", message, outcome, None)
+                release_lock(session, ctx.session_pk)
+            return
+        except SlidegenError:
+            time.sleep(0.5 * (attempt + 1))
+    log.error("could not record the failure of request %s; the reaper will", ctx.request_pk)
+
+
+def _close_request(
+    session: Session,
+    ctx: RunContext,
+    status: str,
+    error: str | None,
+    outcome: AgentOutcome,
+    result: dict[str, Any] | None,
+) -> None:
+    session.execute(
+        update(ChatRequest)
+        .where(ChatRequest.id == ctx.request_pk)
+        .values(
+            status=status,
+            error_message=error,
+            result_json=result,
+            completed_at=utcnow(),
+            heartbeat_at=utcnow(),
+            progress_message="Done" if status == "completed" else "Failed",
+            prompt_tokens=outcome.prompt_tokens or None,
+            completion_tokens=outcome.completion_tokens or None,
+        )
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,79 @@
+"""Build a request's LLM provider and data tools from the session's configuration snapshot."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from slidegen.config import Settings
+from slidegen.llm.base import LLMProvider, LLMSettings, make_provider, resolve_llm_settings
+from slidegen.llm.offline import OfflineProvider
+from slidegen.tools.base import DataTool
+from slidegen.tools.genie import GenieTool
+from slidegen.tools.sample_data import ensure_sample_database
+from slidegen.tools.sql import SqlTool
+
+SAMPLE_URL = "sample:"
+SAMPLE_PATH = Path(tempfile.gettempdir()) / "slidegen_sample.db"
+
+
+def llm_settings(config: dict[str, Any], settings: Settings) -> LLMSettings:
+    """Return the LLM settings of a snapshot, with the environment's overrides applied."""
+    ai = config.get("ai_infra") or {}
+    profile = LLMSettings(
+        provider=ai.get("provider") or "offline",
+        endpoint=ai.get("llm_endpoint") or "",
+        base_url=ai.get("base_url"),
+        temperature=float(ai.get("llm_temperature", 0.7)),
+        max_tokens=int(ai.get("llm_max_tokens", 60000)),
+        timeout_s=float(ai.get("llm_timeout_s", 120)),
+    )
+    return resolve_llm_settings(profile, settings)
+
+
+def build_provider(llm: LLMSettings, settings: Settings) -> LLMProvider:
+    """Return the provider that will run this request."""
+    if llm.provider == "offline":
+        return OfflineProvider()
+    return make_provider(llm, settings)
+
+
+def build_tools(
+    config: dict[str, Any], settings: Settings, conversations: dict[str, str]
+) -> list[DataTool]:
+    """Return one tool per Genie space and per SQL data source of the snapshot."""
+    tools: list[DataTool] = []
+    for source in config.get("data_sources") or []:
+        url = source["url"]
+        if url == SAMPLE_URL:
+            url = ensure_sample_database(SAMPLE_PATH)
+        tools.append(
+            SqlTool(
+                source["name"],
+                source.get("description") or f"Read-only SQL database {source['name']}",
+                url,
+                max_rows=int(source.get("max_rows") or 200),
+            )
+        )
+    for space in config.get("genie_spaces") or []:
+        tools.append(
+            GenieTool(
+                space["space_id"],
+                space["space_name"],
+                space.get("description") or "",
+                client_factory=lambda: _workspace_client(settings),
+                conversation_id=conversations.get(space["space_id"]),
+            )
+        )
+    return tools
+
+
+def _workspace_client(settings: Settings) -> Any:
+    from databricks.sdk import WorkspaceClient  # heavy; only Genie needs it
+
+    return (
+        WorkspaceClient(host=settings.databricks_host)
+        if settings.databricks_host
+        else WorkspaceClient()
+    )

@@ -1,0 +1,304 @@
+"""SQL data tool: one read-only SELECT against a SQLite or PostgreSQL database.
+
+Read-only is enforced here, in three layers, never trusted to the model: a tokenizer that
+mirrors each dialect's quoting rules admits exactly one SELECT/WITH statement without
+data-modifying keywords; the query runs in a read-only transaction (PostgreSQL) or on a
+read-only connection (SQLite) with a time limit; and the transaction is always rolled back.
+Connect with a read-only database role as well where you can.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Connection, Engine, create_engine, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from slidegen.errors import ConfigurationError
+from slidegen.tools.base import (
+    ToolError,
+    ToolResult,
+    format_untrusted_table,
+    plain_value,
+    string_argument,
+)
+
+# Word lists read better than 60 quoted items, hence the noqa.
+FORBIDDEN_KEYWORDS = frozenset(
+    "INSERT UPDATE DELETE MERGE UPSERT INTO CREATE DROP ALTER TRUNCATE "  # noqa: SIM905
+    "ATTACH DETACH PRAGMA VACUUM REINDEX COPY GRANT REVOKE CALL EXECUTE PREPARE DEALLOCATE "
+    "LISTEN NOTIFY UNLISTEN LOAD LOCK BEGIN COMMIT ROLLBACK SAVEPOINT RELEASE DISCARD "
+    "CHECKPOINT CLUSTER REFRESH IMPORT REASSIGN".split()
+)
+# Functions with effects a read-only transaction does not stop (other sessions, files, GUCs).
+FORBIDDEN_FUNCTIONS = frozenset(
+    "pg_terminate_backend pg_cancel_backend pg_reload_conf pg_rotate_logfile "  # noqa: SIM905
+    "pg_promote pg_read_file pg_read_binary_file pg_stat_file set_config pg_notify pg_switch_wal "
+    "pg_create_restore_point pg_logical_emit_message query_to_xml query_to_xmlschema "
+    "query_to_xml_and_xmlschema cursor_to_xml load_extension readfile writefile edit "
+    "fts3_tokenizer".split()
+)
+FORBIDDEN_PREFIXES = ("dblink", "lo_", "pg_advisory", "pg_ls_", "pg_file")
+TOOL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+_ASCII_SPACE = " \t\n\r\f\v"
+# As in PostgreSQL and SQLite: every non-ASCII character is an identifier character, and "$"
+# continues an identifier (a leading "$" is a dollar quote or a parameter, handled below).
+_WORD = re.compile(r"[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*")
+Fetched = tuple[list[str], list[list[Any]]]  # column names, rows
+_NUMBER = re.compile(r"\d+(\.\d*)?([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?")
+_DOLLAR = re.compile(r"\$([A-Za-z_\x80-\U0010ffff][A-Za-z0-9_\x80-\U0010ffff]*)?\$")
+
+
+def _reject(reason: str) -> ToolError:
+    return ToolError(f"Query rejected: {reason}. Only one read-only SELECT statement is allowed.")
+
+
+def _scan_quoted(sql: str, start: int, close: str, backslash: bool = False) -> int:
+    """Return the index after the literal opened at `start`; doubled `close` escapes it."""
+    i = start + 1
+    while i < len(sql):
+        if backslash and sql[i] == "\\":
+            i += 2
+        elif sql[i] == close:
+            if close != "]" and sql.startswith(close * 2, i):
+                i += 2
+            else:
+                return i + 1
+        else:
+            i += 1
+    raise _reject("an unterminated quote")
+
+
+def tokenize(sql: str, dialect: str) -> list[tuple[str, str, int]]:
+    """Split SQL into (kind, text, offset) tokens, dropping comments, as `dialect` would."""
+    tokens: list[tuple[str, str, int]] = []
+    pg, i = dialect == "postgresql", 0
+    while i < len(sql):
+        char = sql[i]
+        if char in _ASCII_SPACE:
+            i += 1
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = len(sql) if end < 0 else end + 1
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            # PostgreSQL nests block comments and SQLite does not: refuse rather than guess.
+            if end < 0 or "/*" in sql[i + 2 : end]:
+                raise _reject("an unterminated or nested /* comment")
+            i = end + 2
+        elif char == "'":
+            # E'...' strings take backslash escapes in PostgreSQL only.
+            e_string = pg and tokens and tokens[-1][1] in ("E", "e") and tokens[-1][2] == i - 1
+            end = _scan_quoted(sql, i, "'", backslash=bool(e_string))
+            tokens.append(("string", sql[i:end], i))
+            i = end
+        elif char == '"' or (not pg and char in "`["):
+            end = _scan_quoted(sql, i, "]" if char == "[" else char)
+            tokens.append(("quoted", sql[i + 1 : end - 1], i))
+            i = end
+        elif pg and (match := _DOLLAR.match(sql, i)):
+            end = sql.find(match.group(0), match.end())
+            if end < 0:
+                raise _reject("an unterminated $$ string")
+            tokens.append(("string", sql[i : end + len(match.group(0))], i))
+            i = end + len(match.group(0))
+        elif match := _NUMBER.match(sql, i):
+            tokens.append(("number", match.group(0), i))
+            i = match.end()
+        elif match := _WORD.match(sql, i):
+            tokens.append(("word", match.group(0), i))
+            i = match.end()
+        else:
+            # SQLite parameters ($x, :x, @x, #x) may swallow "(...)" text; none are bound here.
+            if not pg and char in "$:@#":
+                raise _reject(f"query parameters ({char}...) are not supported")
+            tokens.append(("symbol", char, i))
+            i += 1
+    return tokens
+
+
+def validate_select(sql: str, dialect: str) -> str:
+    """Return the single read-only statement in `sql` (without its final ;) or raise ToolError."""
+    tokens = tokenize(sql, dialect)
+    ends = [n for n, token in enumerate(tokens) if token[:2] == ("symbol", ";")]
+    if ends and ends[0] != len(tokens) - 1:
+        raise _reject("more than one statement")
+    body = tokens[: ends[0]] if ends else tokens
+    first = next((t for t in body if t[:2] != ("symbol", "(")), None)
+    if first is None or first[0] != "word" or first[1].upper() not in ("SELECT", "WITH"):
+        raise _reject("the query must start with SELECT or WITH")
+    for n, (kind, text, _) in enumerate(body):
+        if kind == "word" and text.upper() in FORBIDDEN_KEYWORDS:
+            raise _reject(f"{text.upper()} is not allowed")
+        calls = n + 1 < len(body) and body[n + 1][:2] == ("symbol", "(")
+        name = text.lower()
+        forbidden = name in FORBIDDEN_FUNCTIONS or name.startswith(FORBIDDEN_PREFIXES)
+        if kind in ("word", "quoted") and calls and forbidden:
+            raise _reject(f"the function {name}() is not allowed")
+    return sql[: tokens[ends[0]][2]] if ends else sql
+
+
+def _read_only_sqlite_url(url: URL) -> URL:
+    """Open a SQLite file with mode=ro so even a missed check cannot write to it."""
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return url
+    path = quote(str(Path(database).resolve()))
+    return URL.create(url.drivername, database=f"file:{path}", query={"mode": "ro", "uri": "true"})
+
+
+class SqlTool:
+    """A data tool that runs one read-only SELECT and returns at most `max_rows` rows."""
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        url_or_engine: str | URL | Engine,
+        *,
+        max_rows: int = 200,
+        timeout_s: float = 10.0,
+        max_chars: int = 12_000,
+    ) -> None:
+        if not TOOL_NAME.match(name):
+            raise ConfigurationError(f"SQL tool name '{name}' must be letters, digits, _ or -.")
+        is_engine = isinstance(url_or_engine, Engine)
+        url = url_or_engine.url if is_engine else make_url(url_or_engine)
+        self.dialect = url.get_backend_name()
+        # The tokenizer and the read-only transaction are written for these two dialects only.
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise ConfigurationError("The SQL tool supports SQLite and PostgreSQL databases only.")
+        if is_engine:
+            self._engine, self._owns_engine = url_or_engine, False
+        else:
+            if self.dialect == "sqlite":
+                url = _read_only_sqlite_url(url)
+            self._engine, self._owns_engine = create_engine(url), True
+        self.name = name
+        label = "PostgreSQL" if self.dialect == "postgresql" else "SQLite"
+        self.description = (
+            f"{description}\nRun one read-only {label} SELECT (or WITH ... SELECT) query; "
+            f"at most {max_rows} rows come back, so aggregate in SQL."
+        ).strip()
+        self.parameters: dict[str, Any] = {
+            "type": "object",
+            "properties": {"query": {"type": "string", "description": f"One {label} SELECT."}},
+            "required": ["query"],
+            "additionalProperties": False,
+        }
+        self.max_rows, self.timeout_s, self.max_chars = max_rows, timeout_s, max_chars
+
+    def close(self) -> None:
+        """Release the connection pool if this tool created it."""
+        if self._owns_engine:
+            self._engine.dispose()
+
+    def run(self, arguments: dict[str, Any]) -> ToolResult:
+        """Validate and run the query; return its first rows inside an untrusted block."""
+        query = validate_select(string_argument(arguments, "query"), self.dialect)
+        columns, rows = self._execute(query)
+        truncated = len(rows) > self.max_rows
+        rows = rows[: self.max_rows]
+        note = f"Only the first {self.max_rows} rows were fetched." if truncated else None
+        count = f"{len(rows)}+" if truncated else str(len(rows))
+        caps = {"max_rows": self.max_rows, "max_chars": self.max_chars, "truncated": truncated}
+        return ToolResult(
+            content=format_untrusted_table(f"SQL {self.name}", columns, rows, note=note, **caps),
+            columns=columns,
+            rows=rows,
+            row_count=len(rows),
+            truncated=truncated,
+            summary=f"Ran SQL on {self.name}: {count} rows",
+            metadata={"sql": query},
+        )
+
+    def _execute(self, query: str) -> Fetched:
+        deadline = time.monotonic() + self.timeout_s
+        try:
+            with self._engine.connect() as connection:
+                try:
+                    if self.dialect == "postgresql":
+                        return self._run_postgresql(connection, query)
+                    return self._run_sqlite(connection, query, deadline)
+                finally:
+                    connection.rollback()
+        except DBAPIError as exc:
+            raise self._error(exc) from None
+        except SQLAlchemyError as exc:
+            raise ToolError(f"The query failed: {self._condense(str(exc))}") from None
+
+    def _run_postgresql(self, connection: Connection, query: str) -> Fetched:
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(self.timeout_s * 1000)}")
+        # The tokenizer assumes standard strings, where backslash is an ordinary character.
+        connection.exec_driver_sql("SET LOCAL standard_conforming_strings = on")
+        check = connection.exec_driver_sql("SELECT current_setting('transaction_read_only')")
+        if check.scalar() != "on":  # e.g. an AUTOCOMMIT engine, where SET TRANSACTION is a no-op
+            raise ToolError("The SQL tool could not open a read-only transaction; query not run.")
+        # A server-side cursor, so only the rows we fetch leave the database; no_parameters,
+        # so psycopg2 does not read "%" in the query as a placeholder.
+        streaming = connection.execution_options(
+            stream_results=True, max_row_buffer=self.max_rows + 1, no_parameters=True
+        )
+        with streaming.exec_driver_sql(query + "\n") as result:
+            rows = [[plain_value(v) for v in row] for row in result.fetchmany(self.max_rows + 1)]
+            return list(result.keys()), rows
+
+    def _run_sqlite(self, connection: Connection, query: str, deadline: float) -> Fetched:
+        raw = connection.connection.dbapi_connection
+        raw.execute("PRAGMA query_only = ON")
+        # SQLite has no statement timeout: interrupt the VM once the deadline has passed.
+        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
+        try:
+            raw_sql = connection.execution_options(no_parameters=True)
+            with raw_sql.exec_driver_sql(query) as result:
+                rows = [
+                    [plain_value(v) for v in row] for row in result.fetchmany(self.max_rows + 1)
+                ]
+                return list(result.keys()), rows
+        finally:
+            raw.set_progress_handler(None, 0)
+            if not self._owns_engine:  # give the caller's pooled connection back as it was
+                raw.execute("PRAGMA query_only = OFF")
+
+    def _error(self, exc: DBAPIError) -> ToolError:
+        code = getattr(exc.orig, "pgcode", None)
+        # 57014 is query_canceled (statement_timeout); SQLite says "interrupted".
+        if code == "57014" or (self.dialect == "sqlite" and "interrupted" in str(exc.orig)):
+            return ToolError(
+                f"The query took longer than {self.timeout_s:g} s and was stopped: "
+                "aggregate or filter more."
+            )
+        if code == "25006":
+            return ToolError(f"The query tried to change data: {self._condense(str(exc.orig))}")
+        return ToolError(f"The query failed: {self._condense(str(exc.orig))}")
+
+    def _condense(self, message: str) -> str:
+        """Keep the database's first line, without the SQL echo or any password."""
+        line = message.strip().splitlines()[0] if message.strip() else "unknown error"
+        line = re.sub(r"^(ERROR|FATAL):\s*", "", line).split("[SQL:")[0].strip()
+        password = self._engine.url.password
+        if password:
+            line = line.replace(str(password), "***")
+        return line[:300]
+
+    def describe_schema(self, *, max_chars: int = 6000) -> str:
+        """Describe tables, views and their columns for the tool description."""
+        try:
+            inspector = inspect(self._engine)
+            names = sorted(inspector.get_table_names()) + sorted(inspector.get_view_names())
+            lines = []
+            for table in names[:60]:
+                columns = inspector.get_columns(table)
+                described = ", ".join(f"{c['name']} {c['type']}" for c in columns)
+                lines.append(f"- {table}({described})")
+        except SQLAlchemyError as exc:
+            reason = self._condense(str(exc))
+            raise ToolError(f"Cannot read the database schema: {reason}") from None
+        text = "Tables:\n" + "\n".join(lines) if lines else "The database has no tables."
+        return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
