@@ -7,6 +7,8 @@ import json
 import sys
 import time
 
+from sqlalchemy import select
+
 from slidegen.db.database import Database
 from slidegen.db.models import ChatRequest
 from slidegen.errors import SlidegenError, ValidationError
@@ -14,8 +16,10 @@ from slidegen.identity import User, resolve_user
 from slidegen.schemas.decks import SessionDetail
 from slidegen.services import decks, requests
 from slidegen.services.jobs import runner_for
+from slidegen.tracing import exporter
 
 POLL_SECONDS = 0.2
+TRACE_EXPORT_WAIT_SECONDS = 15.0
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -79,23 +83,33 @@ def _run_and_report(db: Database, user: User, handle: requests.RequestHandle, as
     last = None
     while True:
         with db.scope() as session:
-            request = session.query(ChatRequest).filter_by(request_id=handle.request_id).one()
+            request = session.scalars(
+                select(ChatRequest).where(ChatRequest.request_id == handle.request_id)
+            ).one()
             status, progress, error = (
                 request.status,
                 request.progress_message,
                 request.error_message,
             )
-        if progress != last and not as_json:
+            engine = (request.result_json or {}).get("engine")
+        if progress != last and not as_json and sys.stderr.isatty():
             print(f"… {progress}", file=sys.stderr)
             last = progress
         if status in ("completed", "error") and future.done():
             break
         time.sleep(POLL_SECONDS)
     future.result()
-    with db.scope() as session:
-        detail = decks.show_session(session, user, session_id=handle.session_id)
+    exporter().wait(TRACE_EXPORT_WAIT_SECONDS)  # the process ends next; let the trace out
     if status == "error":
         raise SlidegenError(error or "The request failed.")
+    with db.scope() as session:
+        detail = decks.show_session(session, user, session_id=handle.session_id)
+    if engine == "offline":
+        print(
+            "note: made by the offline demo engine, not an LLM; configure Databricks model "
+            "serving or an OpenAI-compatible server in the profile for real decks.",
+            file=sys.stderr,
+        )
     _print_detail(detail, as_json)
     return 0
 

@@ -35,6 +35,9 @@ SAMPLE_QUERIES = {
         "FROM workspace_consumption GROUP BY workspace ORDER BY 3 DESC"
     ),
 }
+_DATA_WORDS = re.compile(
+    r"\b(cost|costs|consumption|usage|spend|spending|dbus?|billing|data)\b", re.I
+)
 _FRAMING = re.compile(r"^[^\n]*:[ \t]*\n\s*\n")
 _FILLER = re.compile(
     r"^(please\s+)?(create|make|build|generate|write|prepare|give me)?\s*(me\s+)?"
@@ -60,7 +63,7 @@ class OfflineProvider:
             text = edit_operations(request)
         else:
             sql_tools = [t for t in tools if "query" in t.parameters.get("properties", {})]
-            if sql_tools and not results:
+            if sql_tools and not results and _DATA_WORDS.search(request):
                 yield from _query_calls(sql_tools[0].name)
                 return
             text = _deck_html(request, system, [_parse_table(m.content or "") for m in results])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from slidegen.llm.base import (
 from slidegen.render.parse import ParsedSlide
 from slidegen.render.stream import SlideStream
 from slidegen.tools.base import DataTool, ToolError, ToolResult
+from slidegen.tracing import RequestTrace, SpanRecord
 
 MAX_ITERATIONS = 6
 MAX_PARALLEL_TOOLS = 4
@@ -72,6 +74,7 @@ def run_agent(
     deadline: float,
     outcome: AgentOutcome,
     on_llm_call: Callable[[int], None] | None = None,
+    trace: RequestTrace | None = None,
 ) -> Iterator[AgentEvent]:
     """Run LLM turns until it answers without tool calls; yield slides and tool runs."""
     by_name = {tool.name: tool for tool in tools}
@@ -84,20 +87,31 @@ def run_agent(
         if on_llm_call:
             on_llm_call(iteration)
         stream, calls = SlideStream(), []
-        for event in provider.stream(
-            conversation, specs, temperature=temperature, max_tokens=max_tokens
-        ):
-            _check_deadline(deadline)
-            if isinstance(event, TextDelta):
-                for slide in stream.feed(event.text):
-                    yield SlideReady(slide=slide, title=stream.title)
-            elif isinstance(event, ToolCallEvent):
-                calls.append(event)
-            elif isinstance(event, Usage):
-                outcome.prompt_tokens += event.prompt_tokens
-                outcome.completion_tokens += event.completion_tokens
-            elif isinstance(event, Finished):
-                break
+        with _span(
+            trace, "llm.call", "CHAT_MODEL", provider=provider.name, iteration=iteration
+        ) as span:
+            usage = Usage(0, 0)
+            for event in provider.stream(
+                conversation, specs, temperature=temperature, max_tokens=max_tokens
+            ):
+                _check_deadline(deadline)
+                if isinstance(event, TextDelta):
+                    for slide in stream.feed(event.text):
+                        yield SlideReady(slide=slide, title=stream.title)
+                elif isinstance(event, ToolCallEvent):
+                    calls.append(event)
+                elif isinstance(event, Usage):
+                    usage = event
+                elif isinstance(event, Finished):
+                    break
+            outcome.prompt_tokens += usage.prompt_tokens
+            outcome.completion_tokens += usage.completion_tokens
+            if span:
+                span.end(
+                    outputs={"chars": len(stream.full_text), "tool_calls": len(calls)},
+                    prompt_tokens=usage.prompt_tokens,
+                    completion_tokens=usage.completion_tokens,
+                )
         for slide in stream.finish():
             yield SlideReady(slide=slide, title=stream.title)
         outcome.text += stream.full_text
@@ -106,7 +120,7 @@ def run_agent(
             return
         outcome.tool_calls += len(calls)
         conversation.append(Message(role="assistant", content=stream.full_text, tool_calls=calls))
-        for ran in _run_tools(calls, by_name, deadline):
+        for ran in _run_tools(calls, by_name, deadline, trace):
             yield ran
             conversation.append(
                 Message(
@@ -120,8 +134,25 @@ def run_agent(
 
 
 def _run_tools(
-    calls: list[ToolCallEvent], tools: dict[str, DataTool], deadline: float
+    calls: list[ToolCallEvent],
+    tools: dict[str, DataTool],
+    deadline: float,
+    trace: RequestTrace | None,
 ) -> list[ToolRan]:
+    def traced(call: ToolCallEvent) -> ToolRan:
+        with _span(trace, f"tool.{call.name}", "TOOL", inputs=call.arguments) as span:
+            ran = run(call)
+            if span:
+                rows = ran.result.row_count if ran.result else 0
+                status = "OK" if ran.error is None else "ERROR"
+                span.end(
+                    outputs={"row_count": rows, "error": ran.error},
+                    status=status,
+                    row_count=rows,
+                    duration_s=round(ran.duration_s, 3),
+                )
+            return ran
+
     def run(call: ToolCallEvent) -> ToolRan:
         started = time.monotonic()
         if call.error:
@@ -153,7 +184,18 @@ def _run_tools(
 
     _check_deadline(deadline)
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_TOOLS, len(calls))) as pool:
-        return list(pool.map(run, calls))
+        return list(pool.map(traced, calls))
+
+
+@contextmanager
+def _span(
+    trace: RequestTrace | None, name: str, kind: str, inputs: Any = None, **attrs: Any
+) -> Iterator[SpanRecord | None]:
+    if trace is None:
+        yield None
+        return
+    with trace.span(name, kind, inputs, **attrs) as span:
+        yield span
 
 
 def _tool_reply(ran: ToolRan) -> str:

@@ -30,6 +30,7 @@ from slidegen.services.decks import (
 )
 from slidegen.services.editing import apply_operations, edit_request_text
 from slidegen.services.requests import release_lock
+from slidegen.tracing import RequestTrace, exporter, start_trace
 
 log = logging.getLogger("slidegen.generation")
 MAX_SLIDES = 12
@@ -50,9 +51,13 @@ class RunContext:
     deck: Deck
     version: int
     start_version: int
-    is_first: bool
     parts: PromptParts
+    request_id: str = ""
+    session_public_id: str = ""
+    slide_count: int = 0
+    engine: str = ""
     conversations: dict[str, str] = field(default_factory=dict)
+    trace: RequestTrace | None = None
 
 
 def claim_request(db: Database, request_id: str, worker_id: str) -> RunContext | None:
@@ -85,11 +90,6 @@ def _context(session: Session, request: ChatRequest) -> RunContext:
     )
     meta = message.metadata_json or {}
     config = row.agent_config or {}
-    earlier = session.scalar(
-        select(ChatRequest.id)
-        .where(ChatRequest.session_id == row.id, ChatRequest.id != request.id)
-        .limit(1)
-    )
     requester = request.created_by or row.created_by or "unknown"
     version = current_version(row)
     return RunContext(
@@ -103,8 +103,9 @@ def _context(session: Session, request: ChatRequest) -> RunContext:
         deck=load_deck(row),
         version=version,
         start_version=version,
-        is_first=earlier is None,
         parts=_prompt_parts(session, config),
+        request_id=request.request_id,
+        session_public_id=row.session_id,
         conversations=dict(config.get("genie_conversations") or {}),
     )
 
@@ -136,11 +137,13 @@ def _prompt_parts(session: Session, config: dict[str, Any]) -> PromptParts:
 def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
     """Run a claimed request to completion or to a clear error; always release the lock."""
     outcome = AgentOutcome()
+    ctx.trace = _start_trace(ctx, settings)
     try:
         if ctx.mode == "edit":
             _run_edit(db, ctx, settings, outcome)
         else:
             _run_generate(db, ctx, settings, outcome)
+        _end_trace(ctx, outcome, None)
     except Exception as exc:
         message = (
             exc.user_message
@@ -149,7 +152,35 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
         )
         if not isinstance(exc, SlidegenError):
             log.exception("request %s failed", ctx.request_pk)
+        _end_trace(ctx, outcome, message)
         _finish_with_error(db, ctx, message, outcome)
+
+
+def _start_trace(ctx: RunContext, settings: Settings) -> RequestTrace:
+    experiment = (ctx.config.get("mlflow") or {}).get("experiment_name") or "slidegen"
+    return start_trace(
+        experiment_name=experiment,
+        tracking_uri=settings.effective_mlflow_tracking_uri,
+        user=ctx.user.name,
+        session_id=ctx.session_public_id,
+        request_id=ctx.request_id,
+        mode=ctx.mode,
+        prompt=ctx.prompt,
+    )
+
+
+def _end_trace(ctx: RunContext, outcome: AgentOutcome, error: str | None) -> None:
+    if ctx.trace is None:
+        return
+    ctx.trace.root.end(
+        outputs={"error": error} if error else {"slides": ctx.slide_count},
+        status="ERROR" if error else "OK",
+        prompt_tokens=outcome.prompt_tokens,
+        completion_tokens=outcome.completion_tokens,
+        tool_calls=outcome.tool_calls,
+        llm_calls=outcome.iterations,
+    )
+    exporter().submit(ctx.trace)
 
 
 def _messages(ctx: RunContext, user_text: str) -> list[Message]:
@@ -164,6 +195,7 @@ def _messages(ctx: RunContext, user_text: str) -> list[Message]:
 def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: AgentOutcome) -> None:
     llm = toolbox.llm_settings(ctx.config, settings)
     provider = toolbox.build_provider(llm, settings)
+    ctx.engine = provider.name
     tools = toolbox.build_tools(ctx.config, settings, ctx.conversations)
     deck = Deck(
         title=ctx.deck.title if ctx.deck.slides else "Untitled deck",
@@ -172,9 +204,10 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
     )
     deadline = time.monotonic() + MAX_RUN_SECONDS
     events = run_agent(
-        provider,
-        _messages(ctx, ctx.prompt),
-        tools,
+        trace=ctx.trace,
+        provider=provider,
+        messages=_messages(ctx, ctx.prompt),
+        tools=tools,
         temperature=llm.temperature,
         max_tokens=llm.max_tokens,
         deadline=deadline,
@@ -203,13 +236,15 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
 def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentOutcome) -> None:
     llm = toolbox.llm_settings(ctx.config, settings)
     provider = toolbox.build_provider(llm, settings)
+    ctx.engine = provider.name
     tools = toolbox.build_tools(ctx.config, settings, ctx.conversations)
     text, selected = edit_request_text(ctx.deck, ctx.prompt, ctx.slide_ids)
     operations = []
     events = run_agent(
-        provider,
-        _messages(ctx, text),
-        tools,
+        trace=ctx.trace,
+        provider=provider,
+        messages=_messages(ctx, text),
+        tools=tools,
         temperature=llm.temperature,
         max_tokens=llm.max_tokens,
         deadline=time.monotonic() + MAX_RUN_SECONDS,
@@ -309,13 +344,14 @@ def _finish(
             metadata={"slide_count": len(deck.slides), "version": ctx.version},
             request_id=_request_id(session, ctx),
         )
+        ctx.slide_count = len(deck.slides)
         _close_request(
             session,
             ctx,
             "completed",
             None,
             outcome,
-            {"slide_count": len(deck.slides), "description": description},
+            {"slide_count": len(deck.slides), "description": description, "engine": ctx.engine},
         )
         release_lock(session, ctx.session_pk)
 

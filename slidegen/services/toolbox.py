@@ -48,14 +48,15 @@ def build_tools(
         url = source["url"]
         if url == SAMPLE_URL:
             url = ensure_sample_database(SAMPLE_PATH)
-        tools.append(
-            SqlTool(
-                source["name"],
-                source.get("description") or f"Read-only SQL database {source['name']}",
-                url,
-                max_rows=int(source.get("max_rows") or 200),
-            )
+        tool = SqlTool(
+            source["name"],
+            source.get("description") or f"Read-only SQL database {source['name']}",
+            url,
+            max_rows=int(source.get("max_rows") or 200),
         )
+        # The model writes SQL, so it needs the tables and columns.
+        tool.description = f"{tool.description}\n\nSchema:\n{tool.describe_schema()}"
+        tools.append(tool)
     for space in config.get("genie_spaces") or []:
         tools.append(
             GenieTool(

@@ -1,0 +1,545 @@
+"""What a generation or edit turn costs besides the model, with a fake OpenAI-compatible server.
+
+1. Streaming: time to the first slide a second reader can see (`session_slide_decks.slide_count
+   >= 1`, polled every POLL_S from another engine) vs time to the completed request, while the
+   fake server streams an N-slide deck at a fixed rate. Ideal ratio: 1/N.
+2. Overhead per turn with an instant fake model: start_generation/start_edit → completed
+   request, minus a bare `openai` client streaming the same request from the same server
+   (baseline, measured right after each turn); SQL statements per turn, counted with a
+   `before_cursor_execute` listener, grouped by statement and table. SQLite and PostgreSQL.
+3. Prompt growth: prompt characters/4 (what the fake server reports as prompt tokens) of the
+   20th vs the 2nd single-slide edit of one session.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import statistics
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openai
+from sqlalchemy import event, select, text
+
+from slidegen import seed_content, tracing
+from slidegen.config import Settings
+from slidegen.db import migrate
+from slidegen.db.database import Database
+from slidegen.db.models import (
+    ChatRequest,
+    ConfigAIInfra,
+    ConfigProfile,
+    ConfigPrompts,
+    SlideStyle,
+    UserSession,
+)
+from slidegen.identity import User
+from slidegen.render.deck import chart_figure
+from slidegen.services import toolbox
+from slidegen.services.decks import load_deck
+from slidegen.services.generation import claim_request, run_request
+from slidegen.services.jobs import JobRunner
+from slidegen.services.requests import start_edit, start_generation
+from slidegen.services.seed import seed_database
+from tests.fakes.openai_server import FakeOpenAIServer, Reply
+from tests.pgserver import ThrowawayPostgres
+
+SLIDES = 8
+CHUNK_CHARS = 20
+CHUNK_DELAY_S = 0.008  # ~6,500 characters in ~330 chunks: ~2.7 s per deck
+STREAM_RUNS = 5
+TURN_RUNS = 15
+WARMUP_TURNS = 2
+EDITS = 20
+POLL_S = 0.002
+GOAL_MS, GOAL_STATEMENTS, GOAL_GROWTH = 100.0, 20, 0.10
+MODEL = "bench-model"
+PROFILE = "bench"
+USER = User(name="bench@example.com", display_name="Bench")
+PROMPT = "Build the Q3 platform consumption review for the steering group"
+EDIT_INSTRUCTION = "Make this slide's chart a line chart and tighten the title"
+
+# (title, subtitle, bullets, chart spec, notes): content slides of a consumption review.
+_CONTENT: list[tuple[str, str, list[str], dict[str, Any], str]] = [
+    (
+        "Spend grew 18% while Jobs usage stayed flat",
+        "Q3 2025 vs Q2 2025, all workspaces",
+        ["<strong>SQL Serverless</strong> drove most of the increase", "Jobs Compute flat"],
+        {
+            "type": "column",
+            "categories": ["Jul", "Aug", "Sep"],
+            "series": [{"name": "Spend ($K)", "values": [128, 139, 145]}],
+        },
+        "Spend rose faster than usage because the mix shifted to serverless SKUs.",
+    ),
+    (
+        "Serverless SQL is now 41% of all DBUs",
+        "Share of DBUs by SKU, Q3 2025",
+        ["Up from 29% in Q2", "Driven by the finance-bi dashboards"],
+        {
+            "type": "doughnut",
+            "categories": ["SQL Serverless", "Jobs", "All-purpose", "Other"],
+            "series": [{"name": "DBUs", "values": [0.41, 0.33, 0.19, 0.07]}],
+            "number_format": "0.0%",
+        },
+        "Shares are of total DBUs; the long tail is grouped into Other.",
+    ),
+    (
+        "Three workspaces account for 64% of cost",
+        "Top workspaces by spend, Q3 2025",
+        ["analytics-prod leads at $121K", "ml-prod grew fastest (+31%)"],
+        {
+            "type": "bar",
+            "categories": ["analytics-prod", "ml-prod", "finance-bi", "Other"],
+            "series": [{"name": "Spend ($K)", "values": [121, 78, 47, 138]}],
+        },
+        "Workspace spend includes serverless and classic compute.",
+    ),
+    (
+        "All-purpose clusters idle 38% of their uptime",
+        "Idle share of cluster hours by month",
+        ["Auto-termination is off on 22 clusters", "Idle time cost about $19K"],
+        {
+            "type": "line",
+            "categories": ["Jul", "Aug", "Sep"],
+            "series": [{"name": "Idle share", "values": [0.35, 0.39, 0.38]}],
+            "number_format": "0.0%",
+        },
+        "Idle means running with no active command for at least ten minutes.",
+    ),
+    (
+        "Jobs moved to serverless cut cost per run 27%",
+        "Median cost per run, migrated pipelines",
+        ["14 pipelines migrated in August", "Startup time fell from 6 min to 40 s"],
+        {
+            "type": "column",
+            "categories": ["Before", "After"],
+            "series": [{"name": "Cost per run ($)", "values": [4.1, 3.0]}],
+        },
+        "Comparison over the same 14 pipelines, four weeks before and after.",
+    ),
+    (
+        "Storage is small but growing 9% a month",
+        "Managed storage by month, TB",
+        ["Most growth is in bronze tables", "No retention policy on 40% of tables"],
+        {
+            "type": "area",
+            "categories": ["Jul", "Aug", "Sep"],
+            "series": [{"name": "TB", "values": [212, 231, 252]}],
+        },
+        "Storage is billed separately from DBUs and is 6% of total cost.",
+    ),
+    (
+        "Three actions save about $38K per quarter",
+        "Recommendations with owners and expected impact",
+        ["Enforce auto-termination (platform team)", "Retention policy on bronze (data eng)"],
+        {
+            "type": "bar",
+            "categories": ["Auto-termination", "Serverless jobs", "Retention"],
+            "series": [{"name": "Savings ($K/qtr)", "values": [19, 12, 7]}],
+        },
+        "Savings estimates use Q3 prices and usage; owners confirmed in the review.",
+    ),
+]
+
+
+_NOTES_SOURCE = "Numbers come from the billing system tables, queried on 1 October."
+
+
+def _content_slide(index: int, title: str | None = None) -> str:
+    heading, subtitle, bullets, chart, notes = _CONTENT[index % len(_CONTENT)]
+    items = "".join(
+        f"<li>{b}</li>" for b in [*bullets, "All figures at list price, before discounts"]
+    )
+    return (
+        f'<section class="slide">\n<h1>{title or heading}</h1>\n'
+        f'<p class="subtitle">{subtitle}</p>\n<ul>{items}</ul>\n{chart_figure(chart)}\n'
+        '<footer class="slide-footer">Source: system.billing.usage, Jul to Sep 2025</footer>\n'
+        f'<aside class="notes">{notes} {_NOTES_SOURCE}</aside>\n</section>'
+    )
+
+
+def _title_slide() -> str:
+    chart = {
+        "type": "line",
+        "categories": ["Q1", "Q2", "Q3"],
+        "series": [{"name": "Spend ($K)", "values": [318, 349, 412]}],
+    }
+    return (
+        '<section class="slide title-slide">\n<h1>Q3 Platform Consumption Review</h1>\n'
+        '<p class="subtitle">Usage, cost drivers and savings opportunities, Jul to Sep 2025</p>\n'
+        "<p>Prepared for the Data Platform steering group by the platform team</p>\n"
+        f"{chart_figure(chart)}\n"
+        '<footer class="slide-footer">Source: system.billing.usage, Jan to Sep 2025</footer>\n'
+        '<aside class="notes">Quarterly review of consumption; all figures are list price '
+        "in USD and exclude storage unless stated.</aside>\n</section>"
+    )
+
+
+DECK_SLIDES = [_title_slide()] + [_content_slide(i) for i in range(SLIDES - 1)]
+DECK_TEXT = "<title>Q3 Platform Consumption Review</title>\n" + "\n".join(DECK_SLIDES)
+
+
+def _edit_reply(slide_id: str, number: int) -> str:
+    """A replace operation for the third slide's content, retitled (same size every time)."""
+    body = _content_slide(1, title=f"Serverless SQL is 41% of DBUs (rev {number:02d})")
+    return body.replace("<section", f'<section data-op="replace" data-slide-id="{slide_id}"', 1)
+
+
+class Bench:
+    """A migrated, seeded database with an OpenAI-provider profile without data sources."""
+
+    def __init__(self, url: str, server: FakeOpenAIServer, mlflow_uri: str) -> None:
+        self.server = server
+        self.last_reply = Reply.text(DECK_TEXT)
+        self.settings = Settings(
+            DATABASE_URL=url,
+            MLFLOW_TRACKING_URI=mlflow_uri,
+            SLIDEGEN_USER=USER.name,
+            SLIDEGEN_LLM_PROVIDER="openai",
+            SLIDEGEN_LLM_BASE_URL=server.openai_base_url,
+            SLIDEGEN_LLM_MODEL=MODEL,
+            SLIDEGEN_LLM_API_KEY="bench-key",
+        )
+        self.db = Database(self.settings)
+        migrate.upgrade(self.db.engine)
+        with self.db.scope() as session:
+            seed_database(session, settings=self.settings)
+            style = session.scalar(select(SlideStyle).where(SlideStyle.is_default.is_(True)))
+            session.add(
+                ConfigProfile(
+                    name=PROFILE,
+                    created_by=USER.name,
+                    ai_infra=ConfigAIInfra(provider="openai", llm_endpoint=MODEL),
+                    prompts=ConfigPrompts(
+                        system_prompt=seed_content.DEFAULT_SYSTEM_PROMPT,
+                        slide_editing_instructions=seed_content.DEFAULT_SLIDE_EDITING_INSTRUCTIONS,
+                        user_prompt_template=seed_content.DEFAULT_USER_PROMPT_TEMPLATE,
+                        slide_style=style,
+                    ),
+                )
+            )
+        self.statements: list[tuple[str, float]] | None = None
+        self._started: dict[int, float] = {}
+        event.listen(self.db.engine, "before_cursor_execute", self._before)
+        event.listen(self.db.engine, "after_cursor_execute", self._after)
+        self.client = openai.OpenAI(base_url=server.openai_base_url, api_key="bench-key")
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self._started[id(cursor)] = time.perf_counter()
+
+    def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        started = self._started.pop(id(cursor), None)
+        if self.statements is not None and started is not None:
+            self.statements.append((statement, time.perf_counter() - started))
+
+    # -- turns ----------------------------------------------------------------------------
+
+    def generate(self, session_id: str | None = None) -> tuple[str, str]:
+        """Run one generate turn synchronously (as a worker would); return (session, request)."""
+        with self.db.scope() as session:
+            handle = start_generation(
+                session, USER, prompt=PROMPT, session_id=session_id, profile_name=PROFILE
+            )
+        self._run(handle.request_id)
+        return handle.session_id, handle.request_id
+
+    def edit(self, session_id: str, slide_number: int) -> str:
+        """Run one edit turn of a single selected slide synchronously; return the request id."""
+        with self.db.scope() as session:
+            handle = start_edit(
+                session,
+                USER,
+                session_id=session_id,
+                instruction=EDIT_INSTRUCTION,
+                slide_numbers=[slide_number],
+            )
+        self._run(handle.request_id)
+        return handle.request_id
+
+    def _run(self, request_id: str) -> None:
+        ctx = claim_request(self.db, request_id, "bench-worker")
+        if ctx is None:
+            raise RuntimeError(f"request {request_id} could not be claimed")
+        run_request(self.db, ctx, self.settings)
+
+    def check_completed(self, request_id: str) -> None:
+        """Fail the benchmark (not a timing assertion) when the turn did not succeed."""
+        with self.db.scope() as session:
+            request = session.scalar(
+                select(ChatRequest).where(ChatRequest.request_id == request_id)
+            )
+            if request.status != "completed":
+                raise RuntimeError(f"turn ended {request.status}: {request.error_message}")
+
+    def slide_id(self, session_id: str, number: int) -> str:
+        with self.db.scope() as session:
+            row = session.scalar(select(UserSession).where(UserSession.session_id == session_id))
+            return load_deck(row).slides[number - 1].slide_id
+
+    def script(self, reply: Reply) -> None:
+        """Answer the next chat request with `reply` (and remember it for the replay)."""
+        self.last_reply = reply
+        self.server.enqueue(reply)
+
+    def replay_last_request(self) -> float:
+        """Stream the last chat request again with a long-lived bare client; return seconds."""
+        body = dict(self.server.chat_requests[-1].body)
+        self.server.enqueue(self.last_reply)
+        start = time.perf_counter()
+        for _ in self.client.chat.completions.create(**body):
+            pass
+        return time.perf_counter() - start
+
+    def dispose(self) -> None:
+        self.client.close()
+        self.db.dispose()
+
+
+# -- 1. streaming ---------------------------------------------------------------------------
+
+
+def _stream_run(bench: Bench, reader: Database, runner: JobRunner) -> tuple[float, float]:
+    bench.script(Reply.text(DECK_TEXT, chunk_size=CHUNK_CHARS, delay_s=CHUNK_DELAY_S))
+    probe = text(
+        "SELECT r.status, d.slide_count FROM chat_requests r "
+        "LEFT JOIN session_slide_decks d ON d.session_id = r.session_id "
+        "WHERE r.request_id = :rid"
+    )
+    start = time.perf_counter()
+    with bench.db.scope() as session:
+        handle = start_generation(session, USER, prompt=PROMPT, profile_name=PROFILE)
+    runner.submit(handle.request_id)
+    first = None
+    while True:
+        with reader.engine.begin() as conn:
+            status, count = conn.execute(probe, {"rid": handle.request_id}).one()
+        now = time.perf_counter() - start
+        if first is None and (count or 0) >= 1:
+            first = now
+        if status in ("completed", "error"):
+            break
+        time.sleep(POLL_S)
+    bench.check_completed(handle.request_id)
+    return first if first is not None else now, now
+
+
+def bench_streaming(bench: Bench) -> dict[str, float]:
+    reader = Database(bench.settings)
+    runner = JobRunner(bench.db, bench.settings, max_workers=1)
+    try:
+        _stream_run(bench, reader, runner)  # warm-up: imports, connections, caches
+        tracing.exporter().wait(timeout=60)  # MLflow is imported by the first export
+        runs = []
+        for _ in range(STREAM_RUNS):
+            runs.append(_stream_run(bench, reader, runner))
+            tracing.exporter().wait(timeout=60)
+    finally:
+        runner.shutdown()
+        reader.dispose()
+    first = statistics.median(r[0] for r in runs)
+    whole = statistics.median(r[1] for r in runs)
+    return {"first": first, "whole": whole, "ratio": statistics.median(r[0] / r[1] for r in runs)}
+
+
+# -- 2. overhead per turn -------------------------------------------------------------------
+
+
+def _statement_key(sql: str) -> str:
+    words = sql.replace("\n", " ").split()
+    verb = words[0].upper() if words else "?"
+    table = ""
+    if verb == "SELECT":
+        upper = [w.upper() for w in words]
+        table = words[upper.index("FROM") + 1] if "FROM" in upper else ""
+    elif verb in ("INSERT", "DELETE") and len(words) > 2:
+        table = words[2]
+    elif verb == "UPDATE" and len(words) > 1:
+        table = words[1]
+    return f"{verb} {table}".strip()
+
+
+def _measure_turn(bench: Bench, prepare: Callable[[], Callable[[], str]]) -> dict[str, Any]:
+    turn = prepare()  # unmeasured set-up; returns the turn to time
+    bench.statements = []
+    start = time.perf_counter()
+    request_id = turn()
+    elapsed = time.perf_counter() - start
+    statements, bench.statements = bench.statements, None
+    start = time.perf_counter()
+    tracing.exporter().wait(timeout=60)  # the trace is exported after the turn, off its path
+    export = time.perf_counter() - start
+    bench.check_completed(request_id)
+    baseline = bench.replay_last_request()
+    return {
+        "turn": elapsed,
+        "export": export,
+        "baseline": baseline,
+        "statements": len(statements),
+        "sql_s": sum(d for _, d in statements),
+        "kinds": Counter(_statement_key(sql) for sql, _ in statements),
+    }
+
+
+def bench_turns(bench: Bench) -> dict[str, dict[str, Any]]:
+    def generate() -> Callable[[], str]:
+        bench.script(Reply.text(DECK_TEXT))
+        return lambda: bench.generate()[1]
+
+    def edit() -> Callable[[], str]:
+        bench.script(Reply.text(DECK_TEXT))
+        session_id, _ = bench.generate()  # a fresh 8-slide deck
+        bench.script(Reply.text(_edit_reply(bench.slide_id(session_id, 3), 1)))
+        return lambda: bench.edit(session_id, 3)
+
+    results = {}
+    for name, prepare in (("generate", generate), ("edit", edit)):
+        for _ in range(WARMUP_TURNS):
+            _measure_turn(bench, prepare)
+        runs = [_measure_turn(bench, prepare) for _ in range(TURN_RUNS)]
+        results[name] = {
+            "turn_ms": statistics.median(r["turn"] for r in runs) * 1000,
+            "baseline_ms": statistics.median(r["baseline"] for r in runs) * 1000,
+            "overhead_ms": statistics.median(r["turn"] - r["baseline"] for r in runs) * 1000,
+            "sql_ms": statistics.median(r["sql_s"] for r in runs) * 1000,
+            "export_ms": statistics.median(r["export"] for r in runs) * 1000,
+            "statements": statistics.median(r["statements"] for r in runs),
+            "kinds": runs[-1]["kinds"],
+        }
+    return results
+
+
+def bench_client_construction(bench: Bench) -> float:
+    """Median ms to build the provider a turn builds (a new openai client each time)."""
+    llm = toolbox.llm_settings({"ai_infra": {"provider": "openai"}}, bench.settings)
+    samples = []
+    for _ in range(TURN_RUNS):
+        start = time.perf_counter()
+        toolbox.build_provider(llm, bench.settings)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+# -- 3. prompt growth -----------------------------------------------------------------------
+
+
+def bench_prompt_growth(bench: Bench) -> dict[str, float]:
+    bench.script(Reply.text(DECK_TEXT))
+    session_id, _ = bench.generate()
+    slide_id = bench.slide_id(session_id, 3)
+    prompts: list[int] = []
+    for number in range(1, EDITS + 1):
+        bench.script(Reply.text(_edit_reply(slide_id, number)))
+        bench.check_completed(bench.edit(session_id, 3))
+        messages = bench.server.chat_requests[-1].body["messages"]
+        prompts.append(len(json.dumps(messages)) // 4)
+    second, last = prompts[1], prompts[-1]
+    return {"second": second, "last": last, "ratio": last / second}
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def _open_fds() -> int:
+    return len(list(Path("/proc/self/fd").iterdir()))
+
+
+def bench_leaks(bench: Bench, turns: int = EDITS) -> tuple[int, int, int]:
+    """Threads and file descriptors gained over `turns` generate turns (and left after GC)."""
+    threads, fds = threading.active_count(), _open_fds()
+    for _ in range(turns):
+        bench.script(Reply.text(DECK_TEXT))
+        bench.check_completed(bench.generate()[1])
+    tracing.exporter().wait(timeout=60)
+    grown = (threading.active_count() - threads, _open_fds() - fds)
+    gc.collect()
+    time.sleep(0.2)  # let the fake server's handler threads see the closed connections
+    return grown[0], grown[1], _open_fds() - fds
+
+
+def _report(
+    streaming: dict[str, float],
+    turns: dict[str, dict[str, dict[str, Any]]],
+    client_ms: float,
+    growth: dict[str, float],
+    leaks: tuple[int, int, int],
+) -> None:
+    print(
+        f"Generation: fake OpenAI server, {SLIDES}-slide deck of {len(DECK_TEXT):,} chars "
+        f"in {CHUNK_CHARS}-char chunks {CHUNK_DELAY_S * 1000:.0f} ms apart; medians of "
+        f"{STREAM_RUNS} runs (1) and {TURN_RUNS} turns (2)"
+    )
+    print(
+        f"{'1. streaming, sqlite':<30} {'first s':>8} {'whole s':>8} {'first/whole':>12} {'1/N':>6}"
+    )
+    print(
+        f"{'time to a stored slide':<30} {streaming['first']:>8.2f} {streaming['whole']:>8.2f}"
+        f" {streaming['ratio']:>12.2f} {1 / SLIDES:>6.2f}"
+    )
+    print()
+    print(
+        f"{'2. per turn, instant model':<30} {'turn':>7} {'bare':>7} {'overhead':>9} {'sql':>7}"
+        f" {'stmts':>6} {'export':>7}   goal <{GOAL_MS:.0f} ms and <{GOAL_STATEMENTS} stmts"
+    )
+    for engine_name, results in turns.items():
+        for name, r in results.items():
+            met = r["overhead_ms"] < GOAL_MS and r["statements"] < GOAL_STATEMENTS
+            label = f"{name}, {engine_name} (ms)"
+            print(
+                f"{label:<30} {r['turn_ms']:>7.1f} {r['baseline_ms']:>7.1f}"
+                f" {r['overhead_ms']:>9.1f} {r['sql_ms']:>7.1f} {r['statements']:>6.0f}"
+                f" {r['export_ms']:>7.1f}   {'met' if met else 'NOT met'}"
+            )
+    print(f"{'new openai client, per turn':<30} {client_ms:>7.1f}")
+    for name, r in turns["sqlite"].items():
+        top = ", ".join(f"{kind} x{n}" for kind, n in r["kinds"].most_common(7))
+        print(f"  {name} statements, one sqlite turn: {top}")
+    print()
+    verdict = "met" if abs(growth["ratio"] - 1) <= GOAL_GROWTH else "NOT met"
+    print(f"{'3. prompt growth, sqlite':<30} {'2nd':>7} {'20th':>7} {'ratio':>7}")
+    print(
+        f"{'prompt tokens (chars/4)':<30} {growth['second']:>7.0f} {growth['last']:>7.0f}"
+        f" {growth['ratio']:>6.2f}x   goal within {GOAL_GROWTH:.0%}: {verdict}"
+    )
+    print(
+        f"after {EDITS} more turns: +{leaks[0]} threads, +{leaks[1]} open fds "
+        f"(+{leaks[2]} after gc.collect())"
+    )
+
+
+def main() -> None:
+    """Print streaming latency, per-turn overhead and SQL counts, and prompt growth."""
+    postgres = ThrowawayPostgres()
+    turns: dict[str, dict[str, dict[str, Any]]] = {}
+    home = os.getcwd()
+    with tempfile.TemporaryDirectory() as tmp, FakeOpenAIServer() as server:
+        # Traces go to a throwaway MLflow store; MLflow writes artifacts under ./mlruns.
+        os.chdir(tmp)
+        mlflow_uri = f"sqlite:///{Path(tmp) / 'mlflow.db'}"
+        urls = {"sqlite": f"sqlite:///{Path(tmp) / 'bench.db'}", "postgres": postgres.start()}
+        try:
+            for engine_name, url in urls.items():
+                bench = Bench(url, server, mlflow_uri)
+                if engine_name == "sqlite":
+                    streaming = bench_streaming(bench)
+                    client_ms = bench_client_construction(bench)
+                    growth = bench_prompt_growth(bench)
+                    leaks = bench_leaks(bench)
+                turns[engine_name] = bench_turns(bench)
+                bench.dispose()
+        finally:
+            tracing.exporter().wait(timeout=60)
+            os.chdir(home)
+            postgres.stop()
+    _report(streaming, turns, client_ms, growth, leaks)
+
+
+if __name__ == "__main__":
+    main()
