@@ -219,7 +219,6 @@ def _chart_slide(
 ) -> str:
     spec = {
         "type": kind,
-        "title": title,
         "categories": [r.get(label, "") for r in rows],
         "series": [
             {"name": value.replace("_", " "), "values": [_number(r.get(value, "0")) for r in rows]}

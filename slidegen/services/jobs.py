@@ -16,10 +16,12 @@ from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import ChatRequest
 from slidegen.services.generation import claim_request, run_request
+from slidegen.services.requests import reap_stale_requests
 
 log = logging.getLogger("slidegen.jobs")
 MAX_WORKERS = 4
 HEARTBEAT_SECONDS = 10.0
+REAP_EVERY_BEATS = 6
 
 
 class JobRunner:
@@ -53,19 +55,22 @@ class JobRunner:
                 self._running.discard(ctx.request_pk)
 
     def _beat(self) -> None:
+        beats = 0
         while not self._stop.wait(HEARTBEAT_SECONDS):
+            beats += 1
             with self._lock:
                 running = list(self._running)
-            if not running:
-                continue
             try:
                 with self.db.scope() as session:
-                    session.execute(
-                        update(ChatRequest)
-                        .where(ChatRequest.id.in_(running), ChatRequest.status == "running")
-                        .values(heartbeat_at=utcnow())
-                        .execution_options(synchronize_session=False)
-                    )
+                    if running:
+                        session.execute(
+                            update(ChatRequest)
+                            .where(ChatRequest.id.in_(running), ChatRequest.status == "running")
+                            .values(heartbeat_at=utcnow())
+                            .execution_options(synchronize_session=False)
+                        )
+                    if beats % REAP_EVERY_BEATS == 0:
+                        reap_stale_requests(session)  # jobs of replicas that died
             except Exception:  # a missed beat is retried; the reaper tolerates a few
                 log.warning("heartbeat failed", exc_info=True)
 

@@ -41,6 +41,7 @@ from slidegen.services.jobs import JobRunner
 from slidegen.services.requests import JOB_TIMEOUT, STALE_HEARTBEAT, RequestHandle
 from slidegen.services.seed import seed_database
 from slidegen.tools.base import REMINDER
+from slidegen.tracing import exporter
 from tests.conftest import DatabaseFactory
 from tests.factories import make_profile
 from tests.fakes.genie_server import FakeGenieServer, QueryAnswer
@@ -87,12 +88,13 @@ def ws(
 ) -> Iterator[Workspace]:
     """A fresh database for this module: migrated, seeded, plus a profile without tools."""
     url = databases.url(backend)
-    mlflow_dir = tmp_path_factory.mktemp("mlflow")
+    # Traces go to one throwaway MLflow store for the whole run (never ./mlflow.db).
+    mlflow_db = tmp_path_factory.getbasetemp() / "generation-mlflow.db"
     # Every variable the app reads is given, so the developer's environment cannot leak in.
     base: dict[str, Any] = {
         "DATABASE_URL": url,
         "SLIDEGEN_USER": ALICE.name,
-        "MLFLOW_TRACKING_URI": f"sqlite:///{mlflow_dir / 'mlflow.db'}",
+        "MLFLOW_TRACKING_URI": f"sqlite:///{mlflow_db}",
         "SLIDEGEN_LLM_PROVIDER": None,
         "SLIDEGEN_LLM_BASE_URL": None,
         "SLIDEGEN_LLM_API_KEY": None,
@@ -109,6 +111,9 @@ def ws(
         seed_database(session, settings=workspace.settings)
         session.add(make_profile(BARE_PROFILE))
     yield workspace
+    # MLflow migrates its store through Alembic's process-global context: let the exporter
+    # finish before another module runs our own migrations in this process.
+    exporter().wait(60)
     workspace.db.dispose()
 
 

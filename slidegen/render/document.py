@@ -1,0 +1,146 @@
+"""Slide documents: a slide with its charts as inline SVG, in a locked-down HTML page.
+
+Decision 3: untrusted slide HTML is shown only inside an inner `<iframe sandbox="">` whose
+document carries a CSP that forbids scripts and every fetch; the outer shell is ours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from functools import lru_cache
+
+from slidegen.render.charts import (
+    ChartPalette,
+    ChartRenderError,
+    palette_from_css,
+    render_chart_fallback,
+    render_chart_svg,
+)
+from slidegen.render.deck import Deck, Slide
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+BASE_CSS = (
+    "html,body{margin:0;padding:0;background:transparent;overflow:hidden}"
+    f".slide{{width:{SLIDE_WIDTH}px;height:{SLIDE_HEIGHT}px;overflow:hidden}}"
+    "figure.chart{margin:0;min-height:200px}"
+    "figure.chart svg{display:block;width:100%;height:100%}"
+)
+_PLACEHOLDER = re.compile(r'<figure class="chart" data-chart-id="([A-Za-z0-9_-]+)"></figure>')
+
+
+def slide_body(slide: Slide, palette: ChartPalette) -> str:
+    """Return the slide's HTML with each chart placeholder replaced by its SVG."""
+    charts = {chart.chart_id: chart for chart in slide.charts}
+
+    def render(match: re.Match[str]) -> str:
+        spec = charts.get(match.group(1))
+        if spec is None:
+            return ""
+        try:
+            inner = render_chart_svg(spec, palette)
+        except ChartRenderError:
+            inner = render_chart_fallback(spec)
+        return f'<figure class="chart">{inner}</figure>'
+
+    return _PLACEHOLDER.sub(render, slide.html)
+
+
+def slide_document(slide: Slide, css: str) -> str:
+    """Return a full HTML page showing one slide at 1280x720, with a no-script CSP."""
+    return _slide_document_cached(slide.model_dump_json(), css)
+
+
+@lru_cache(maxsize=512)
+def _slide_document_cached(slide_json: str, css: str) -> str:
+    slide = Slide.model_validate_json(slide_json)
+    body = slide_body(slide, palette_from_css(css))
+    return _page(f"<style>{BASE_CSS}{_style_text(css)}</style>", body)
+
+
+def _page(head: str, body: str, *, csp: str = CSP) -> str:
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+        f"{head}</head><body>{body}</body></html>"
+    )
+
+
+def _style_text(css: str) -> str:
+    # Stored CSS is sanitised already; this only stops it from closing the style element.
+    return css.replace("</", "<\\/")
+
+
+def content_hash(slide: Slide, css: str) -> str:
+    """Return a stable hash of what a slide looks like (for caching rendered output)."""
+    digest = hashlib.sha256(slide.model_dump_json(exclude={"notes"}).encode())
+    digest.update(css.encode())
+    return digest.hexdigest()[:16]
+
+
+def sandboxed_slide(slide: Slide, css: str, *, label: str) -> str:
+    """Return the trusted shell for Streamlit's iframe: the slide in an inner sandboxed frame.
+
+    The inner frame has `sandbox=""` (no scripts, no same-origin) and the CSP above. The
+    shell's own few lines of script only scale the 1280x720 frame to the available width.
+    """
+    document = html.escape(slide_document(slide, css), quote=True)
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
+        "html,body{margin:0;padding:0;background:transparent;overflow:hidden}"
+        ".stage{position:relative;width:100%;aspect-ratio:16/9;overflow:hidden}"
+        f".stage iframe{{position:absolute;left:0;top:0;width:{SLIDE_WIDTH}px;"
+        f"height:{SLIDE_HEIGHT}px;border:0;transform-origin:0 0}}"
+        '</style></head><body><div class="stage">'
+        f'<iframe sandbox="" title="{html.escape(label)}" srcdoc="{document}"></iframe></div>'
+        "<script>(function(){var s=document.querySelector('.stage'),"
+        "f=s.querySelector('iframe');function fit(){f.style.transform='scale('+"
+        f"(s.clientWidth/{SLIDE_WIDTH})+')';}}new ResizeObserver(fit).observe(s);fit();}})();"
+        "</script></body></html>"
+    )
+
+
+NAV_SCRIPT = (
+    "(function(){var s=[].slice.call(document.querySelectorAll('.deck>.frame')),i=0,"
+    "c=document.getElementById('counter');function show(n){i=Math.max(0,Math.min(s.length-1,n));"
+    "s.forEach(function(e,k){e.hidden=k!==i;});c.textContent=(i+1)+' / '+s.length;fit();}"
+    "function fit(){var k=Math.min(innerWidth/1280,(innerHeight-40)/720);"
+    "s.forEach(function(e){e.firstChild.style.transform='scale('+k+')';"
+    "e.style.width=1280*k+'px';e.style.height=720*k+'px';});}"
+    "addEventListener('keydown',function(e){if(['ArrowRight','PageDown',' '].indexOf(e.key)>=0)"
+    "show(i+1);if(['ArrowLeft','PageUp'].indexOf(e.key)>=0)show(i-1);if(e.key==='Home')show(0);"
+    "if(e.key==='End')show(s.length-1);});addEventListener('resize',fit);"
+    "document.addEventListener('click',function(e){show(e.clientX>innerWidth/2?i+1:i-1);});"
+    "show(0);})();"
+)
+
+
+def deck_document(deck: Deck) -> str:
+    """Return the whole deck as one self-contained HTML file with keyboard navigation."""
+    palette = palette_from_css(deck.css)
+    frames = "".join(
+        f'<div class="frame" hidden><div class="scaler">{slide_body(slide, palette)}</div></div>'
+        for slide in deck.slides
+    )
+    script_hash = _sha256_b64(NAV_SCRIPT)
+    csp = (
+        f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src '{script_hash}'"
+    )
+    head = (
+        f"<title>{html.escape(deck.title)}</title><style>{BASE_CSS}"
+        "body{background:#111;display:flex;flex-direction:column;align-items:center;"
+        "justify-content:center;height:100vh}.frame{overflow:hidden}"
+        ".scaler{width:1280px;height:720px;transform-origin:0 0}"
+        "#counter{color:#bbb;font:14px sans-serif;margin-top:12px}"
+        f"{_style_text(deck.css)}</style>"
+    )
+    body = f'<div class="deck">{frames}</div><div id="counter"></div><script>{NAV_SCRIPT}</script>'
+    return _page(head, body, csp=csp)
+
+
+def _sha256_b64(text: str) -> str:
+    import base64
+
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
