@@ -1,49 +1,153 @@
-"""Chat: where a deck is generated and edited (the starting point for now)."""
+"""Chat: generate a deck, watch it stream in, select slides, edit, restore and download."""
 
 import streamlit as st
 
 from slidegen.config import get_settings
-from slidegen.services import library, profiles
+from slidegen.services import decks, library, profiles, requests, slides
+from ui import state
+from ui.chat_view import provider_line, show_messages, show_progress
 from ui.db import session_scope
+from ui.deck_view import download_html, present, show_deck
 from ui.errors import user_errors
+from ui.jobs import submit
 from ui.user import current_user
 
-PROVIDER_LABELS = {
-    "databricks": "Databricks model serving",
-    "openai": "OpenAI-compatible server",
-    "offline": "offline demo engine",
-}
-
 user = current_user()
-with user_errors(), session_scope() as session:
-    active = profiles.get_active_profile(session, user, settings=get_settings())
-    prompts = [p for p in library.list_deck_prompts(session, user) if p.is_active]
+session_id = state.active_session_id()
+
+
+def load():
+    """Read everything the page shows in one transaction."""
+    with user_errors(), session_scope() as session:
+        active = profiles.get_active_profile(session, user, settings=get_settings())
+        detail = decks.show_session(session, user, session_id=session_id) if session_id else None
+        messages = decks.list_messages(session, user, session_id=session_id) if session_id else []
+        prompts = [p for p in library.list_deck_prompts(session, user) if p.is_active]
+    return active, detail, messages, prompts
+
+
+def act(action: str, slide_id: str) -> None:
+    """Apply a per-slide action without the LLM."""
+    functions = {
+        "up": (slides.move_slide, {"offset": -1}),
+        "down": (slides.move_slide, {"offset": 1}),
+        "duplicate": (slides.duplicate_slide, {}),
+        "delete": (slides.delete_slide, {}),
+    }
+    function, extra = functions[action]
+    with user_errors(), session_scope() as session:
+        function(
+            session,
+            user,
+            session_id=session_id,
+            slide_id=slide_id,
+            expected_version=detail.version,
+            **extra,
+        )
+    st.rerun()
+
+
+active, detail, messages, prompts = load()
+running = bool(
+    detail and detail.last_request and detail.last_request.status in ("pending", "running")
+)
 
 st.title("Chat")
-provider = PROVIDER_LABELS.get(active.provider, active.provider)
-model = "" if active.is_offline else f" · `{active.llm_endpoint}`"
-st.markdown(f"Profile **{active.name}** · LLM: **{provider}**{model}")
-if active.provider_overridden:
-    st.caption("The LLM provider is set by SLIDEGEN_LLM_PROVIDER and overrides the profile.")
+top = st.columns([4, 1], vertical_alignment="center")
+top[0].markdown(provider_line(active.name, active.provider, active.llm_endpoint, active.is_offline))
+if top[1].button("New deck", icon=":material/add:", disabled=session_id is None):
+    state.open_session(None)
+    st.rerun()
 if active.is_offline:
     st.info(
-        "You are using the **offline demo engine**: it builds decks from your prompt and the "
-        "sample data without calling an LLM. Configure a Databricks serving endpoint or an "
-        "OpenAI-compatible server in Profiles for real generation.",
+        "You are using the **offline demo engine**: it drafts decks from your request and the "
+        "sample consumption data without calling an LLM. Configure Databricks model serving or "
+        "an OpenAI-compatible server in Profiles for real generation.",
         icon=":material/info:",
     )
 
-st.subheader("Start a deck")
-st.write(
-    "Describe the deck you want: the audience, the story and the data. "
-    "Or begin from one of the library's deck prompts:"
-)
-columns = st.columns(2)
-for index, prompt in enumerate(prompts):
-    with columns[index % 2].container(border=True):
-        st.markdown(f"**{prompt.name}**")
-        st.caption(prompt.description or "")
-if active.slide_style_name:
-    st.caption(f"Slides use the **{active.slide_style_name}** style.")
+if detail is None:
+    st.subheader("Start a deck")
+    st.write(
+        "Describe the deck you want: the audience, the story and the data. Deck prompts in the library:"
+    )
+    columns = st.columns(2)
+    for index, prompt in enumerate(prompts):
+        with columns[index % 2].container(border=True):
+            st.markdown(f"**{prompt.name}**")
+            st.caption(prompt.description or "")
+else:
+    chat_column, deck_column = st.columns([2, 3], gap="large")
+    with chat_column:
+        st.subheader(detail.title)
+        show_messages(messages)
+        if detail.last_request and detail.last_request.status == "error" and not running:
+            st.caption("The last request failed; send it again to retry, or restore a save point.")
+    with deck_column:
 
-st.chat_input("Deck generation is not enabled in this build yet", disabled=True, key="chat_prompt")
+        @st.fragment(run_every=1.0 if running else None)
+        def live_deck() -> None:
+            """Poll the database while a job runs; slides appear as they are stored."""
+            with user_errors(), session_scope() as session:
+                current = decks.show_session(session, user, session_id=session_id)
+            still_running = current.last_request and current.last_request.status in (
+                "pending",
+                "running",
+            )
+            if running and not still_running:
+                st.rerun()  # the job ended: refresh the whole page (chat, save points)
+            if still_running:
+                show_progress(current.last_request, len(current.slides))
+            if current.slides:
+                tools = st.columns([2, 1, 2], vertical_alignment="center")
+                with tools[0]:
+                    download_html(current)
+                presenting = tools[1].toggle("Present", key="present")
+                if presenting:
+                    present(current)
+                show_deck(
+                    current, on_action=None if still_running else act, editable=not still_running
+                )
+
+        live_deck()
+        if detail.versions:
+            with st.expander(f"Save points ({len(detail.versions)})"):
+                for version in detail.versions:
+                    row = st.columns([4, 1], vertical_alignment="center")
+                    row[0].caption(
+                        f"**{version.version_number}.** {version.description} · {version.slide_count} slides · {version.created_at:%Y-%m-%d %H:%M}"
+                    )
+                    if row[1].button(
+                        "Restore", key=f"restore-{version.version_number}", disabled=running
+                    ):
+                        with user_errors(), session_scope() as session:
+                            decks.restore_save_point(
+                                session,
+                                user,
+                                session_id=session_id,
+                                version_number=version.version_number,
+                            )
+                        st.rerun()
+
+selected = state.selected_slides(session_id) if session_id else []
+placeholder = (
+    "Describe the deck you want"
+    if not (detail and detail.slides)
+    else (
+        f"Edit {len(selected)} selected slide{'s' if len(selected) != 1 else ''}"
+        if selected
+        else "Ask for a change (name slides, e.g. 'slide 3', or tick them)"
+    )
+)
+prompt = st.chat_input(placeholder, disabled=running, key="chat_prompt")
+if prompt:
+    with user_errors(), session_scope() as session:
+        if detail and detail.slides:
+            handle = requests.start_edit(
+                session, user, session_id=session_id, instruction=prompt, slide_ids=selected
+            )
+        else:
+            handle = requests.start_generation(session, user, prompt=prompt, session_id=session_id)
+    submit(handle.request_id)
+    state.open_session(handle.session_id)
+    st.rerun()

@@ -144,3 +144,20 @@ def _sha256_b64(text: str) -> str:
     import base64
 
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def presentation_shell(deck: Deck) -> str:
+    """Return the trusted shell of the presentation view.
+
+    The deck document runs only our navigation script (its CSP allows that script's hash and
+    nothing else) inside `sandbox="allow-scripts"` without same-origin: an opaque origin that
+    cannot reach the app.
+    """
+    document = html.escape(deck_document(deck), quote=True)
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
+        "html,body{margin:0;height:100%;background:#111}"
+        "iframe{width:100%;height:100%;border:0;display:block}</style></head><body>"
+        f'<iframe sandbox="allow-scripts" title="Presentation of {html.escape(deck.title)}" '
+        f'srcdoc="{document}"></iframe></body></html>'
+    )

@@ -53,6 +53,11 @@ MODEL = "gpt-fake"
 API_KEY = "sk-test-generation-key"
 BARE_PROFILE = "bare"  # no data sources and no Genie spaces: the model gets no tools
 JOB_WAIT_S = 30
+# Traces are not under test here, and exporting them to a real store takes about a second
+# each in the background (and, the first time, migrates MLflow's tables through Alembic's
+# process-global context, which collides with our own migrations). MLflow rejects this URI at
+# once, so the exporter logs a warning and the deck is unaffected.
+UNUSABLE_MLFLOW = "unusable-scheme://no-mlflow-in-these-tests"
 
 
 @dataclass
@@ -83,18 +88,14 @@ class FakeLLM:
 
 
 @pytest.fixture(scope="module")
-def ws(
-    backend: str, databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Workspace]:
+def ws(backend: str, databases: DatabaseFactory) -> Iterator[Workspace]:
     """A fresh database for this module: migrated, seeded, plus a profile without tools."""
     url = databases.url(backend)
-    # Traces go to one throwaway MLflow store for the whole run (never ./mlflow.db).
-    mlflow_db = tmp_path_factory.getbasetemp() / "generation-mlflow.db"
     # Every variable the app reads is given, so the developer's environment cannot leak in.
     base: dict[str, Any] = {
         "DATABASE_URL": url,
         "SLIDEGEN_USER": ALICE.name,
-        "MLFLOW_TRACKING_URI": f"sqlite:///{mlflow_db}",
+        "MLFLOW_TRACKING_URI": UNUSABLE_MLFLOW,
         "SLIDEGEN_LLM_PROVIDER": None,
         "SLIDEGEN_LLM_BASE_URL": None,
         "SLIDEGEN_LLM_API_KEY": None,
@@ -111,9 +112,7 @@ def ws(
         seed_database(session, settings=workspace.settings)
         session.add(make_profile(BARE_PROFILE))
     yield workspace
-    # MLflow migrates its store through Alembic's process-global context: let the exporter
-    # finish before another module runs our own migrations in this process.
-    exporter().wait(60)
+    exporter().wait(30)  # nothing of this module may still run when the next one migrates
     workspace.db.dispose()
 
 

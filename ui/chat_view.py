@@ -1,0 +1,58 @@
+"""The conversation and the live progress of a running request on the Chat page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from slidegen.schemas.decks import MessageOut, RequestOut
+
+PROVIDER_LABELS = {
+    "databricks": "Databricks model serving",
+    "openai": "OpenAI-compatible server",
+    "offline": "offline demo engine",
+}
+
+
+def show_messages(messages: list[MessageOut]) -> None:
+    """Render the chat; tool calls appear as collapsible detail under the reply."""
+    tools: list[MessageOut] = []
+    for message in messages:
+        if message.role == "tool":
+            tools.append(message)
+            continue
+        role = "user" if message.role == "user" else "assistant"
+        with st.chat_message(role):
+            if message.message_type == "error":
+                st.error(message.content, icon=":material/error:")
+            else:
+                st.markdown(message.content)
+            if tools and role == "assistant":
+                with st.expander(
+                    f"Data used ({len(tools)} tool call{'s' if len(tools) > 1 else ''})"
+                ):
+                    for tool in tools:
+                        st.caption(tool.content)
+                        arguments = (tool.metadata or {}).get("arguments")
+                        if arguments:
+                            st.code(
+                                str(
+                                    arguments.get("query") or arguments.get("question") or arguments
+                                ),
+                                language="sql" if "query" in arguments else None,
+                            )
+                tools = []
+
+
+def show_progress(request: RequestOut, slide_count: int) -> None:
+    """Render the status of a running request."""
+    label = request.progress_message or "Working"
+    if slide_count:
+        label = f"{label} · {slide_count} slide{'s' if slide_count != 1 else ''} so far"
+    st.status(label, state="running", expanded=False)
+
+
+def provider_line(name: str, provider: str, endpoint: str, offline: bool) -> str:
+    """Return the markdown line naming the active profile and LLM."""
+    label = PROVIDER_LABELS.get(provider, provider)
+    model = "" if offline else f" · `{endpoint}`"
+    return f"Profile **{name}** · LLM: **{label}**{model}"

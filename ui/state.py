@@ -1,0 +1,42 @@
+"""Typed accessors for what the Chat page remembers between reruns (ids and small values)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_SELECTED = "slidegen.selected.{}"
+_PENDING = "slidegen.pending_request"
+
+
+def active_session_id() -> str | None:
+    """Return the session named in the URL (?session=...), if any."""
+    value = st.query_params.get("session")
+    return value or None
+
+
+def open_session(session_id: str | None) -> None:
+    """Name a session in the URL (None starts a new deck)."""
+    if session_id:
+        st.query_params["session"] = session_id
+    else:
+        st.query_params.pop("session", None)
+
+
+def selected_slides(session_id: str) -> list[str]:
+    """Return the slide ids the user ticked on this session's deck."""
+    return list(st.session_state.get(_SELECTED.format(session_id), []))
+
+
+def set_selected_slides(session_id: str, slide_ids: list[str]) -> None:
+    """Remember the ticked slide ids."""
+    st.session_state[_SELECTED.format(session_id)] = list(slide_ids)
+
+
+def pending_request() -> str | None:
+    """Return the request this browser tab started and has not seen finish."""
+    return st.session_state.get(_PENDING)
+
+
+def set_pending_request(request_id: str | None) -> None:
+    """Remember (or forget) the request this tab is waiting for."""
+    st.session_state[_PENDING] = request_id
