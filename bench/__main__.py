@@ -1,6 +1,7 @@
 """Run every benchmark and print its figures."""
 
-from bench import data_layer
+from bench import data_layer, generation
 
 if __name__ == "__main__":
     data_layer.main()
+    generation.main()

@@ -102,32 +102,45 @@ class TraceExporter:
     def __init__(self) -> None:
         self._queue: queue.Queue[RequestTrace] = queue.Queue()
         self._experiments: dict[tuple[str, str], str] = {}
-        self._idle = threading.Event()
-        self._idle.set()
+        self._pending = 0
+        self._exported = False
+        self._condition = threading.Condition()
         self._thread = threading.Thread(target=self._work, name="slidegen-traces", daemon=True)
         self._thread.start()
 
     def submit(self, trace: RequestTrace) -> None:
         """Queue a finished trace for export."""
-        self._idle.clear()
+        with self._condition:
+            self._pending += 1
         self._queue.put(trace)
 
     def wait(self, timeout: float) -> bool:
-        """Wait until queued traces are exported (the CLI does this before exiting)."""
-        return self._idle.wait(timeout)
+        """Wait until queued traces are sent and flushed (the CLI does this before exiting)."""
+        with self._condition:
+            done = self._condition.wait_for(lambda: self._pending == 0, timeout)
+        if done and self._exported:
+            try:
+                import mlflow
+
+                mlflow.flush_trace_async_logging()
+            except Exception as exc:
+                log.warning("could not flush traces to MLflow: %s", exc)
+        return done
 
     def _work(self) -> None:
         while True:
             trace = self._queue.get()
             try:
                 self._export(trace)
+                self._exported = True
             except Exception as exc:  # MLflow down or misconfigured: the deck is unaffected
                 log.warning(
                     "could not export the trace to MLflow (%s): %s", trace.tracking_uri, exc
                 )
             finally:
-                if self._queue.empty():
-                    self._idle.set()
+                with self._condition:
+                    self._pending -= 1
+                    self._condition.notify_all()
 
     def _export(self, trace: RequestTrace) -> None:
         import mlflow  # ~1.5 s to import: only here, off the request path
@@ -170,7 +183,6 @@ class TraceExporter:
             status=root.status,
             end_time_ns=root.end_ns or time.time_ns(),
         )
-        mlflow.flush_trace_async_logging()
 
     def _experiment_id(self, mlflow: Any, trace: RequestTrace) -> str:
         key = (trace.tracking_uri, trace.experiment_name)

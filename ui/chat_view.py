@@ -47,7 +47,7 @@ def show_progress(request: RequestOut, slide_count: int) -> None:
     """Render the status of a running request."""
     label = request.progress_message or "Working"
     if slide_count:
-        label = f"{label} · {slide_count} slide{'s' if slide_count != 1 else ''} so far"
+        label = f"Writing slides · {slide_count} done so far"
     st.status(label, state="running", expanded=False)
 
 

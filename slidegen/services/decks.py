@@ -55,31 +55,39 @@ def store_deck(
     session: Session, row: UserSession, deck: Deck, *, user: User, expected_version: int
 ) -> int:
     """Write the deck if nobody changed it since `expected_version`; return the new version."""
-    payload = deck.model_dump(mode="json")
     if row.slide_deck is None:
         if expected_version != 0:
             raise _conflict()
         row.slide_deck = SessionSlideDeck(
             title=deck.title,
             css=deck.css,
-            deck_json=payload,
+            deck_json=deck.model_dump(mode="json"),
             slide_count=len(deck.slides),
             version=1,
             modified_by=user.name,
         )
         session.flush()
         return 1
+    version = store_deck_by_id(
+        session, row.slide_deck.id, deck, user=user, expected_version=expected_version
+    )
+    session.expire(row.slide_deck)  # reloaded only if read again
+    return version
+
+
+def store_deck_by_id(
+    session: Session, deck_pk: int, deck: Deck, *, user: User, expected_version: int
+) -> int:
+    """Write an existing deck row in one statement, with the version check."""
     result = session.execute(
         update(SessionSlideDeck)
-        .where(
-            SessionSlideDeck.id == row.slide_deck.id, SessionSlideDeck.version == expected_version
-        )
+        .where(SessionSlideDeck.id == deck_pk, SessionSlideDeck.version == expected_version)
         .values(
             title=deck.title,
             css=deck.css,
-            deck_json=payload,
+            deck_json=deck.model_dump(mode="json"),
             slide_count=len(deck.slides),
-            version=SessionSlideDeck.version + 1,
+            version=expected_version + 1,
             modified_by=user.name,
             updated_at=utcnow(),
         )
@@ -87,8 +95,7 @@ def store_deck(
     )
     if result.rowcount != 1:
         raise _conflict()
-    session.refresh(row.slide_deck)
-    return row.slide_deck.version
+    return expected_version + 1
 
 
 def _conflict() -> ConflictError:
@@ -170,7 +177,7 @@ def add_message(
     metadata: dict[str, Any] | None = None,
     request_id: str | None = None,
 ) -> None:
-    """Persist one chat message and mark the session active."""
+    """Persist one chat message (the lock's take and release mark the session active)."""
     session.add(
         SessionMessage(
             session_id=row.id,
@@ -181,7 +188,6 @@ def add_message(
             request_id=request_id,
         )
     )
-    row.last_activity = utcnow()
 
 
 def show_session(session: Session, user: User, *, session_id: str) -> SessionDetail:

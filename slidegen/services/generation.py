@@ -27,6 +27,7 @@ from slidegen.services.decks import (
     current_version,
     load_deck,
     store_deck,
+    store_deck_by_id,
 )
 from slidegen.services.editing import apply_operations, edit_request_text
 from slidegen.services.requests import release_lock
@@ -55,6 +56,7 @@ class RunContext:
     request_id: str = ""
     session_public_id: str = ""
     slide_count: int = 0
+    deck_pk: int | None = None
     engine: str = ""
     conversations: dict[str, str] = field(default_factory=dict)
     trace: RequestTrace | None = None
@@ -71,7 +73,7 @@ def claim_request(db: Database, request_id: str, worker_id: str) -> RunContext |
                 worker_id=worker_id,
                 started_at=utcnow(),
                 heartbeat_at=utcnow(),
-                progress_message="Starting",
+                progress_message="Asking the model",
             )
             .execution_options(synchronize_session=False)
         )
@@ -103,6 +105,7 @@ def _context(session: Session, request: ChatRequest) -> RunContext:
         deck=load_deck(row),
         version=version,
         start_version=version,
+        deck_pk=row.slide_deck.id if row.slide_deck else None,
         parts=_prompt_parts(session, config),
         request_id=request.request_id,
         session_public_id=row.session_id,
@@ -212,9 +215,8 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
         max_tokens=llm.max_tokens,
         deadline=deadline,
         outcome=outcome,
-        on_llm_call=lambda n: _progress(
-            db, ctx, "Asking the model" if n == 1 else "Writing slides"
-        ),
+        # The claim already said "Asking the model"; later rounds follow tool results.
+        on_llm_call=lambda n: n > 1 and _progress(db, ctx, "Writing slides"),
     )
     for event in events:
         if isinstance(event, ToolRan):
@@ -225,7 +227,7 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
                 Slide(html=event.slide.html, charts=event.slide.charts, notes=event.slide.notes)
             )
             outcome.warnings += event.slide.warnings
-            _store_progress(db, ctx, deck, f"Wrote slide {len(deck.slides)}")
+            _store_progress(db, ctx, deck)
     if not deck.slides:
         raise SlidegenError(
             "The model answered without any slides; rephrase the request or try again."
@@ -249,7 +251,7 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
         max_tokens=llm.max_tokens,
         deadline=time.monotonic() + MAX_RUN_SECONDS,
         outcome=outcome,
-        on_llm_call=lambda n: _progress(db, ctx, "Editing slides"),
+        on_llm_call=lambda n: n > 1 and _progress(db, ctx, "Editing slides"),
     )
     for event in events:
         if isinstance(event, ToolRan):
@@ -270,17 +272,23 @@ def _progress(db: Database, ctx: RunContext, text: str) -> None:
         )
 
 
-def _store_progress(db: Database, ctx: RunContext, deck: Deck, text: str) -> None:
-    """Store the deck as it grows, so each slide is visible as soon as it closes."""
+def _store_progress(db: Database, ctx: RunContext, deck: Deck) -> None:
+    """Store the deck as it grows, so each slide is visible as soon as it closes.
+
+    One UPDATE per slide: readers see progress in the deck's slide count; the heartbeat
+    thread keeps the request alive.
+    """
     with db.scope() as session:
-        row = session.get(UserSession, ctx.session_pk)
-        ctx.version = store_deck(session, row, deck, user=ctx.user, expected_version=ctx.version)
-        session.execute(
-            update(ChatRequest)
-            .where(ChatRequest.id == ctx.request_pk)
-            .values(progress_message=text, heartbeat_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        if ctx.deck_pk is None:  # the session's first deck: create its row
+            row = session.get(UserSession, ctx.session_pk)
+            ctx.version = store_deck(
+                session, row, deck, user=ctx.user, expected_version=ctx.version
+            )
+            ctx.deck_pk = row.slide_deck.id
+        else:
+            ctx.version = store_deck_by_id(
+                session, ctx.deck_pk, deck, user=ctx.user, expected_version=ctx.version
+            )
 
 
 def _record_tool(db: Database, ctx: RunContext, ran: ToolRan, tools: list[Any]) -> None:
@@ -306,7 +314,7 @@ def _record_tool(db: Database, ctx: RunContext, ran: ToolRan, tools: list[Any]) 
             content=summary,
             message_type="tool_call",
             metadata=metadata,
-            request_id=_request_id(session, ctx),
+            request_id=ctx.request_id,
         )
         session.execute(
             update(ChatRequest)
@@ -314,10 +322,6 @@ def _record_tool(db: Database, ctx: RunContext, ran: ToolRan, tools: list[Any]) 
             .values(progress_message=summary[:500], heartbeat_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-
-
-def _request_id(session: Session, ctx: RunContext) -> str:
-    return session.get(ChatRequest, ctx.request_pk).request_id
 
 
 def _finish(
@@ -342,7 +346,7 @@ def _finish(
             content=reply,
             message_type="slide_update",
             metadata={"slide_count": len(deck.slides), "version": ctx.version},
-            request_id=_request_id(session, ctx),
+            request_id=ctx.request_id,
         )
         ctx.slide_count = len(deck.slides)
         _close_request(
@@ -371,7 +375,7 @@ def _finish_with_error(db: Database, ctx: RunContext, message: str, outcome: Age
                     role="assistant",
                     content=message,
                     message_type="error",
-                    request_id=_request_id(session, ctx),
+                    request_id=ctx.request_id,
                 )
                 _close_request(session, ctx, "error", message, outcome, None)
                 release_lock(session, ctx.session_pk)

@@ -93,7 +93,7 @@ def start_edit(
 def _queue(
     session: Session, row: UserSession, user: User, prompt: str, meta: dict[str, Any]
 ) -> RequestHandle:
-    reap_stale_requests(session)
+    reap_stale_requests(session)  # a crashed job must not keep this session locked
     acquire_lock(session, row)
     request = ChatRequest(
         request_id=uuid.uuid4().hex,
@@ -127,7 +127,7 @@ def acquire_lock(session: Session, row: UserSession) -> None:
                 UserSession.processing_started_at < now - JOB_TIMEOUT,
             ),
         )
-        .values(is_processing=True, processing_started_at=now)
+        .values(is_processing=True, processing_started_at=now, last_activity=now)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -141,7 +141,7 @@ def release_lock(session: Session, session_pk: int) -> None:
     session.execute(
         update(UserSession)
         .where(UserSession.id == session_pk)
-        .values(is_processing=False, processing_started_at=None)
+        .values(is_processing=False, processing_started_at=None, last_activity=utcnow())
         .execution_options(synchronize_session=False)
     )
 

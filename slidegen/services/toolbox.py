@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,20 @@ def llm_settings(config: dict[str, Any], settings: Settings) -> LLMSettings:
 
 
 def build_provider(llm: LLMSettings, settings: Settings) -> LLMProvider:
-    """Return the provider that will run this request."""
+    """Return the provider that will run this request (clients are reused across requests)."""
     if llm.provider == "offline":
         return OfflineProvider()
-    return make_provider(llm, settings)
+    # Building an HTTP client loads the CA bundle (~30 ms): keep one per configuration.
+    key = (llm, settings.databricks_host, settings.databricks_token, settings.databricks_client_id)
+    with _providers_lock:
+        provider = _providers.get(key)
+        if provider is None:
+            provider = _providers[key] = make_provider(llm, settings)
+        return provider
+
+
+_providers: dict[tuple[Any, ...], LLMProvider] = {}
+_providers_lock = threading.Lock()
 
 
 def build_tools(

@@ -4,7 +4,8 @@ Every test runs on SQLite and PostgreSQL against a freshly migrated and seeded d
 module. Requests are driven as the app drives them: `start_*` in one unit of work, a JobRunner
 runs the job, services read the result back. The LLM is the offline engine or the real
 `openai` client talking to a fake server on 127.0.0.1; Genie is the real databricks-sdk
-against a fake Genie server. Faults and the command line are in test_generation_faults.py.
+against a fake Genie server. Faults, the session lock and the reaper, and the command line
+are in test_generation_faults.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from sqlalchemy import select, update
 
 from slidegen.config import Settings
 from slidegen.db import migrate
-from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import (
     ChatRequest,
@@ -36,9 +35,8 @@ from slidegen.render.deck import Deck, Slide
 from slidegen.schemas.decks import MessageOut, SessionDetail
 from slidegen.services import decks, requests
 from slidegen.services.decks import slide_title
-from slidegen.services.generation import claim_request
 from slidegen.services.jobs import JobRunner
-from slidegen.services.requests import JOB_TIMEOUT, STALE_HEARTBEAT, RequestHandle
+from slidegen.services.requests import RequestHandle
 from slidegen.services.seed import seed_database
 from slidegen.tools.base import REMINDER
 from slidegen.tracing import exporter
@@ -81,14 +79,15 @@ class Workspace:
 
 @dataclass
 class FakeLLM:
-    """The fake OpenAI-compatible server and settings that point the app at it."""
+    """The fake OpenAI-compatible server and the environment that points the app at it."""
 
     server: FakeOpenAIServer
+    env: dict[str, str]
     settings: Settings
 
 
-@pytest.fixture(scope="module")
-def ws(backend: str, databases: DatabaseFactory) -> Iterator[Workspace]:
+@pytest.fixture(scope="module", name="ws")
+def workspace_fixture(backend: str, databases: DatabaseFactory) -> Iterator[Workspace]:
     """A fresh database for this module: migrated, seeded, plus a profile without tools."""
     url = databases.url(backend)
     # Every variable the app reads is given, so the developer's environment cannot leak in.
@@ -116,22 +115,20 @@ def ws(backend: str, databases: DatabaseFactory) -> Iterator[Workspace]:
     workspace.db.dispose()
 
 
-@pytest.fixture
-def llm(ws: Workspace) -> Iterator[FakeLLM]:
+@pytest.fixture(name="llm")
+def fake_llm_fixture(ws: Workspace) -> Iterator[FakeLLM]:
     """A scripted model behind the real openai client (SLIDEGEN_LLM_* point at it)."""
     with FakeOpenAIServer() as server:
-        yield FakeLLM(
-            server,
-            ws.settings_with(
-                SLIDEGEN_LLM_PROVIDER="openai",
-                SLIDEGEN_LLM_BASE_URL=server.openai_base_url,
-                SLIDEGEN_LLM_MODEL=MODEL,
-                SLIDEGEN_LLM_API_KEY=API_KEY,
-            ),
-        )
+        env = {
+            "SLIDEGEN_LLM_PROVIDER": "openai",
+            "SLIDEGEN_LLM_BASE_URL": server.openai_base_url,
+            "SLIDEGEN_LLM_MODEL": MODEL,
+            "SLIDEGEN_LLM_API_KEY": API_KEY,
+        }
+        yield FakeLLM(server, env, ws.settings_with(**env))
 
 
-# -- helpers shared with test_generation_faults.py ------------------------------------------
+# -- helpers shared with test_generation_faults.py ---------------------------------------------
 
 
 def slide_html(number: int, body: str = "") -> str:
@@ -229,7 +226,7 @@ def chat_messages(server: FakeOpenAIServer, call: int) -> list[dict[str, Any]]:
     return server.chat_requests[call].body["messages"]
 
 
-# -- 1. the offline engine, end to end -------------------------------------------------------
+# -- the offline engine, end to end ------------------------------------------------------------
 
 
 def test_offline_generation_stores_a_sanitised_deck_with_charts_tools_and_a_save_point(
@@ -365,7 +362,7 @@ def test_offline_edits_change_only_the_selected_slides_and_restore_brings_a_deck
     assert_unlocked(ws, handle.session_id)
 
 
-# -- 2. the real openai client against a fake server -----------------------------------------
+# -- the real openai client against a fake server ----------------------------------------------
 
 
 def test_streamed_slides_are_stored_one_by_one_before_the_stream_ends(
@@ -380,6 +377,7 @@ def test_streamed_slides_are_stored_one_by_one_before_the_stream_ends(
         try:
             wait_until(lambda: stored_slide_count(ws, handle.session_id) >= 1)
             running = request_row(ws, handle.request_id)
+            locked = session_row(ws, handle.session_id).is_processing
             partial = show(ws, handle.session_id)
             # The live job of this (or another) replica is not reaped.
             with ws.db.scope() as session:
@@ -391,7 +389,7 @@ def test_streamed_slides_are_stored_one_by_one_before_the_stream_ends(
     finally:
         runner.shutdown()
 
-    assert (running.status, running.progress_message) == ("running", "Wrote slide 1")
+    assert (running.status, running.progress_message, locked) == ("running", "Wrote slide 1", True)
     assert titles(partial) == ["Slide 01"]
     assert session_row(ws, handle.session_id).is_processing is False
     assert (still.status, still.error_message) == ("running", None)
@@ -426,7 +424,7 @@ CHART_SLIDE = (
 )
 
 
-def test_tool_calls_run_in_parallel_and_results_reach_the_model_as_untrusted_data(
+def test_parallel_and_malformed_tool_calls_get_their_results_as_untrusted_data(
     ws: Workspace, llm: FakeLLM
 ) -> None:
     llm.server.enqueue(
@@ -458,7 +456,6 @@ def test_tool_calls_run_in_parallel_and_results_reach_the_model_as_untrusted_dat
         ("tool", "call_bad"),
     ]
     sku, days, bad = (m["content"] for m in results)
-    assert sku.startswith('<untrusted-data source="SQL sample_consumption">\nnote: ') is False
     assert sku.startswith('<untrusted-data source="SQL sample_consumption">\n| sku | cost_usd |')
     assert sku.endswith(f"</untrusted-data>\n{REMINDER}")
     assert len([line for line in sku.splitlines() if line.startswith("| ")]) == 7
@@ -480,81 +477,7 @@ def test_tool_calls_run_in_parallel_and_results_reach_the_model_as_untrusted_dat
     assert_unlocked(ws, handle.session_id)
 
 
-# -- 4. the session lock and the reaper ------------------------------------------------------
-
-
-def test_a_second_generation_on_a_processing_session_is_refused(ws: Workspace) -> None:
-    handle = start_generation(ws)
-    with pytest.raises(ConflictError, match="already generating"):
-        start_generation(ws, session_id=handle.session_id, prompt="Again")
-    assert run_job(ws, handle).status == "completed"
-    again = start_generation(ws, session_id=handle.session_id, prompt="Again")
-    assert run_job(ws, again).status == "completed"
-    assert [v.version_number for v in show(ws, handle.session_id).versions] == [2, 1]
-
-
-def _age_lock(ws: Workspace, session_id: str, age: timedelta) -> None:
-    with ws.db.scope() as session:
-        session.execute(
-            update(UserSession)
-            .where(UserSession.session_id == session_id)
-            .values(is_processing=True, processing_started_at=utcnow() - age)
-        )
-
-
-def test_a_lock_older_than_the_job_timeout_is_taken_over(ws: Workspace) -> None:
-    handle = start_generation(ws)
-    _age_lock(ws, handle.session_id, JOB_TIMEOUT - timedelta(minutes=1))
-    with pytest.raises(ConflictError, match="already generating"):
-        start_generation(ws, session_id=handle.session_id, prompt="Too early")
-
-    _age_lock(ws, handle.session_id, JOB_TIMEOUT + timedelta(minutes=1))
-    before = utcnow()
-    taken = start_generation(ws, session_id=handle.session_id, prompt="Taken over")
-    row = session_row(ws, handle.session_id)
-    assert row.is_processing is True and row.processing_started_at >= before
-    assert run_job(ws, taken).status == "completed"
-    assert_unlocked(ws, handle.session_id)
-
-
-def _claimed_by_another_replica(ws: Workspace) -> RequestHandle:
-    handle = start_generation(ws)
-    assert claim_request(ws.db, handle.request_id, "replica-b") is not None
-    return handle
-
-
-def _age_heartbeat(ws: Workspace, handle: RequestHandle, age: timedelta) -> None:
-    with ws.db.scope() as session:
-        session.execute(
-            update(ChatRequest)
-            .where(ChatRequest.request_id == handle.request_id)
-            .values(heartbeat_at=utcnow() - age)
-        )
-
-
-def test_the_reaper_fails_silent_jobs_and_leaves_live_ones_alone(ws: Workspace) -> None:
-    dead = _claimed_by_another_replica(ws)
-    live = _claimed_by_another_replica(ws)
-    _age_heartbeat(ws, dead, STALE_HEARTBEAT + timedelta(seconds=5))
-    _age_heartbeat(ws, live, STALE_HEARTBEAT - timedelta(seconds=10))
-
-    with ws.db.scope() as session:
-        assert requests.reap_stale_requests(session) == 1
-
-    reaped = request_row(ws, dead.request_id)
-    assert reaped.status == "error" and reaped.completed_at is not None
-    assert "stopped unexpectedly" in reaped.error_message
-    assert_unlocked(ws, dead.session_id)
-    alive = request_row(ws, live.request_id)
-    assert (alive.status, alive.error_message, alive.worker_id) == ("running", None, "replica-b")
-    assert session_row(ws, live.session_id).is_processing is True
-    # The freed session takes new work; the live one stays busy.
-    assert run_job(ws, start_generation(ws, session_id=dead.session_id)).status == "completed"
-    with pytest.raises(ConflictError):
-        start_generation(ws, session_id=live.session_id)
-
-
-# -- 5. optimistic locking and save points ---------------------------------------------------
+# -- optimistic locking and save points --------------------------------------------------------
 
 
 def test_storing_over_a_stale_version_is_a_conflict_and_changes_nothing(ws: Workspace) -> None:
@@ -600,7 +523,7 @@ def test_save_points_keep_the_newest_forty_and_a_missing_one_is_not_found(ws: Wo
     assert [v.version_number for v in restored.versions] == list(range(46, 6, -1))
 
 
-# -- 6. who may read and edit ----------------------------------------------------------------
+# -- who may read and edit ---------------------------------------------------------------------
 
 
 def test_private_sessions_are_invisible_and_workspace_sessions_read_only_to_others(
@@ -644,7 +567,7 @@ def test_private_sessions_are_invisible_and_workspace_sessions_read_only_to_othe
     assert_unlocked(ws, handle.session_id)
 
 
-# -- 8. Genie conversations continue across requests -----------------------------------------
+# -- Genie conversations continue across requests ----------------------------------------------
 
 GENIE_TOKEN = "dapi-genie-test"
 USAGE = QueryAnswer(
@@ -655,6 +578,21 @@ USAGE = QueryAnswer(
 )
 
 
+def _isolate_databricks_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """Hide the developer's Databricks credentials and ~/.databrickscfg from the SDK."""
+    for name in (
+        "DATABRICKS_HOST",
+        "DATABRICKS_TOKEN",
+        "DATABRICKS_CLIENT_ID",
+        "DATABRICKS_CLIENT_SECRET",
+        "DATABRICKS_AUTH_TYPE",
+        "DATABRICKS_CONFIG_PROFILE",
+        "DATABRICKS_CONFIG_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+
+
 def _genie_profile(ws: Workspace, name: str) -> None:
     with ws.db.scope() as session:
         profile = make_profile(name)
@@ -662,10 +600,11 @@ def _genie_profile(ws: Workspace, name: str) -> None:
         session.add(profile)
 
 
-def _two_genie_requests(ws: Workspace, llm: FakeLLM, genie: FakeGenieServer, profile: str):
-    settings = llm.settings.model_copy(
-        update={"databricks_host": genie.url, "databricks_token": GENIE_TOKEN}
-    )
+def _two_genie_requests(
+    ws: Workspace, llm: FakeLLM, genie: FakeGenieServer, profile: str
+) -> tuple[RequestHandle, dict[str, str]]:
+    """Run two requests in one session, each calling the Genie tool once."""
+    settings = ws.settings_with(**llm.env, DATABRICKS_HOST=genie.url, DATABRICKS_TOKEN=GENIE_TOKEN)
     for question in ("DBUs per month?", "And only November?"):
         llm.server.enqueue(
             Reply.tool_calls([ToolCall("query_genie_usage", {"question": question})]),
@@ -679,7 +618,14 @@ def _two_genie_requests(ws: Workspace, llm: FakeLLM, genie: FakeGenieServer, pro
     return first, after_first
 
 
-def _assert_one_conversation(ws, llm, genie, first, after_first) -> None:
+def _assert_one_conversation(
+    ws: Workspace,
+    llm: FakeLLM,
+    genie: FakeGenieServer,
+    first: RequestHandle,
+    after_first: dict[str, str],
+) -> None:
+    """Both questions went to one Genie conversation, persisted in the session's config."""
     posts = [r for r in genie.genie_requests() if r.method == "POST"]
     start_path = "/api/2.0/genie/spaces/space-usage/start-conversation"
     assert posts[0].path == start_path
@@ -704,8 +650,9 @@ def _assert_one_conversation(ws, llm, genie, first, after_first) -> None:
 
 
 def test_genie_conversation_continues_across_requests_of_a_session(
-    ws: Workspace, llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+    ws: Workspace, llm: FakeLLM, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    _isolate_databricks_env(monkeypatch, tmp_path)
     # The databricks-sdk reads its credentials from the environment, as in a Databricks App.
     with FakeGenieServer(token=GENIE_TOKEN) as genie:
         genie.set_space("space-usage", USAGE)
@@ -724,9 +671,7 @@ def test_genie_conversation_continues_across_requests_of_a_session(
 def test_genie_uses_the_token_from_settings(
     ws: Workspace, llm: FakeLLM, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.databrickscfg either
+    _isolate_databricks_env(monkeypatch, tmp_path)
     with FakeGenieServer(token=GENIE_TOKEN) as genie:
         genie.set_space("space-usage", USAGE)
         _genie_profile(ws, "genie-settings")
