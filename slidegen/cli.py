@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -27,6 +28,7 @@ Handler = Callable[[argparse.Namespace, Database], int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status."""
+    logging.basicConfig(level=logging.ERROR)  # background warnings must not clutter stderr
     parser = _build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "handler"):

@@ -109,7 +109,9 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front, so a transaction that reads and then writes
+        # waits (busy_timeout) for other writers instead of failing with SQLITE_BUSY_SNAPSHOT.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -10,7 +10,7 @@ from typing import Any
 from slidegen.config import Settings
 from slidegen.llm.base import LLMProvider, LLMSettings, make_provider, resolve_llm_settings
 from slidegen.llm.offline import OfflineProvider
-from slidegen.tools.base import DataTool
+from slidegen.tools.base import DataTool, ToolError
 from slidegen.tools.genie import GenieTool
 from slidegen.tools.sample_data import ensure_sample_database
 from slidegen.tools.sql import SqlTool
@@ -65,8 +65,13 @@ def build_tools(
             url,
             max_rows=int(source.get("max_rows") or 200),
         )
-        # The model writes SQL, so it needs the tables and columns.
-        tool.description = f"{tool.description}\n\nSchema:\n{tool.describe_schema()}"
+        # The model writes SQL, so it needs the tables and columns; an unreachable source
+        # must not fail the request: its calls will report the error to the model.
+        try:
+            schema = tool.describe_schema()
+        except ToolError as exc:
+            schema = f"(unavailable: {exc.user_message})"
+        tool.description = f"{tool.description}\n\nSchema:\n{schema}"
         tools.append(tool)
     for space in config.get("genie_spaces") or []:
         tools.append(
@@ -84,8 +89,12 @@ def build_tools(
 def _workspace_client(settings: Settings) -> Any:
     from databricks.sdk import WorkspaceClient  # heavy; only Genie needs it
 
-    return (
-        WorkspaceClient(host=settings.databricks_host)
-        if settings.databricks_host
-        else WorkspaceClient()
-    )
+    credentials: dict[str, str] = {}
+    if settings.databricks_token:
+        credentials = {"token": settings.databricks_token.get_secret_value(), "auth_type": "pat"}
+    elif settings.databricks_client_id and settings.databricks_client_secret:
+        credentials = {
+            "client_id": settings.databricks_client_id,
+            "client_secret": settings.databricks_client_secret.get_secret_value(),
+        }
+    return WorkspaceClient(host=settings.databricks_host, **credentials)

@@ -188,11 +188,6 @@ def test_failing_queries_reach_the_model_as_errors_and_the_deck_is_still_written
     assert titles(show(ws, handle.session_id)) == ["Slide 01", "Slide 02"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: toolbox.build_tools calls SqlTool.describe_schema() while building the tools, "
-    "so one unreachable data source fails the whole request before the model is asked",
-)
 def test_an_unreachable_data_source_is_a_tool_error_not_a_failed_request(
     ws: Workspace, llm: FakeLLM, tmp_path: Path
 ) -> None:
@@ -320,18 +315,7 @@ def test_the_reaper_fails_silent_jobs_and_leaves_live_ones_alone(ws: Workspace) 
         start_generation(ws, session_id=live.session_id)
 
 
-def test_a_unit_of_work_can_write_after_another_one_committed(
-    ws: Workspace, request: pytest.FixtureRequest
-) -> None:
-    if ws.backend == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="BUG: SQLite transactions begin DEFERRED (db/engine.py _begin), so a unit "
-                "of work that read before another commit gets SQLITE_BUSY_SNAPSHOT ('database "
-                "is locked') at once when it writes; busy_timeout never applies",
-            )
-        )
+def test_a_unit_of_work_can_write_after_another_one_committed(ws: Workspace) -> None:
     busy = generate(ws)
     idle = generate(ws)
     failures: list[BaseException] = []

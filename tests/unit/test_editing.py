@@ -39,7 +39,8 @@ def test_edit_context_is_outline_plus_selected_slides_only() -> None:
     chart = ChartSpec(chart_id="c1", type="bar", categories=["a"], series=[ChartSeries(values=[1])])
     deck.slides[4] = Slide(
         slide_id="s5",
-        html='<section class="slide"><h1>Title 5</h1><figure class="chart" data-chart-id="c1"></figure></section>',
+        html='<section class="slide"><h1>Title 5</h1>'
+        '<figure class="chart" data-chart-id="c1"></figure></section>',
         charts=[chart],
     )
     text, selected = edit_request_text(deck, "make slide 5 a line chart", [])

@@ -11,7 +11,10 @@ CHART = (
 
 
 def _slide(n: int) -> str:
-    return f'<section class="slide"><h1>Slide {n}</h1><div class="card"><p>Body {n}</p></div></section>'
+    return (
+        f'<section class="slide"><h1>Slide {n}</h1>'
+        f'<div class="card"><p>Body {n}</p></div></section>'
+    )
 
 
 def test_fences_preamble_and_document_wrapper_are_tolerated() -> None:
@@ -26,7 +29,8 @@ def test_fences_preamble_and_document_wrapper_are_tolerated() -> None:
 
 def test_chart_specs_become_placeholders_and_notes_are_extracted() -> None:
     deck = parse_deck(
-        f'<section class="slide"><h1>Trend</h1><figure class="chart" data-chart=\'{CHART}\'></figure>'
+        '<section class="slide"><h1>Trend</h1>'
+        f"<figure class=\"chart\" data-chart='{CHART}'></figure>"
         '<aside class="notes">Say the trend is up.</aside></section>'
     )
     slide = deck.slides[0]
@@ -38,7 +42,8 @@ def test_chart_specs_become_placeholders_and_notes_are_extracted() -> None:
 
 def test_bad_chart_json_is_dropped_with_a_warning() -> None:
     deck = parse_deck(
-        '<section class="slide"><h1>x</h1><figure class="chart" data-chart=\'{nope\'></figure></section>'
+        '<section class="slide"><h1>x</h1>'
+        "<figure class=\"chart\" data-chart='{nope'></figure></section>"
     )
     assert deck.slides[0].charts == [] and "chart could not be read" in deck.slides[0].warnings[0]
 
@@ -47,7 +52,8 @@ def test_predecessor_chartjs_slides_keep_the_chart_as_data() -> None:
     deck = parse_deck(
         '<div class="slide"><h1>Old</h1><canvas id="c1"></canvas></div><script>'
         "const ctx = document.getElementById('c1');"
-        "new Chart(ctx, {type: 'bar', data: {labels: ['A', 'B'], datasets: [{label: 'DBUs', data: [3, 4],}]},"
+        "new Chart(ctx, {type: 'bar', data: {labels: ['A', 'B'],"
+        " datasets: [{label: 'DBUs', data: [3, 4],}]},"
         " options: {plugins: {title: {text: 'Usage'}}, scales: {x: {stacked: true}}}});</script>"
     )
     slide = deck.slides[0]
@@ -88,7 +94,10 @@ def test_each_slide_is_emitted_as_soon_as_it_closes() -> None:
 
 
 def test_nested_divs_in_old_format_slides_stream_correctly() -> None:
-    text = '<div class="slide"><h1>A</h1><div class="card"><div>x</div></div></div><div class="slide"><h1>B</h1></div>'
+    text = (
+        '<div class="slide"><h1>A</h1><div class="card"><div>x</div></div></div>'
+        '<div class="slide"><h1>B</h1></div>'
+    )
     stream = SlideStream()
     slides = [s for i in range(0, len(text), 3) for s in stream.feed(text[i : i + 3])]
     assert [("<h1>A</h1>" in s.html, "<h1>B</h1>" in s.html) for s in slides] == [
