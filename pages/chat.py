@@ -7,7 +7,7 @@ from slidegen.services import decks, library, profiles, requests, slides
 from ui import state
 from ui.chat_view import provider_line, show_messages, show_progress
 from ui.db import session_scope
-from ui.deck_view import download_html, present, show_deck
+from ui.deck_view import download_html, present, show_deck, show_save_points
 from ui.errors import user_errors
 from ui.jobs import submit
 from ui.user import current_user
@@ -47,6 +47,15 @@ def act(action: str, slide_id: str) -> None:
     st.rerun()
 
 
+def restore(version_number: int) -> None:
+    """Make a save point the current deck again."""
+    with user_errors(), session_scope() as session:
+        decks.restore_save_point(
+            session, user, session_id=session_id, version_number=version_number
+        )
+    st.rerun()
+
+
 active, detail, messages, prompts = load()
 running = bool(
     detail and detail.last_request and detail.last_request.status in ("pending", "running")
@@ -68,9 +77,8 @@ if active.is_offline:
 
 if detail is None:
     st.subheader("Start a deck")
-    st.write(
-        "Describe the deck you want: the audience, the story and the data. Deck prompts in the library:"
-    )
+    st.write("Describe the deck you want: the audience, the story and the data.")
+    st.caption("Deck prompts in the library:")
     columns = st.columns(2)
     for index, prompt in enumerate(prompts):
         with columns[index % 2].container(border=True):
@@ -110,24 +118,7 @@ else:
                 )
 
         live_deck()
-        if detail.versions:
-            with st.expander(f"Save points ({len(detail.versions)})"):
-                for version in detail.versions:
-                    row = st.columns([4, 1], vertical_alignment="center")
-                    row[0].caption(
-                        f"**{version.version_number}.** {version.description} · {version.slide_count} slides · {version.created_at:%Y-%m-%d %H:%M}"
-                    )
-                    if row[1].button(
-                        "Restore", key=f"restore-{version.version_number}", disabled=running
-                    ):
-                        with user_errors(), session_scope() as session:
-                            decks.restore_save_point(
-                                session,
-                                user,
-                                session_id=session_id,
-                                version_number=version.version_number,
-                            )
-                        st.rerun()
+        show_save_points(detail.versions, on_restore=None if running else restore)
 
 selected = state.selected_slides(session_id) if session_id else []
 placeholder = (

@@ -20,6 +20,7 @@ if not rows:
 st.dataframe(
     [
         {
+            "Open": f"/?session={row.session_id}",
             "Title": row.title,
             "Slides": row.slide_count,
             "Profile": row.profile_name or "",
@@ -30,5 +31,8 @@ st.dataframe(
     ],
     hide_index=True,
     width="stretch",
-    column_config={"Last activity": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+    column_config={
+        "Open": st.column_config.LinkColumn(display_text="Open in Chat", width="small"),
+        "Last activity": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+    },
 )

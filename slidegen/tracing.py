@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger("slidegen.tracing")
+# After a failed export, traces are dropped for this long instead of piling up behind retries.
+PAUSE_AFTER_FAILURE_S = 60.0
+MAX_QUEUED = 200
 
 
 @dataclass
@@ -104,13 +107,16 @@ class TraceExporter:
         self._experiments: dict[tuple[str, str], str] = {}
         self._pending = 0
         self._exported = False
+        self._down_until = 0.0
         self._condition = threading.Condition()
         self._thread = threading.Thread(target=self._work, name="slidegen-traces", daemon=True)
         self._thread.start()
 
     def submit(self, trace: RequestTrace) -> None:
-        """Queue a finished trace for export."""
+        """Queue a finished trace for export (dropped while MLflow is known to be down)."""
         with self._condition:
+            if time.monotonic() < self._down_until or self._pending >= MAX_QUEUED:
+                return
             self._pending += 1
         self._queue.put(trace)
 
@@ -134,8 +140,12 @@ class TraceExporter:
                 self._export(trace)
                 self._exported = True
             except Exception as exc:  # MLflow down or misconfigured: the deck is unaffected
+                self._down_until = time.monotonic() + PAUSE_AFTER_FAILURE_S
                 log.warning(
-                    "could not export the trace to MLflow (%s): %s", trace.tracking_uri, exc
+                    "could not export the trace to MLflow (%s), pausing exports for %.0f s: %s",
+                    trace.tracking_uri,
+                    PAUSE_AFTER_FAILURE_S,
+                    exc,
                 )
             finally:
                 with self._condition:
@@ -144,8 +154,15 @@ class TraceExporter:
 
     def _export(self, trace: RequestTrace) -> None:
         import mlflow  # ~1.5 s to import: only here, off the request path
+        from mlflow.environment_variables import (
+            MLFLOW_HTTP_REQUEST_MAX_RETRIES,
+            MLFLOW_HTTP_REQUEST_TIMEOUT,
+        )
 
         logging.getLogger("mlflow").setLevel(logging.WARNING)  # its INFO chatter is not ours
+        # MLflow's defaults (7 retries, 120 s timeout) would hold a dead server for minutes.
+        MLFLOW_HTTP_REQUEST_MAX_RETRIES.set("2")
+        MLFLOW_HTTP_REQUEST_TIMEOUT.set("10")
 
         mlflow.set_tracking_uri(trace.tracking_uri)
         experiment_id = self._experiment_id(mlflow, trace)

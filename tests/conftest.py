@@ -16,12 +16,34 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from slidegen import tracing
 from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
 from tests.pgserver import ThrowawayPostgres
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+class CollectingExporter:
+    """Keeps finished traces in memory instead of sending them to MLflow."""
+
+    def __init__(self) -> None:
+        self.traces: list[tracing.RequestTrace] = []
+
+    def submit(self, trace: tracing.RequestTrace) -> None:
+        self.traces.append(trace)
+
+    def wait(self, timeout: float) -> bool:
+        return True
+
+
+@pytest.fixture(autouse=True, scope="session")
+def collected_traces() -> CollectingExporter:
+    """In-process generations record traces here; test_tracing exports them for real."""
+    collector = CollectingExporter()
+    tracing._exporter = collector  # type: ignore[assignment]
+    return collector
 
 
 @pytest.fixture(scope="session")

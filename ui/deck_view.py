@@ -8,7 +8,7 @@ import streamlit as st
 
 from slidegen.render.deck import Deck, Slide
 from slidegen.render.document import deck_document, presentation_shell, sandboxed_slide
-from slidegen.schemas.decks import SessionDetail
+from slidegen.schemas.decks import SessionDetail, VersionOut
 from ui import state
 
 SlideAction = Callable[[str, str], None]  # (action, slide_id)
@@ -93,3 +93,21 @@ def _file_name(title: str) -> str:
 def present(detail: SessionDetail) -> None:
     """Show the presentation view: one slide at a time, arrow keys or clicks to move."""
     st.iframe(presentation_shell(to_deck(detail)), height=640)
+
+
+def show_save_points(
+    versions: list[VersionOut], *, on_restore: Callable[[int], None] | None
+) -> None:
+    """List the save points, newest first, each with a Restore button."""
+    if not versions:
+        return
+    with st.expander(f"Save points ({len(versions)})"):
+        for version in versions:
+            row = st.columns([4, 1], vertical_alignment="center")
+            row[0].caption(
+                f"**{version.version_number}.** {version.description} · "
+                f"{version.slide_count} slides · {version.created_at:%Y-%m-%d %H:%M} UTC"
+            )
+            key = f"restore-{version.version_number}"
+            if row[1].button("Restore", key=key, disabled=on_restore is None) and on_restore:
+                on_restore(version.version_number)

@@ -58,7 +58,13 @@ def app_url(backend: str, databases: DatabaseFactory) -> Iterator[str]:
     database.dispose()
 
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SLIDEGEN_USER": LOCAL_USER}
+    mlflow_store = databases.url("sqlite").replace(".db", "-mlflow.db")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SLIDEGEN_USER": LOCAL_USER,
+        "MLFLOW_TRACKING_URI": mlflow_store,  # traces of the app under test stay in the run
+    }
     env.pop("SLIDEGEN_LLM_PROVIDER", None)
     process = subprocess.Popen(
         [

@@ -1,0 +1,105 @@
+"""The Chat page's logic without a browser: deck display, per-slide actions, save points, chat."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from slidegen.config import Settings, get_settings
+from slidegen.db.database import Database
+from slidegen.identity import User
+from slidegen.services import decks, requests
+from slidegen.services.generation import claim_request, run_request
+from tests.app.conftest import APP_USER
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+USER = User(name=APP_USER, display_name=APP_USER)
+
+
+def generate(url: str, prompt: str = "Consumption review: cost trends and savings") -> str:
+    """Run one offline generation to completion and return its session id."""
+    database = Database(Settings(DATABASE_URL=url, SLIDEGEN_USER=APP_USER))
+    with database.scope() as session:
+        handle = requests.start_generation(session, USER, prompt=prompt)
+    run_request(database, claim_request(database, handle.request_id, "test"), get_settings())
+    database.dispose()
+    return handle.session_id
+
+
+def detail(url: str, session_id: str) -> decks.SessionDetail:
+    database = Database(Settings(DATABASE_URL=url))
+    with database.scope() as session:
+        result = decks.show_session(session, USER, session_id=session_id)
+    database.dispose()
+    return result
+
+
+def open_chat(session_id: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["session"] = session_id
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def slide_frames(at: AppTest) -> list[str]:
+    """Return the srcdoc of every slide iframe on the page."""
+    frames = [el for el in at.get("iframe")]
+    return [el.proto.srcdoc for el in frames]
+
+
+def test_a_deck_shows_every_slide_in_a_nested_sandbox(app_env: str) -> None:
+    session_id = generate(app_env)
+    at = open_chat(session_id)
+    frames = slide_frames(at)
+    count = len(detail(app_env, session_id).slides)
+    assert count >= 8 and len(frames) == count
+    assert all('<iframe sandbox="" ' in frame for frame in frames)
+    assert "Generated" in " ".join(str(m.value) for m in at.markdown)
+
+
+def test_moving_a_slide_down_changes_the_order_and_makes_a_save_point(app_env: str) -> None:
+    session_id = generate(app_env)
+    before = detail(app_env, session_id)
+    first = before.slides[0].slide_id
+    at = open_chat(session_id)
+    at.button(key=f"down-{first}").click().run()
+    assert not at.exception
+    after = detail(app_env, session_id)
+    assert [s.slide_id for s in after.slides][:2] == [before.slides[1].slide_id, first]
+    assert after.versions[0].description == "Moved slide 1 to position 2"
+
+
+def test_restoring_a_save_point_brings_the_deck_back(app_env: str) -> None:
+    session_id = generate(app_env)
+    original = [s.slide_id for s in detail(app_env, session_id).slides]
+    at = open_chat(session_id)
+    at.button(key=f"delete-{original[1]}").click().run()
+    assert len(detail(app_env, session_id).slides) == len(original) - 1
+    at.button(key="restore-1").click().run()
+    assert not at.exception
+    restored = detail(app_env, session_id)
+    assert [s.slide_id for s in restored.slides] == original
+    assert restored.versions[0].description == "Restored save point 1"
+
+
+def test_a_chat_message_edits_the_named_slide(app_env: str) -> None:
+    session_id = generate(app_env)
+    at = open_chat(session_id)
+    at.chat_input(key="chat_prompt").set_value("delete slide 2").run()
+    assert not at.exception
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        current = detail(app_env, session_id)
+        if current.last_request and current.last_request.status in ("completed", "error"):
+            break
+        time.sleep(0.2)
+    assert current.last_request.status == "completed"
+    assert current.versions[0].description == "Deleted slide 2"
+
+
+def test_an_unknown_session_in_the_url_is_a_clear_error(app_env: str) -> None:
+    at = open_chat("does-not-exist")
+    assert "does not exist" in at.error[0].value
