@@ -1,0 +1,250 @@
+"""The Chat page in a real browser: generate, stream, edit, download, present, and stay safe.
+
+The offline test drives the plain app (`app_url`); the others drive the app whose LLM is a
+scripted fake OpenAI-compatible server (`chat_app`, tests/e2e/chat_fixtures.py). Slides are
+read from the innermost `<iframe sandbox="">` of each slide (decision 3), which Playwright can
+read although its origin is opaque.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
+
+from tests.e2e.chat_fixtures import ChatApp, chat_app_fixture  # noqa: F401
+from tests.e2e.chat_fixtures import UNUSABLE_MLFLOW
+from tests.fakes.openai_server import RecordedRequest, Reply
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT_MS = 20_000
+SHOTS = Path("/tmp/chat_e2e_shots")
+SLIDE_BOXES = "div.stVerticalBlock[class*='st-key-slide-']"
+STREAMLIT_FRAME = "iframe[data-testid='stIFrame']"
+# Where a payload would send data; nothing listens there.
+TRAP_HOST = "127.0.0.1:1"
+TRAP = f"http://{TRAP_HOST}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_mlflow_store() -> Iterator[None]:
+    """Keep the offline app from creating mlflow.db in the repository (traces are not tested)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", UNUSABLE_MLFLOW)
+        yield
+
+
+# -- the deck the fake model writes ------------------------------------------------------------
+
+
+def slide(title: str, body: str = "", *, kind: str = "", notes: str = "") -> str:
+    """One slide in the slide contract."""
+    classes = f"slide {kind}".strip()
+    aside = f'<aside class="notes">{notes}</aside>' if notes else ""
+    return f'<section class="{classes}">\n<h1>{title}</h1>\n{body}\n{aside}\n</section>\n'
+
+
+def deck_answer(title: str, slides: list[str]) -> str:
+    """A whole answer: the deck title, then the slides."""
+    return f"<title>{title}</title>\n" + "".join(slides)
+
+
+CHART = {
+    "type": "column",
+    "title": "Monthly DBUs by SKU",
+    "categories": ["Jan", "Feb", "Mar"],
+    "series": [
+        {"name": "Jobs Compute", "values": [41200, 43900, 47850]},
+        {"name": "SQL Serverless", "values": [12050, 15400, 21300]},
+    ],
+    "number_format": "0,0",
+}
+REVIEW_TITLES = [
+    "Workspace Consumption Review",
+    "Spend grew 18% while Jobs usage stayed flat",
+    "SQL Serverless drove most of the increase",
+    "Three SKUs make up 80% of spend",
+    "Two savings options are ready now",
+    "Decisions needed this quarter",
+]
+REVIEW_SLIDES = [
+    slide(
+        REVIEW_TITLES[0],
+        '<p class="subtitle">Usage, cost drivers and savings, Q1 2025</p>'
+        "<p>Prepared for the Data Platform steering group</p>",
+        kind="title-slide",
+    ),
+    slide(
+        REVIEW_TITLES[1],
+        '<div class="kpis"><div class="kpi"><span class="kpi-value">$412K</span>'
+        '<span class="kpi-label">Q1 spend</span><span class="kpi-delta down">+18% vs Q4</span>'
+        '</div><div class="kpi"><span class="kpi-value">1.9M</span>'
+        '<span class="kpi-label">DBUs in Q1</span></div></div>'
+        "<ul><li><strong>SQL Serverless</strong> accounts for most of the increase</li>"
+        "<li>Jobs Compute is stable at about 140K DBUs per month</li></ul>"
+        '<footer class="slide-footer">Source: system.billing.usage, Q1 2025</footer>',
+        notes="Spend rose faster than usage because the mix shifted to serverless SKUs.",
+    ),
+    slide(
+        REVIEW_TITLES[2],
+        f"<figure class=\"chart\" data-chart='{json.dumps(CHART)}'></figure>"
+        '<footer class="slide-footer">Source: system.billing.usage, Jan to Mar 2025</footer>',
+        notes="Serverless grew 77% in three months.",
+    ),
+    slide(
+        REVIEW_TITLES[3],
+        "<table><thead><tr><th>SKU</th><th>Spend ($K)</th></tr></thead><tbody>"
+        '<tr><td>Jobs Compute</td><td class="num">172</td></tr>'
+        '<tr><td>SQL Serverless</td><td class="num">118</td></tr>'
+        '<tr><td>All-purpose</td><td class="num">40</td></tr></tbody></table>',
+        notes="The long tail is under 20%.",
+    ),
+    slide(
+        REVIEW_TITLES[4],
+        '<div class="columns"><div class="column"><div class="card"><p><strong>Auto-stop'
+        "</strong></p><p>Stop idle warehouses after 10 minutes.</p></div></div>"
+        '<div class="column"><div class="card"><p><strong>Job clusters</strong></p>'
+        "<p>Move scheduled notebooks off all-purpose clusters.</p></div></div></div>",
+        notes="Both options need no new tooling.",
+    ),
+    slide(
+        REVIEW_TITLES[5],
+        "<ol><li>Approve auto-stop for all SQL warehouses</li>"
+        "<li>Name an owner for the job-cluster migration</li></ol>",
+        kind="closing-slide",
+    ),
+]
+REVIEW_DECK_TITLE = "Workspace Consumption Review"
+
+
+# -- page helpers --------------------------------------------------------------------------------
+
+
+def open_chat(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+
+
+def chat_box(page: Page) -> Locator:
+    return page.get_by_test_id("stChatInputTextArea")
+
+
+def send(page: Page, text: str) -> None:
+    """Type a message into the chat input and press Enter."""
+    box = chat_box(page)
+    expect(box).to_be_enabled(timeout=TIMEOUT_MS)
+    box.fill(text)
+    box.press("Enter")
+
+
+def slide_boxes(page: Page) -> Locator:
+    return page.locator(SLIDE_BOXES)
+
+
+def slide_frame(page: Page, index: int) -> FrameLocator:
+    """The innermost (sandboxed) frame of the slide at this position."""
+    return (
+        slide_boxes(page)
+        .nth(index)
+        .frame_locator(STREAMLIT_FRAME)
+        .frame_locator("iframe[sandbox='']")
+    )
+
+
+def inner_frame(page: Page, index: int) -> Frame:
+    """The slide's sandboxed frame as a Frame, once its body has loaded."""
+    expect(slide_frame(page, index).locator("h1")).to_be_visible(timeout=TIMEOUT_MS)
+    shell = slide_boxes(page).nth(index).locator(STREAMLIT_FRAME).element_handle().content_frame()
+    assert shell is not None
+    inner = shell.locator("iframe[sandbox='']").element_handle().content_frame()
+    assert inner is not None
+    return inner
+
+
+def slide_text(page: Page, index: int) -> str:
+    return inner_frame(page, index).evaluate("document.body.innerText")
+
+
+def expect_titles(page: Page, titles: list[str]) -> None:
+    """The deck shows exactly these slides (by their h1), in this order."""
+    expect(slide_boxes(page)).to_have_count(len(titles), timeout=TIMEOUT_MS)
+    for index, title in enumerate(titles):
+        expect(slide_frame(page, index).locator("h1")).to_have_text(title, timeout=TIMEOUT_MS)
+
+
+def slide_ids(page: Page) -> list[str]:
+    """The slide ids in deck order, from the keyed slide containers."""
+    classes = slide_boxes(page).evaluate_all("boxes => boxes.map(b => b.className)")
+    return [re.search(r"st-key-slide-(\S+)", c).group(1) for c in classes]
+
+
+def session_of(page: Page) -> str:
+    match = re.search(r"[?&]session=([0-9a-f]+)", page.url)
+    assert match, f"no ?session= in {page.url}"
+    return match.group(1)
+
+
+def wait_for_reply(page: Page, text: str) -> None:
+    """The assistant's reply is shown and the chat input is usable again."""
+    expect(page.get_by_test_id("stChatMessage").filter(has_text=text).last).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    expect(chat_box(page)).to_be_enabled(timeout=TIMEOUT_MS)
+
+
+def generate(page: Page, app: ChatApp, slides: list[str], title: str = "Test deck") -> str:
+    """Have the fake model write this deck in a new session; return the session id."""
+    app.llm.enqueue(Reply.text(deck_answer(title, slides), chunk_size=400))
+    open_chat(page, app.url)
+    send(page, f"Make the deck {title}")
+    wait_for_reply(page, f"Generated {len(slides)} slides")
+    return session_of(page)
+
+
+def screenshot(page: Page, tmp_path: Path, name: str, *, height: int = 1000) -> Path:
+    """Save a screenshot (viewport `height` tall) in tmp_path and in SHOTS for the lead."""
+    viewport = page.viewport_size
+    if height != viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": height})
+        page.wait_for_timeout(1500)  # the slide shells rescale on resize
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path))
+    if height != viewport["height"]:
+        page.set_viewport_size(viewport)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, SHOTS / path.name)
+    return path
+
+
+def main_text(page: Page) -> str:
+    return page.get_by_role("main").inner_text()
+
+
+# -- 1. offline engine ---------------------------------------------------------------------------
+
+
+def test_offline_engine_generates_a_deck(
+    page: Page, app_url: str, backend: str, tmp_path: Path
+) -> None:
+    open_chat(page, app_url)
+    send(page, "Consumption review: cost trends, top SKUs, savings")
+
+    reply = page.get_by_test_id("stChatMessage").filter(has_text=re.compile(r"Generated \d+"))
+    expect(reply).to_be_visible(timeout=TIMEOUT_MS)
+    count = int(re.search(r"Generated (\d+) slides", reply.inner_text()).group(1))
+    assert count >= 8
+    expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
+    expect(page.get_by_text("Data used (3 tool calls)")).to_be_visible()
+
+    first = slide_text(page, 0)
+    assert "Consumption" in first, first
+    expect(page).to_have_url(re.compile(r"\?session=[0-9a-f]+"))
+    screenshot(page, tmp_path, f"1-offline-deck-{backend}", height=2200)
