@@ -212,6 +212,7 @@ def generate(page: Page, app: ChatApp, slides: list[str], title: str = "Test dec
 def screenshot(page: Page, tmp_path: Path, name: str, *, height: int = 1000) -> Path:
     """Save a screenshot (viewport `height` tall) in tmp_path and in SHOTS for the lead."""
     viewport = page.viewport_size
+    page.get_by_role("heading", name="Chat", exact=True).scroll_into_view_if_needed()
     if height != viewport["height"]:
         page.set_viewport_size({"width": viewport["width"], "height": height})
         page.wait_for_timeout(1500)  # the slide shells rescale on resize
@@ -247,4 +248,51 @@ def test_offline_engine_generates_a_deck(
     first = slide_text(page, 0)
     assert "Consumption" in first, first
     expect(page).to_have_url(re.compile(r"\?session=[0-9a-f]+"))
-    screenshot(page, tmp_path, f"1-offline-deck-{backend}", height=2200)
+    screenshot(page, tmp_path, f"1-offline-deck-{backend}", height=1800)
+
+
+# -- 2. streaming, and leaving the page while a job runs ---------------------------------------
+
+
+def test_slides_stream_in_and_the_job_survives_leaving_the_page(
+    page: Page, chat_app: ChatApp
+) -> None:
+    before = len(chat_app.llm.chat_requests)
+    text = deck_answer(REVIEW_DECK_TITLE, REVIEW_SLIDES)
+    first_slide_end = text.index("</section>") + len("</section>")
+    gate = threading.Event()
+    # The first chunk holds the title and the whole first slide; the fake then waits for the
+    # gate, and afterwards streams the rest slowly (0.15 s per slide-sized chunk).
+    chat_app.llm.enqueue(
+        Reply.text(text, chunk_size=first_slide_end + 1, delay_s=0.15, gate=gate)
+    )
+    try:
+        open_chat(page, chat_app.url)
+        send(page, "Consumption review for the steering group")
+
+        expect(slide_frame(page, 0).locator("h1")).to_have_text(
+            REVIEW_TITLES[0], timeout=TIMEOUT_MS
+        )
+        expect(page.get_by_text("Writing slides · 1 done so far")).to_be_visible()
+        expect(slide_boxes(page)).to_have_count(1)
+        expect(chat_box(page)).to_be_disabled()
+        session_id = session_of(page)
+
+        # Leave for History and come back through the URL while the model is still held.
+        page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="History").click()
+        expect(page.get_by_role("heading", name="History", exact=True)).to_be_visible(
+            timeout=TIMEOUT_MS
+        )
+        expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=TIMEOUT_MS)
+        open_chat(page, f"{chat_app.url}/?session={session_id}")
+        expect(
+            page.get_by_text(re.compile(r"Writing slides · \d done so far|Generated 6 slides"))
+        ).to_be_visible(timeout=TIMEOUT_MS)
+        expect(slide_frame(page, 0).locator("h1")).to_have_text(REVIEW_TITLES[0])
+    finally:
+        gate.set()
+
+    wait_for_reply(page, "Generated 6 slides")
+    expect_titles(page, REVIEW_TITLES)
+    expect(page.get_by_text(re.compile(r"Writing slides"))).to_have_count(0)
+    assert len(chat_app.llm.chat_requests) == before + 1, "the generation was restarted"

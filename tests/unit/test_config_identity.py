@@ -29,6 +29,7 @@ def test_defaults_are_the_laptop_set_up(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)  # mlflow sets it in-process
     monkeypatch.setenv("DATABASE_URL", "postgresql://db.internal/slides")
     monkeypatch.setenv("SLIDEGEN_LLM_PROVIDER", " OpenAI ")
     monkeypatch.setenv("SLIDEGEN_LLM_API_KEY", "sk-secret")
