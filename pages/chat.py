@@ -10,6 +10,7 @@ from ui.db import session_scope
 from ui.deck_view import download_html, present, show_deck, show_save_points
 from ui.errors import user_errors
 from ui.jobs import submit
+from ui.slide_editor import slide_editor
 from ui.user import current_user
 
 user = current_user()
@@ -26,8 +27,26 @@ def load():
     return active, detail, messages, prompts
 
 
+@st.dialog("Edit slide", width="large")
+def edit_dialog(slide_id: str) -> None:
+    """Edit one slide's HTML, notes and chart data by hand."""
+    slide = next(s for s in detail.slides if s.slide_id == slide_id)
+
+    def save(**changes: object) -> None:
+        with session_scope() as session:
+            slides.update_slide(
+                session, user, session_id=session_id, expected_version=detail.version, **changes
+            )
+        st.rerun()
+
+    slide_editor(slide, detail.css, detail.version, save)
+
+
 def act(action: str, slide_id: str) -> None:
     """Apply a per-slide action without the LLM."""
+    if action == "edit":
+        edit_dialog(slide_id)
+        return
     functions = {
         "up": (slides.move_slide, {"offset": -1}),
         "down": (slides.move_slide, {"offset": 1}),

@@ -44,7 +44,7 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     chosen = []
     for number, slide in enumerate(deck.slides, 1):
         with st.container(border=True, key=f"slide-{slide.slide_id}"):
-            head = st.columns([3, 1, 1, 1, 1], vertical_alignment="center")
+            head = st.columns([3, 1, 1, 1, 1, 1], vertical_alignment="center")
             ticked = head[0].checkbox(
                 f"Slide {number}",
                 value=slide.slide_id in selected,
@@ -57,6 +57,7 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
                 for column, (action, icon, tip) in zip(
                     head[1:],
                     (
+                        ("edit", ":material/edit:", "Edit HTML, notes and chart data"),
                         ("up", ":material/arrow_upward:", "Move up"),
                         ("down", ":material/arrow_downward:", "Move down"),
                         ("duplicate", ":material/content_copy:", "Duplicate"),

@@ -12,15 +12,13 @@ import json
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
+from playwright.sync_api import Browser, Frame, FrameLocator, Locator, Page, expect
 
-from tests.e2e.chat_fixtures import ChatApp, chat_app_fixture  # noqa: F401
-from tests.e2e.chat_fixtures import UNUSABLE_MLFLOW
+from tests.e2e.chat_fixtures import UNUSABLE_MLFLOW, ChatApp, chat_app_fixture  # noqa: F401
 from tests.fakes.openai_server import RecordedRequest, Reply
 
 pytestmark = pytest.mark.e2e
@@ -263,9 +261,7 @@ def test_slides_stream_in_and_the_job_survives_leaving_the_page(
     gate = threading.Event()
     # The first chunk holds the title and the whole first slide; the fake then waits for the
     # gate, and afterwards streams the rest slowly (0.15 s per slide-sized chunk).
-    chat_app.llm.enqueue(
-        Reply.text(text, chunk_size=first_slide_end + 1, delay_s=0.15, gate=gate)
-    )
+    chat_app.llm.enqueue(Reply.text(text, chunk_size=first_slide_end + 1, delay_s=0.15, gate=gate))
     try:
         open_chat(page, chat_app.url)
         send(page, "Consumption review for the steering group")
@@ -296,3 +292,170 @@ def test_slides_stream_in_and_the_job_survives_leaving_the_page(
     expect_titles(page, REVIEW_TITLES)
     expect(page.get_by_text(re.compile(r"Writing slides"))).to_have_count(0)
     assert len(chat_app.llm.chat_requests) == before + 1, "the generation was restarted"
+
+
+# -- 3. edit selected slides, move one, restore a save point -----------------------------------
+
+EDIT_TITLES = ["Alpha market", "Bravo costs", "Charlie risks", "Delta plan", "Echo summary"]
+
+
+def revise_selected(seen: list[list[str]]) -> Callable[[RecordedRequest], Reply]:
+    """A model that rewrites exactly the slides the app sent it as selected."""
+
+    def answer(request: RecordedRequest) -> Reply:
+        user = [m for m in request.body["messages"] if m["role"] == "user"][-1]["content"]
+        sections = re.findall(
+            r'<section[^>]*\bdata-slide-id="([^"]+)"[^>]*>(.*?)</section>', user, re.S
+        )
+        seen.append([slide_id for slide_id, _ in sections])
+        operations = "".join(
+            f'<section class="slide" data-op="replace" data-slide-id="{slide_id}">'
+            f"<h1>{re.search(r'<h1[^>]*>(.*?)</h1>', body).group(1)} revised</h1>"
+            "<p>Rewritten by the model.</p></section>\n"
+            for slide_id, body in sections
+        )
+        return Reply.text(operations, chunk_size=80)
+
+    return answer
+
+
+def save_points(page: Page) -> Locator:
+    """The Save points expander, opened."""
+    expander = page.get_by_test_id("stExpander").filter(
+        has=page.get_by_text(re.compile(r"^Save points \(\d+\)$"))
+    )
+    expect(expander).to_be_visible(timeout=TIMEOUT_MS)
+    if expander.locator("details[open]").count() == 0:
+        expander.locator("summary").click()
+    return expander
+
+
+def test_edit_selected_slides_then_move_and_restore(
+    page: Page, chat_app: ChatApp, backend: str, tmp_path: Path
+) -> None:
+    slides = [slide(t, f"<p>About {t.lower()}.</p>", notes=f"Notes on {t}.") for t in EDIT_TITLES]
+    session_id = generate(page, chat_app, slides, "Edit drill")
+    expect_titles(page, EDIT_TITLES)
+    ids = slide_ids(page)
+    texts = [slide_text(page, index) for index in range(len(ids))]
+
+    for index in (1, 3):
+        box = page.locator(f".st-key-sel-{session_id}-{ids[index]}")
+        print("DIS", box.get_by_role("checkbox").is_disabled(), box.inner_html()[:1500])
+        box.get_by_text(f"Slide {index + 1}", exact=True).click()
+        for _ in range(12):
+            print(
+                "CHK",
+                box.get_by_role("checkbox").is_checked(),
+                page.locator("[data-stale=true]").count(),
+            )
+            page.wait_for_timeout(250)
+        expect(box.get_by_role("checkbox")).to_be_checked()
+    seen: list[list[str]] = []
+    chat_app.llm.respond_with(revise_selected(seen))
+    send(page, "Make these two slides punchier")
+
+    wait_for_reply(page, "Edited slides 2, 4")
+    assert seen == [[ids[1], ids[3]]], "the request did not carry exactly the ticked slides"
+    edited = [EDIT_TITLES[0], f"{EDIT_TITLES[1]} revised", EDIT_TITLES[2]]
+    edited += [f"{EDIT_TITLES[3]} revised", EDIT_TITLES[4]]
+    expect_titles(page, edited)
+    assert slide_ids(page) == ids
+    for index in (0, 2, 4):
+        assert slide_text(page, index) == texts[index], f"slide {index + 1} changed"
+    expect(save_points(page).get_by_text(re.compile(r"Edited slides 2, 4"))).to_be_visible()
+    screenshot(page, tmp_path, f"3-edited-deck-{backend}", height=1800)
+
+    page.locator(f".st-key-down-{ids[0]} button").click()
+    expect_titles(page, [edited[1], edited[0], *edited[2:]])
+
+    save_points(page).locator(".st-key-restore-1 button").click()
+    expect_titles(page, EDIT_TITLES)
+    expect(save_points(page).get_by_text(re.compile(r"Restored"))).to_be_visible()
+
+
+# -- 4. download, 5. present -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def review_session(browser: Browser, chat_app: ChatApp) -> str:
+    """A finished six-slide deck to download and present."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        return generate(context.new_page(), chat_app, REVIEW_SLIDES, REVIEW_DECK_TITLE)
+    finally:
+        context.close()
+
+
+def test_download_html_is_a_self_contained_deck(
+    page: Page, chat_app: ChatApp, review_session: str, tmp_path: Path
+) -> None:
+    open_chat(page, f"{chat_app.url}/?session={review_session}")
+    expect_titles(page, REVIEW_TITLES)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download HTML").click()
+    download = download_info.value
+    assert download.suggested_filename == "Workspace-Consumption-Review.html"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+
+    document = path.read_text()
+    # The only http(s) strings allowed are XML namespace names in the inline chart SVG.
+    urls = set(re.findall(r"https?://[^\s\"'<>)]*", document))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
+    assert not re.search(r"\b(?:src|href|action)\s*=|@import|url\(\s*['\"]?(?!data:)", document)
+
+    viewer = page.context.new_page()
+    fetched: list[str] = []
+    viewer.on("request", lambda request: fetched.append(request.url))
+    viewer.goto(path.as_uri())
+    counter = viewer.locator("#counter")
+    expect(counter).to_have_text("1 / 6")
+    expect(viewer.locator(".deck > .frame")).to_have_count(6)
+    all_text = viewer.locator(".deck").text_content()
+    for title in REVIEW_TITLES:
+        assert title in all_text
+    shown = viewer.locator(".deck > .frame:not([hidden]) h1")
+    expect(shown).to_have_text(REVIEW_TITLES[0])
+    expect(viewer.locator(".deck > .frame:not([hidden]) svg")).to_have_count(0)
+
+    viewer.keyboard.press("ArrowRight")
+    expect(counter).to_have_text("2 / 6")
+    expect(shown).to_have_text(REVIEW_TITLES[1])
+    viewer.keyboard.press("ArrowRight")
+    expect(counter).to_have_text("3 / 6")
+    expect(viewer.locator(".deck > .frame:not([hidden]) figure.chart svg")).to_be_visible()
+    viewer.keyboard.press("ArrowLeft")
+    expect(counter).to_have_text("2 / 6")
+    viewer.keyboard.press("End")
+    expect(counter).to_have_text("6 / 6")
+    expect(shown).to_have_text(REVIEW_TITLES[5])
+    assert all(url.startswith(("file:", "data:")) for url in fetched), fetched
+
+
+def test_present_shows_one_slide_at_a_time(
+    page: Page, chat_app: ChatApp, review_session: str
+) -> None:
+    open_chat(page, f"{chat_app.url}/?session={review_session}")
+    expect_titles(page, REVIEW_TITLES)
+    page.locator(".st-key-present label").click()
+
+    show = page.frame_locator(f"{STREAMLIT_FRAME}[srcdoc*='Presentation of']").frame_locator(
+        "iframe[sandbox='allow-scripts']"
+    )
+    counter = show.locator("#counter")
+    shown = show.locator(".deck > .frame:not([hidden]) h1")
+    expect(counter).to_have_text("1 / 6", timeout=TIMEOUT_MS)
+    expect(shown).to_have_text(REVIEW_TITLES[0])
+
+    body = show.locator("body")
+    size = body.bounding_box()
+    assert size is not None
+    body.click(position={"x": size["width"] * 0.9, "y": size["height"] / 2})
+    expect(counter).to_have_text("2 / 6")
+    expect(shown).to_have_text(REVIEW_TITLES[1])
+
+    page.keyboard.press("ArrowRight")  # the click focused the presentation frame
+    expect(counter).to_have_text("3 / 6")
+    body.click(position={"x": size["width"] * 0.1, "y": size["height"] / 2})
+    expect(counter).to_have_text("2 / 6")
