@@ -1,7 +1,8 @@
 """Run every benchmark and print its figures."""
 
-from bench import data_layer, generation
+from bench import chat_page, data_layer, generation
 
 if __name__ == "__main__":
     data_layer.main()
     generation.main()
+    chat_page.main()
