@@ -223,6 +223,20 @@ def screenshot(page: Page, tmp_path: Path, name: str, *, height: int = 1000) -> 
     return path
 
 
+def click(page: Page, target: Locator) -> None:
+    """Scroll the target into view, let the app's scrolling settle, then click it.
+
+    Streamlit's main area keeps re-scrolling while slide frames load and report their
+    height; a click aimed right after Playwright's own scroll can land on a slide instead.
+    """
+    target.scroll_into_view_if_needed()
+    for _ in range(8):
+        print("SCROLL", page.evaluate("() => [...document.querySelectorAll('*')].filter(e => e.scrollTop > 0).map(e => (e.getAttribute('data-testid')||e.tagName) + ':' + Math.round(e.scrollTop) + '/' + e.scrollHeight)"), target.bounding_box()["y"])
+        page.wait_for_timeout(100)
+    target.scroll_into_view_if_needed()
+    target.click()
+
+
 def main_text(page: Page) -> str:
     return page.get_by_role("main").inner_text()
 
@@ -341,15 +355,7 @@ def test_edit_selected_slides_then_move_and_restore(
 
     for index in (1, 3):
         box = page.locator(f".st-key-sel-{session_id}-{ids[index]}")
-        print("DIS", box.get_by_role("checkbox").is_disabled(), box.inner_html()[:1500])
-        box.get_by_text(f"Slide {index + 1}", exact=True).click()
-        for _ in range(12):
-            print(
-                "CHK",
-                box.get_by_role("checkbox").is_checked(),
-                page.locator("[data-stale=true]").count(),
-            )
-            page.wait_for_timeout(250)
+        click(page, box.locator("label"))
         expect(box.get_by_role("checkbox")).to_be_checked()
     seen: list[list[str]] = []
     chat_app.llm.respond_with(revise_selected(seen))
@@ -366,10 +372,10 @@ def test_edit_selected_slides_then_move_and_restore(
     expect(save_points(page).get_by_text(re.compile(r"Edited slides 2, 4"))).to_be_visible()
     screenshot(page, tmp_path, f"3-edited-deck-{backend}", height=1800)
 
-    page.locator(f".st-key-down-{ids[0]} button").click()
+    click(page, page.locator(f".st-key-down-{ids[0]} button").filter(visible=True))
     expect_titles(page, [edited[1], edited[0], *edited[2:]])
 
-    save_points(page).locator(".st-key-restore-1 button").click()
+    click(page, save_points(page).locator(".st-key-restore-1 button").filter(visible=True))
     expect_titles(page, EDIT_TITLES)
     expect(save_points(page).get_by_text(re.compile(r"Restored"))).to_be_visible()
 
