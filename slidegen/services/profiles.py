@@ -77,11 +77,14 @@ def get_active_profile(session: Session, user: User, *, settings: Settings) -> A
     prompts: ConfigPrompts | None = profile.prompts
     configured = profile.ai_infra.provider if profile.ai_infra else "offline"
     provider = settings.llm_provider or configured
+    endpoint = profile.ai_infra.llm_endpoint if profile.ai_infra else ""
+    if provider == "openai" and settings.llm_model:  # SLIDEGEN_LLM_MODEL names the model
+        endpoint = settings.llm_model
     return ActiveProfile(
         id=profile.id,
         name=profile.name,
         provider=provider,
-        llm_endpoint=profile.ai_infra.llm_endpoint if profile.ai_infra else "",
+        llm_endpoint=endpoint,
         provider_overridden=provider != configured,
         is_offline=provider == "offline",
         deck_prompt_name=prompts.deck_prompt.name if prompts and prompts.deck_prompt else None,

