@@ -3,14 +3,12 @@
 import streamlit as st
 
 from slidegen.config import get_settings
-from slidegen.services import decks, library, profiles, requests, slides
-from ui import state
+from slidegen.services import decks, library, profiles
+from ui import chat_actions, state
 from ui.chat_view import provider_line, show_messages, show_progress
 from ui.db import session_scope
 from ui.deck_view import download_html, present, show_deck, show_save_points
 from ui.errors import user_errors
-from ui.jobs import submit
-from ui.slide_editor import slide_editor
 from ui.user import current_user
 
 user = current_user()
@@ -21,69 +19,33 @@ def load():
     """Read everything the page shows in one transaction."""
     with user_errors(), session_scope() as session:
         active = profiles.get_active_profile(session, user, settings=get_settings())
+        names = [row.name for row in profiles.list_profiles(session, user)]
         detail = decks.show_session(session, user, session_id=session_id) if session_id else None
         messages = decks.list_messages(session, user, session_id=session_id) if session_id else []
         prompts = [p for p in library.list_deck_prompts(session, user) if p.is_active]
-    return active, detail, messages, prompts
+    return active, names, detail, messages, prompts
 
 
-@st.dialog("Edit slide", width="large")
-def edit_dialog(slide_id: str) -> None:
-    """Edit one slide's HTML, notes and chart data by hand."""
-    slide = next(s for s in detail.slides if s.slide_id == slide_id)
-
-    def save(**changes: object) -> None:
-        with session_scope() as session:
-            slides.update_slide(
-                session, user, session_id=session_id, expected_version=detail.version, **changes
-            )
-        st.rerun()
-
-    slide_editor(slide, detail.css, detail.version, save)
-
-
-def act(action: str, slide_id: str) -> None:
-    """Apply a per-slide action without the LLM."""
-    if action == "edit":
-        edit_dialog(slide_id)
-        return
-    functions = {
-        "up": (slides.move_slide, {"offset": -1}),
-        "down": (slides.move_slide, {"offset": 1}),
-        "duplicate": (slides.duplicate_slide, {}),
-        "delete": (slides.delete_slide, {}),
-    }
-    function, extra = functions[action]
-    with user_errors(), session_scope() as session:
-        function(
-            session,
-            user,
-            session_id=session_id,
-            slide_id=slide_id,
-            expected_version=detail.version,
-            **extra,
-        )
-    st.rerun()
-
-
-def restore(version_number: int) -> None:
-    """Make a save point the current deck again."""
-    with user_errors(), session_scope() as session:
-        decks.restore_save_point(
-            session, user, session_id=session_id, version_number=version_number
-        )
-    st.rerun()
-
-
-active, detail, messages, prompts = load()
+active, profile_names, detail, messages, prompts = load()
 running = bool(
     detail and detail.last_request and detail.last_request.status in ("pending", "running")
 )
 
 st.title("Chat")
-top = st.columns([4, 1], vertical_alignment="center")
+top = st.columns([3, 2, 1], vertical_alignment="bottom")
 top[0].markdown(provider_line(active.name, active.provider, active.llm_endpoint, active.is_offline))
-if top[1].button("New deck", icon=":material/add:", disabled=session_id is None):
+current_profile = (detail.profile_name if detail else None) or active.name
+chosen = top[1].selectbox(
+    "Profile",
+    profile_names,
+    key=f"profile-{session_id}",
+    disabled=running,
+    index=profile_names.index(current_profile) if current_profile in profile_names else 0,
+    help="A session copies the profile's configuration; switching loads another one.",
+)
+if detail and chosen != current_profile:
+    chat_actions.switch_profile(user, session_id, chosen)
+if top[2].button("New deck", icon=":material/add:", disabled=session_id is None):
     state.open_session(None)
     st.rerun()
 if active.is_offline:
@@ -126,18 +88,33 @@ else:
             if still_running:
                 show_progress(current.last_request, len(current.slides))
             if current.slides:
-                tools = st.columns([2, 1, 2], vertical_alignment="center")
+                tools = st.columns([2, 2, 1], vertical_alignment="center")
                 with tools[0]:
                     download_html(current)
-                presenting = tools[1].toggle("Present", key="present")
+                tools[1].button(
+                    "Download PPTX",
+                    icon=":material/slideshow:",
+                    disabled=True,
+                    key="pptx",
+                    help="Native PowerPoint export arrives with the export feature.",
+                )
+                presenting = tools[2].toggle("Present", key="present")
                 if presenting:
                     present(current)
+
+                def action(name: str, slide_id: str) -> None:
+                    chat_actions.slide_action(user, current, name, slide_id)
+
                 show_deck(
-                    current, on_action=None if still_running else act, editable=not still_running
+                    current, on_action=None if still_running else action, editable=not still_running
                 )
 
         live_deck()
-        show_save_points(detail.versions, on_restore=None if running else restore)
+        show_save_points(
+            detail.versions,
+            on_restore=None if running else lambda n: chat_actions.restore(user, session_id, n),
+            on_preview=lambda n: chat_actions.preview_save_point(user, session_id, n),
+        )
 
 selected = state.selected_slides(session_id) if session_id else []
 placeholder = (
@@ -151,13 +128,4 @@ placeholder = (
 )
 prompt = st.chat_input(placeholder, disabled=running, key="chat_prompt")
 if prompt:
-    with user_errors(), session_scope() as session:
-        if detail and detail.slides:
-            handle = requests.start_edit(
-                session, user, session_id=session_id, instruction=prompt, slide_ids=selected
-            )
-        else:
-            handle = requests.start_generation(session, user, prompt=prompt, session_id=session_id)
-    submit(handle.request_id)
-    state.open_session(handle.session_id)
-    st.rerun()
+    chat_actions.send(user, detail, prompt, None if detail else chosen)

@@ -97,18 +97,23 @@ def present(detail: SessionDetail) -> None:
 
 
 def show_save_points(
-    versions: list[VersionOut], *, on_restore: Callable[[int], None] | None
+    versions: list[VersionOut],
+    *,
+    on_restore: Callable[[int], None] | None,
+    on_preview: Callable[[int], None],
 ) -> None:
-    """List the save points, newest first, each with a Restore button."""
+    """List the save points, newest first, each with Preview and Restore buttons."""
     if not versions:
         return
     with st.expander(f"Save points ({len(versions)})"):
         for version in versions:
-            row = st.columns([4, 1], vertical_alignment="center")
+            row = st.columns([4, 1, 1], vertical_alignment="center")
             row[0].caption(
                 f"**{version.version_number}.** {version.description} · "
                 f"{version.slide_count} slides · {version.created_at:%Y-%m-%d %H:%M} UTC"
             )
+            if row[1].button("Preview", key=f"preview-{version.version_number}"):
+                on_preview(version.version_number)
             key = f"restore-{version.version_number}"
-            if row[1].button("Restore", key=key, disabled=on_restore is None) and on_restore:
+            if row[2].button("Restore", key=key, disabled=on_restore is None) and on_restore:
                 on_restore(version.version_number)

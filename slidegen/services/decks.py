@@ -241,3 +241,16 @@ def list_messages(session: Session, user: User, *, session_id: str) -> list[Mess
         )
         for m in row.messages
     ]
+
+
+def get_save_point(session: Session, user: User, *, session_id: str, version_number: int) -> Deck:
+    """Return a save point's deck, read-only (for preview)."""
+    row = load_session(session, user, session_id)
+    saved = session.scalar(
+        select(SlideDeckVersion).where(
+            SlideDeckVersion.session_id == row.id, SlideDeckVersion.version_number == version_number
+        )
+    )
+    if saved is None:
+        raise NotFoundError(f"Save point {version_number} does not exist for this deck.")
+    return Deck.model_validate(saved.deck_json)

@@ -210,3 +210,17 @@ def _apply_profile(row: UserSession, profile: ConfigProfile) -> None:
         "profile_name": profile.name,
         **profile_snapshot(profile),
     }
+
+
+def load_profile_into_session(
+    session: Session, user: User, *, session_id: str, profile_name: str
+) -> None:
+    """Give a session another profile's configuration (new requests use it; decision 8)."""
+    row = load_session(session, user, session_id, edit=True)
+    if row.is_processing:
+        raise ConflictError("A generation is running on this deck; switch profiles when it ends.")
+    genie = (row.agent_config or {}).get("genie_conversations")
+    _apply_profile(row, _find_profile(session, user, profile_name))
+    if genie:  # conversations stay with the session across profile switches
+        row.agent_config = {**row.agent_config, "genie_conversations": genie}
+    session.flush()
