@@ -1,10 +1,14 @@
 """Slidegen's Streamlit frame: page config, the current user, and navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.user import resolve_current_user
 
-st.set_page_config(page_title="Slidegen", page_icon=":material/slideshow:", layout="wide")
+# A local file: a Material icon as favicon makes the browser fetch it from Google's fonts.
+FAVICON = str(Path(__file__).parent / "ui" / "favicon.png")
+st.set_page_config(page_title="Slidegen", page_icon=FAVICON, layout="wide")
 
 user = resolve_current_user()
 

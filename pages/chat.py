@@ -5,7 +5,7 @@ import streamlit as st
 from slidegen.config import get_settings
 from slidegen.services import decks, library, profiles
 from ui import chat_actions, state
-from ui.chat_view import provider_line, show_messages, show_progress
+from ui.chat_view import plain, provider_line, show_messages, show_progress
 from ui.db import session_scope
 from ui.deck_view import download_html, present, show_deck, show_save_points
 from ui.errors import user_errors
@@ -68,7 +68,7 @@ if detail is None:
 else:
     chat_column, deck_column = st.columns([2, 3], gap="large")
     with chat_column:
-        st.subheader(detail.title)
+        st.subheader(plain(detail.title))
         show_messages(messages)
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from slidegen.schemas.decks import MessageOut, RequestOut
@@ -11,6 +13,14 @@ PROVIDER_LABELS = {
     "openai": "OpenAI-compatible server",
     "offline": "offline demo engine",
 }
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+def plain(text: str) -> str:
+    """Escape Markdown so text from users, models or data renders literally (no images)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def show_messages(messages: list[MessageOut]) -> None:
@@ -23,15 +33,15 @@ def show_messages(messages: list[MessageOut]) -> None:
         role = "user" if message.role == "user" else "assistant"
         with st.chat_message(role):
             if message.message_type == "error":
-                st.error(message.content, icon=":material/error:")
+                st.error(plain(message.content), icon=":material/error:")
             else:
-                st.markdown(message.content)
+                st.markdown(plain(message.content))
             if tools and role == "assistant":
                 with st.expander(
                     f"Data used ({len(tools)} tool call{'s' if len(tools) > 1 else ''})"
                 ):
                     for tool in tools:
-                        st.caption(tool.content)
+                        st.text(tool.content)
                         arguments = (tool.metadata or {}).get("arguments")
                         if arguments:
                             st.code(

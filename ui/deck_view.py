@@ -107,7 +107,7 @@ def show_save_points(
         return
     with st.expander(f"Save points ({len(versions)})"):
         for version in versions:
-            row = st.columns([4, 1, 1], vertical_alignment="center")
+            row = st.columns([5, 2, 2], vertical_alignment="center")
             row[0].caption(
                 f"**{version.version_number}.** {version.description} · "
                 f"{version.slide_count} slides · {version.created_at:%Y-%m-%d %H:%M} UTC"

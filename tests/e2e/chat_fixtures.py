@@ -109,6 +109,9 @@ def run_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
                 "127.0.0.1",
                 "--server.headless",
                 "true",
+                # Other engineers edit the repository while tests run: no hot reload mid-test.
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=ROOT,
             env=env,
