@@ -9,24 +9,16 @@ request it received (so a reply can name the slide ids the app actually sent).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from slidegen.config import Settings
-from slidegen.db import migrate
-from slidegen.db.database import Database
-from slidegen.services.seed import seed_database
 from tests.conftest import DatabaseFactory
-from tests.e2e.conftest import LOCAL_USER, ROOT, _wait_until_healthy
+from tests.e2e.app_server import LOCAL_USER, run_app, seeded_database_url
 from tests.fakes.openai_server import FakeOpenAIServer, RecordedRequest, Reply
-from tests.pgserver import free_port
 
 MODEL = "gpt-fake-e2e"
 API_KEY = "sk-e2e-fake-key-0123456789"
@@ -78,57 +70,6 @@ class ChatApp:
     def log(self) -> str:
         """The app's stderr so far."""
         return self.log_path.read_text(errors="replace")
-
-
-def seeded_database_url(backend: str, databases: DatabaseFactory) -> str:
-    """Return the URL of a new database of this backend, migrated and seeded."""
-    database_url = databases.url(backend)
-    database = Database(Settings(DATABASE_URL=database_url, SLIDEGEN_USER=LOCAL_USER))
-    migrate.upgrade(database.engine)
-    with database.scope() as session:
-        seed_database(session, settings=database.settings)
-    database.dispose()
-    return database_url
-
-
-@contextmanager
-def run_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """Start the app with this environment; yield its URL; stop it afterwards."""
-    port = free_port()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                # Other engineers edit the repository while tests run: no hot reload mid-test.
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,  # a file, not a pipe nobody reads: a chatty app must never block
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module", name="chat_app")

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from slidegen.config import Settings
-from slidegen.db import migrate
-from slidegen.db.database import Database
-from slidegen.services.seed import seed_database
 from tests.conftest import DatabaseFactory
-from tests.pgserver import free_port
+from tests.e2e.app_server import LOCAL_USER, ROOT, run_app, seeded_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["LOCAL_USER", "ROOT"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,71 +22,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-LOCAL_USER = "devon@example.com"
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy in time")
 
 
 @pytest.fixture(scope="module")
-def app_url(backend: str, databases: DatabaseFactory) -> Iterator[str]:
+def app_url(
+    backend: str, databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """Start the app on a migrated, seeded database of this backend."""
-    database_url = databases.url(backend)
-    database = Database(Settings(DATABASE_URL=database_url, SLIDEGEN_USER=LOCAL_USER))
-    migrate.upgrade(database.engine)
-    with database.scope() as session:
-        seed_database(session, settings=database.settings)
-    database.dispose()
-
-    port = free_port()
-    mlflow_store = databases.url("sqlite").replace(".db", "-mlflow.db")
+    database_url = seeded_database_url(backend, databases)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "SLIDEGEN_USER": LOCAL_USER,
-        "MLFLOW_TRACKING_URI": mlflow_store,  # traces of the app under test stay in the run
+        # Traces of the app under test stay in the run's temporary files.
+        "MLFLOW_TRACKING_URI": databases.url("sqlite").replace(".db", "-mlflow.db"),
     }
     env.pop("SLIDEGEN_LLM_PROVIDER", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, process)
+    log_path = tmp_path_factory.mktemp(f"app-{backend}") / "streamlit.log"
+    with run_app(env, log_path) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="session")
