@@ -55,7 +55,7 @@ def show_messages(messages: list[MessageOut]) -> None:
 
 def show_progress(request: RequestOut, slide_count: int) -> None:
     """Render the status of a running request."""
-    label = request.progress_message or "Working"
+    label = plain(request.progress_message or "Working")  # may quote a model's tool call
     if slide_count:
         label = f"Writing slides · {slide_count} done so far"
     st.status(label, state="running", expanded=False)
@@ -64,5 +64,5 @@ def show_progress(request: RequestOut, slide_count: int) -> None:
 def provider_line(name: str, provider: str, endpoint: str, offline: bool) -> str:
     """Return the markdown line naming the active profile and LLM."""
     label = PROVIDER_LABELS.get(provider, provider)
-    model = "" if offline else f" · `{endpoint}`"
-    return f"Profile **{name}** · LLM: **{label}**{model}"
+    model = "" if offline else f" · `{endpoint.replace(chr(96), '')}`"
+    return f"Profile **{plain(name)}** · LLM: **{label}**{model}"
