@@ -64,6 +64,7 @@ from slidegen.services import toolbox
 from slidegen.services.jobs import JobRunner
 from slidegen.services.requests import start_generation
 from tests.fakes.openai_server import FakeOpenAIServer, Reply
+from tests.fakes.traces import CollectingExporter
 from tests.pgserver import ThrowawayPostgres
 
 
@@ -235,19 +236,6 @@ def bench_prompt_growth(bench: Bench) -> dict[str, float]:
 # -- trace export --------------------------------------------------------------------------
 
 
-class _CollectingExporter:
-    """Stands in for tracing.TraceExporter during the timed sections: keeps the traces."""
-
-    def __init__(self) -> None:
-        self.traces: list[tracing.RequestTrace] = []
-
-    def submit(self, trace: tracing.RequestTrace) -> None:
-        self.traces.append(trace)
-
-    def wait(self, timeout: float) -> bool:
-        return True
-
-
 def bench_trace_export(
     traces: list[tracing.RequestTrace], mlflow_uri: str, artifacts: Path, runs: int = 3
 ) -> dict[str, float]:
@@ -356,7 +344,7 @@ def main() -> None:
     """Print streaming latency, per-turn overhead and SQL counts, and prompt growth."""
     postgres = ThrowawayPostgres()
     turns: dict[str, dict[str, dict[str, Any]]] = {}
-    collected = _CollectingExporter()
+    collected = CollectingExporter()
     real_exporter = tracing._exporter  # the process-wide exporter that run_request submits to
     tracing._exporter = collected
     with tempfile.TemporaryDirectory() as tmp, FakeOpenAIServer() as server:

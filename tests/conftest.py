@@ -20,22 +20,10 @@ from slidegen import tracing
 from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
+from tests.fakes.traces import CollectingExporter
 from tests.pgserver import ThrowawayPostgres
 
 BACKENDS = ("sqlite", "postgresql")
-
-
-class CollectingExporter:
-    """Keeps finished traces in memory instead of sending them to MLflow."""
-
-    def __init__(self) -> None:
-        self.traces: list[tracing.RequestTrace] = []
-
-    def submit(self, trace: tracing.RequestTrace) -> None:
-        self.traces.append(trace)
-
-    def wait(self, timeout: float) -> bool:
-        return True
 
 
 @pytest.fixture(autouse=True, scope="session")

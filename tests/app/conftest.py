@@ -6,24 +6,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from slidegen.config import Settings, reload_settings
-from slidegen.db import migrate
-from slidegen.db.database import Database
-from slidegen.services.seed import seed_database
+from slidegen.config import reload_settings
 from tests.conftest import DatabaseFactory
+from tests.e2e.app_server import seeded_database_url
 
 APP_USER = "pat@example.com"
 
 
 @pytest.fixture
 def seeded_url(backend: str, databases: DatabaseFactory) -> str:
-    url = databases.url(backend)
-    database = Database(Settings(DATABASE_URL=url, SLIDEGEN_USER=APP_USER))
-    migrate.upgrade(database.engine)
-    with database.scope() as session:
-        seed_database(session, settings=database.settings)
-    database.dispose()
-    return url
+    return seeded_database_url(backend, databases)
 
 
 @pytest.fixture

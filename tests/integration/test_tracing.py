@@ -14,7 +14,8 @@ from slidegen.services import requests
 from slidegen.services.generation import claim_request, run_request
 from slidegen.services.seed import seed_database
 from slidegen.tracing import RequestTrace, TraceExporter
-from tests.conftest import CollectingExporter, DatabaseFactory
+from tests.conftest import DatabaseFactory
+from tests.fakes.traces import CollectingExporter
 
 USER = User(name="tara@example.com", display_name="Tara")
 
