@@ -2,7 +2,8 @@
 
 Runs the page with streamlit's AppTest (no browser) against a seeded SQLite database. Prints
 the median rerun time, the first run (charts rendered, caches cold), and the bytes of slide
-HTML in the page per rerun. Baseline in the same run: the History page (one query, a table).
+HTML in the page per rerun, in the Slides view (one page of slides) and the Grid view (every
+slide as a thumbnail). Baseline in the same run: the History page (one query, a table).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from slidegen.services import decks, requests
 from slidegen.services.generation import claim_request, run_request
 from slidegen.services.permissions import load_session
 from slidegen.services.seed import seed_database
+from ui import deck_nav
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 USER = User(name="bench@example.com", display_name="Bench")
@@ -55,7 +57,9 @@ def _build(url: str) -> str:
     return handle.session_id
 
 
-def _time_page(session_id: str | None, page: str | None) -> tuple[float, float, int]:
+def _time_page(
+    session_id: str | None, page: str | None, *, grid: bool = False
+) -> tuple[float, float, int]:
     at = AppTest.from_file(APP, default_timeout=120)
     if session_id:
         at.query_params["session"] = session_id
@@ -64,6 +68,8 @@ def _time_page(session_id: str | None, page: str | None) -> tuple[float, float, 
     if page:
         at.switch_page(page)
         at.run()
+    if grid:
+        at.segmented_control(key=f"deck-view-{session_id}").set_value(deck_nav.GRID).run()
     first = time.perf_counter() - start
     samples = []
     for _ in range(RUNS):
@@ -84,11 +90,17 @@ def main() -> None:
         reload_settings()
         session_id = _build(url)
         chat = _time_page(session_id, None)
+        grid = _time_page(session_id, None, grid=True)
         history = _time_page(None, "pages/history.py")
     print(f"Chat page: {SLIDES} slides, {MESSAGES} messages; median of {RUNS} reruns (AppTest)")
-    print(f"{'page':<22} {'first ms':>9} {'rerun ms':>9} {'slide HTML KB/rerun':>20}")
-    for name, (first, rerun, size) in (("Chat (30 slides)", chat), ("History (baseline)", history)):
-        print(f"{name:<22} {first:>9.0f} {rerun:>9.0f} {size / 1024:>20.0f}")
+    print(f"{'page':<30} {'first ms':>9} {'rerun ms':>9} {'slide HTML KB/rerun':>20}")
+    rows = (
+        (f"Chat, slides view ({deck_nav.PAGE_SIZE}/page)", chat),
+        ("Chat, grid view (all)", grid),
+        ("History (baseline)", history),
+    )
+    for name, (first, rerun, size) in rows:
+        print(f"{name:<30} {first:>9.0f} {rerun:>9.0f} {size / 1024:>20.0f}")
     print(f"Chat rerun / History rerun: {chat[1] / history[1]:.1f}x; goal: Chat rerun under 300 ms")
 
 

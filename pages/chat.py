@@ -5,14 +5,15 @@ import streamlit as st
 from slidegen.config import get_settings
 from slidegen.services import decks, library, profiles
 from ui import chat_actions, state
-from ui.chat_view import plain, provider_line, show_messages, show_progress
+from ui.chat_view import plain, provider_line, request_box, show_messages, show_progress
 from ui.db import session_scope
-from ui.deck_view import download_html, present, show_deck, show_save_points
+from ui.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.errors import user_errors
 from ui.user import current_user
 
 user = current_user()
 session_id = state.active_session_id()
+warm_up_charts()
 
 
 def load():
@@ -61,10 +62,10 @@ if detail is None:
     st.write("Describe the deck you want: the audience, the story and the data.")
     st.caption("Deck prompts in the library:")
     columns = st.columns(2)
-    for index, prompt in enumerate(prompts):
+    for index, deck_prompt in enumerate(prompts):
         with columns[index % 2].container(border=True):
-            st.markdown(f"**{prompt.name}**")
-            st.caption(prompt.description or "")
+            st.markdown(f"**{deck_prompt.name}**")
+            st.caption(deck_prompt.description or "")
 else:
     chat_column, deck_column = st.columns([2, 3], gap="large")
     with chat_column:
@@ -72,6 +73,7 @@ else:
         show_messages(messages)
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
+        prompt = request_box(detail, running=running)
     with deck_column:
 
         @st.fragment(run_every=1.0 if running else None)
@@ -116,16 +118,7 @@ else:
             on_preview=lambda n: chat_actions.preview_save_point(user, session_id, n),
         )
 
-selected = state.selected_slides(session_id) if session_id else []
-placeholder = (
-    "Describe the deck you want"
-    if not (detail and detail.slides)
-    else (
-        f"Edit {len(selected)} selected slide{'s' if len(selected) != 1 else ''}"
-        if selected
-        else "Ask for a change (name slides, e.g. 'slide 3', or tick them)"
-    )
-)
-prompt = st.chat_input(placeholder, disabled=running, key="chat_prompt")
+if detail is None:
+    prompt = request_box(None, running=running)
 if prompt:
     chat_actions.send(user, detail, prompt, None if detail else chosen)

@@ -6,7 +6,8 @@ import re
 
 import streamlit as st
 
-from slidegen.schemas.decks import MessageOut, RequestOut
+from slidegen.schemas.decks import MessageOut, RequestOut, SessionDetail
+from ui import state
 
 PROVIDER_LABELS = {
     "databricks": "Databricks model serving",
@@ -66,3 +67,37 @@ def provider_line(name: str, provider: str, endpoint: str, offline: bool) -> str
     label = PROVIDER_LABELS.get(provider, provider)
     model = "" if offline else f" · `{endpoint.replace(chr(96), '')}`"
     return f"Profile **{plain(name)}** · LLM: **{label}**{model}"
+
+
+def _clear_selection(session_id: str, slide_ids: list[str]) -> None:
+    # A callback: runs before the checkboxes are built, so it may untick them.
+    for slide_id in slide_ids:
+        st.session_state[f"sel-{session_id}-{slide_id}"] = False
+    state.set_selected_slides(session_id, [])
+
+
+def request_box(detail: SessionDetail | None, *, running: bool) -> str | None:
+    """Show the request input, with the ticked slides named above it; return what was sent."""
+    selected = state.selected_slides(detail.session_id) if detail else []
+    numbers = (
+        [n for n, s in enumerate(detail.slides, 1) if s.slide_id in selected] if detail else []
+    )
+    if detail and numbers:
+        row = st.columns([3, 1], vertical_alignment="center")
+        label = "slide" if len(numbers) == 1 else "slides"
+        row[0].caption(f"Your next request edits {label} {', '.join(map(str, numbers))}.")
+        row[1].button(
+            "Clear",
+            key="clear-selection",
+            on_click=_clear_selection,
+            args=(detail.session_id, selected),
+            type="tertiary",
+            help="Untick every slide",
+        )
+    if not (detail and detail.slides):
+        placeholder = "Describe the deck you want"
+    elif numbers:
+        placeholder = f"Edit {len(numbers)} selected slide{'s' if len(numbers) != 1 else ''}"
+    else:
+        placeholder = "Ask for a change (name slides, e.g. 'slide 3', or tick them)"
+    return st.chat_input(placeholder, disabled=running, key="chat_prompt")

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import streamlit as st
 
+from slidegen.render import charts
 from slidegen.render.deck import Deck, Slide
 from slidegen.render.document import deck_document, presentation_shell, sandboxed_slide
 from slidegen.schemas.decks import SessionDetail, VersionOut
-from ui import state
+from ui import deck_nav, state
 
 SlideAction = Callable[[str, str], None]  # (action, slide_id)
+THUMBNAIL_HEIGHT = 96  # px: a 16:9 slide fits in a grid column of the deck's width
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_charts() -> bool:
+    """Start the chart engine once per process, in the background (its first chart is slow)."""
+    charts.warm_up()
+    return True
 
 
 @st.cache_data(max_entries=2000, show_spinner=False)
-def _shell(slide_json: str, css: str, label: str) -> str:
+def _shell(slide_json: str, css: str, label: str, thumbnail: bool = False) -> str:
     # Rendered once per slide content: reruns reuse the HTML instead of re-rendering charts.
-    return sandboxed_slide(Slide.model_validate_json(slide_json), css, label=label)
+    slide = Slide.model_validate_json(slide_json)
+    return sandboxed_slide(slide, css, label=label, fill_frame=thumbnail)
 
 
 def to_deck(detail: SessionDetail) -> Deck:
@@ -38,40 +49,83 @@ def show_slide(slide: Slide, css: str, label: str) -> None:
 
 
 def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable: bool) -> None:
-    """Render every slide with its number, a selection box and its actions."""
+    """Render the deck: a page of full-size slides with their actions, or the thumbnail grid."""
     deck = to_deck(detail)
-    selected = set(state.selected_slides(detail.session_id))
-    chosen = []
-    for number, slide in enumerate(deck.slides, 1):
-        with st.container(border=True, key=f"slide-{slide.slide_id}"):
-            head = st.columns([3, 1, 1, 1, 1, 1], vertical_alignment="center")
-            ticked = head[0].checkbox(
-                f"Slide {number}",
-                value=slide.slide_id in selected,
-                key=f"sel-{detail.session_id}-{slide.slide_id}",
-                disabled=not editable,
-            )
-            if ticked:
-                chosen.append(slide.slide_id)
-            if editable and on_action:
-                for column, (action, icon, tip) in zip(
-                    head[1:],
-                    (
-                        ("edit", ":material/edit:", "Edit HTML, notes and chart data"),
-                        ("up", ":material/arrow_upward:", "Move up"),
-                        ("down", ":material/arrow_downward:", "Move down"),
-                        ("duplicate", ":material/content_copy:", "Duplicate"),
-                        ("delete", ":material/delete:", "Delete"),
-                    ),
-                    strict=True,
-                ):
-                    if column.button("", icon=icon, help=tip, key=f"{action}-{slide.slide_id}"):
-                        on_action(action, slide.slide_id)
-            show_slide(slide, deck.css, f"Slide {number}")
-            if slide.notes:
-                with st.expander("Speaker notes"):
-                    st.write(slide.notes)
-    state.set_selected_slides(detail.session_id, chosen)
+    sid = detail.session_id
+    selected = set(state.selected_slides(sid))
+    shown: dict[str, bool] = {}  # slide id -> ticked, for the slides on screen
+    view = deck_nav.choose_view(sid, len(deck.slides))
+
+    def tick(slide: Slide, number: int) -> None:
+        shown[slide.slide_id] = st.checkbox(
+            f"Slide {number}",
+            value=slide.slide_id in selected,
+            key=f"sel-{sid}-{slide.slide_id}",
+            disabled=not editable,
+        )
+
+    if view == deck_nav.GRID:
+
+        def thumbnail(slide: Slide, index: int) -> None:
+            shell = _shell(slide.model_dump_json(), deck.css, f"Slide {index + 1}", True)
+            st.iframe(shell, height=THUMBNAIL_HEIGHT)
+
+        deck_nav.show_grid(sid, deck, thumbnail)
+    else:
+        deck_nav.pager(sid, len(deck.slides), key="pager-top")
+        for index in deck_nav.page_slice(sid, len(deck.slides)):
+            _slide_card(deck, index, tick, on_action if editable else None)
+        deck_nav.pager(sid, len(deck.slides), key="pager-bottom")
+        _bring_into_view(sid, deck)
+    ids = {slide.slide_id for slide in deck.slides}
+    kept = {i for i in selected if i in ids and shown.get(i, True)}
+    chosen = [s.slide_id for s in deck.slides if s.slide_id in kept or shown.get(s.slide_id)]
+    if chosen != state.selected_slides(sid):
+        state.set_selected_slides(sid, chosen)
+        st.rerun()  # the whole page: the request box names the ticked slides
+
+
+def _slide_card(
+    deck: Deck, index: int, tick: Callable[[Slide, int], None], on_action: SlideAction | None
+) -> None:
+    slide, number = deck.slides[index], index + 1
+    with st.container(border=True, key=f"slide-{slide.slide_id}"):
+        head = st.columns([3, 1, 1, 1, 1, 1], vertical_alignment="center")
+        with head[0]:
+            tick(slide, number)
+        if on_action:
+            for column, (action, icon, tip) in zip(head[1:], _ACTIONS, strict=True):
+                if column.button("", icon=icon, help=tip, key=f"{action}-{slide.slide_id}"):
+                    on_action(action, slide.slide_id)
+        show_slide(slide, deck.css, f"Slide {number}")
+        if slide.notes:
+            with st.expander("Speaker notes"):
+                st.write(slide.notes)
+
+
+_ACTIONS = (
+    ("edit", ":material/edit:", "Edit HTML, notes and chart data"),
+    ("up", ":material/arrow_upward:", "Move up"),
+    ("down", ":material/arrow_downward:", "Move down"),
+    ("duplicate", ":material/content_copy:", "Duplicate"),
+    ("delete", ":material/delete:", "Delete"),
+)
+
+
+def _bring_into_view(session_id: str, deck: Deck) -> None:
+    # Our own one-line script (no slide content) scrolls the app to the slide opened from the
+    # grid; Streamlit's iframes share the app's origin, so it can reach the app's document.
+    index = state.pop_focused_slide(session_id)
+    if index is None or index >= len(deck.slides):
+        return
+    target = json.dumps(f".st-key-slide-{deck.slides[index].slide_id}")
+    # Slides above it settle their heights as they load: scroll again while they do.
+    st.iframe(
+        f"<script>function go(){{var e=parent.document.querySelector({target});"
+        "if(e)e.scrollIntoView({block:'start'});}[0,300,800,1500,2500].forEach("
+        "function(t){setTimeout(go,t);});</script>",
+        height=1,
+    )
 
 
 def download_html(detail: SessionDetail) -> None:
@@ -93,7 +147,7 @@ def _file_name(title: str) -> str:
 
 def present(detail: SessionDetail) -> None:
     """Show the presentation view: one slide at a time, arrow keys or clicks to move."""
-    st.iframe(presentation_shell(to_deck(detail)), height=640)
+    st.iframe(presentation_shell(to_deck(detail)), height=520)
 
 
 def show_save_points(

@@ -40,3 +40,16 @@ def pending_request() -> str | None:
 def set_pending_request(request_id: str | None) -> None:
     """Remember (or forget) the request this tab is waiting for."""
     st.session_state[_PENDING] = request_id
+
+
+_FOCUSED = "slidegen.focused.{}"
+
+
+def set_focused_slide(session_id: str, index: int) -> None:
+    """Remember the slide the user asked to see, to bring it into view on the next run."""
+    st.session_state[_FOCUSED.format(session_id)] = index
+
+
+def pop_focused_slide(session_id: str) -> int | None:
+    """Return (and forget) the slide to bring into view, if the user asked for one."""
+    return st.session_state.pop(_FOCUSED.format(session_id), None)

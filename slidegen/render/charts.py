@@ -8,10 +8,12 @@ carries its data inline and vl-convert runs with no allowed base URL.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import html
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -354,3 +356,14 @@ def render_chart_fallback(spec: ChartSpec) -> str:
     corner = f'<th scope="col">{e(spec.x_title or "")}</th>'
     head = f"<thead><tr>{corner}{head}</tr></thead>"
     return f'<table class="chart-fallback">{caption}{head}<tbody>{"".join(body)}</tbody></table>'
+
+
+def warm_up() -> None:
+    """Start the chart engine in the background, so the first deck a user opens draws fast."""
+
+    def draw_one() -> None:
+        spec = ChartSpec(type="bar", categories=["a"], series=[{"name": "warm-up", "values": [1]}])
+        with contextlib.suppress(Exception):  # a failed warm-up only costs the first chart time
+            render_chart_svg(spec)
+
+    threading.Thread(target=draw_one, name="chart-warm-up", daemon=True).start()

@@ -80,24 +80,28 @@ def content_hash(slide: Slide, css: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def sandboxed_slide(slide: Slide, css: str, *, label: str) -> str:
+def sandboxed_slide(slide: Slide, css: str, *, label: str, fill_frame: bool = False) -> str:
     """Return the trusted shell for Streamlit's iframe: the slide in an inner sandboxed frame.
 
     The inner frame has `sandbox=""` (no scripts, no same-origin) and the CSP above. The
-    shell's own few lines of script only scale the 1280x720 frame to the available width.
+    shell's own few lines of script only scale the 1280x720 frame: to the available width
+    (the frame then takes the slide's 16:9 height), or, with `fill_frame`, to fit inside a
+    frame whose height the caller fixed (thumbnails).
     """
     document = html.escape(slide_document(slide, css), quote=True)
+    stage = "height:100vh" if fill_frame else "aspect-ratio:16/9"
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
         "html,body{margin:0;padding:0;background:transparent;overflow:hidden}"
-        ".stage{position:relative;width:100%;aspect-ratio:16/9;overflow:hidden}"
+        f".stage{{position:relative;width:100%;{stage};overflow:hidden}}"
         f".stage iframe{{position:absolute;left:0;top:0;width:{SLIDE_WIDTH}px;"
         f"height:{SLIDE_HEIGHT}px;border:0;transform-origin:0 0}}"
         '</style></head><body><div class="stage">'
         f'<iframe sandbox="" title="{html.escape(label)}" srcdoc="{document}"></iframe></div>'
         "<script>(function(){var s=document.querySelector('.stage'),"
-        "f=s.querySelector('iframe');function fit(){f.style.transform='scale('+"
-        f"(s.clientWidth/{SLIDE_WIDTH})+')';}}new ResizeObserver(fit).observe(s);fit();}})();"
+        f"f=s.querySelector('iframe');function fit(){{var k=s.clientWidth/{SLIDE_WIDTH};"
+        f"if({'true' if fill_frame else 'false'})k=Math.min(k,s.clientHeight/{SLIDE_HEIGHT});"
+        "f.style.transform='scale('+k+')';}new ResizeObserver(fit).observe(s);fit();})();"
         "</script></body></html>"
     )
 
@@ -111,7 +115,10 @@ NAV_SCRIPT = (
     "e.style.width=1280*k+'px';e.style.height=720*k+'px';});}"
     "addEventListener('keydown',function(e){if(['ArrowRight','PageDown',' '].indexOf(e.key)>=0)"
     "show(i+1);if(['ArrowLeft','PageUp'].indexOf(e.key)>=0)show(i-1);if(e.key==='Home')show(0);"
-    "if(e.key==='End')show(s.length-1);});addEventListener('resize',fit);"
+    "if(e.key==='End')show(s.length-1);"
+    "if(e.key==='f'||e.key==='F'){if(parent!==window)parent.postMessage('slidegen:fullscreen','*');"
+    "else if(document.fullscreenElement)document.exitFullscreen();"
+    "else document.documentElement.requestFullscreen();}});addEventListener('resize',fit);"
     "document.addEventListener('click',function(e){show(e.clientX>innerWidth/2?i+1:i-1);});"
     "show(0);})();"
 )
@@ -156,8 +163,30 @@ def presentation_shell(deck: Deck) -> str:
     document = html.escape(deck_document(deck), quote=True)
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
-        "html,body{margin:0;height:100%;background:#111}"
-        "iframe{width:100%;height:100%;border:0;display:block}</style></head><body>"
+        "html,body{margin:0;height:100%;background:#111;font:13px sans-serif;color:#bbb}"
+        "body{display:flex;flex-direction:column}"
+        ".bar{display:flex;gap:12px;align-items:center;padding:6px 10px}"
+        ".bar button{font:inherit;color:#eee;background:#333;border:1px solid #555;"
+        "border-radius:6px;padding:4px 10px;cursor:pointer}"
+        ":fullscreen .bar{display:none}"
+        "iframe{flex:1;width:100%;border:0;display:block}</style></head><body>"
+        '<div class="bar"><button id="full" type="button">Full screen</button>'
+        "<span>Arrow keys or a click move between slides · F full screen · Esc leaves</span>"
+        "</div>"
         f'<iframe sandbox="allow-scripts" title="Presentation of {html.escape(deck.title)}" '
-        f'srcdoc="{document}"></iframe></body></html>'
+        f'srcdoc="{document}"></iframe>'
+        f"<script>{FULLSCREEN_SCRIPT}</script></body></html>"
     )
+
+
+# The trusted shell's own script: full screen on the button or on the deck's 'F' key (the
+# deck's opaque-origin frame cannot go full screen itself, so it asks its parent).
+FULLSCREEN_SCRIPT = (
+    "(function(){var f=document.querySelector('iframe');function full(){"
+    "var d=document.documentElement;(d.requestFullscreen?d.requestFullscreen():Promise.reject())"
+    ".then(function(){f.focus();},function(){});}"
+    "document.getElementById('full').addEventListener('click',full);"
+    "addEventListener('message',function(e){if(e.source===f.contentWindow&&"
+    "e.data==='slidegen:fullscreen'){document.fullscreenElement?document.exitFullscreen():full();}});"
+    "f.addEventListener('load',function(){f.focus();});})();"
+)

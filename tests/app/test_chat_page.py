@@ -10,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 from slidegen.config import Settings, get_settings
 from slidegen.db.database import Database
 from slidegen.identity import User
-from slidegen.services import decks, requests
+from slidegen.services import decks, requests, slides
 from slidegen.services.generation import claim_request, run_request
 from tests.app.conftest import APP_USER
+from ui import deck_nav
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 USER = User(name=APP_USER, display_name=APP_USER)
@@ -103,3 +104,76 @@ def test_a_chat_message_edits_the_named_slide(app_env: str) -> None:
 def test_an_unknown_session_in_the_url_is_a_clear_error(app_env: str) -> None:
     at = open_chat("does-not-exist")
     assert "does not exist" in at.error[0].value
+
+
+def lengthen(url: str, session_id: str, copies: int) -> list[str]:
+    """Duplicate the first slide `copies` times; return the deck's slide ids."""
+    database = Database(Settings(DATABASE_URL=url))
+    for _ in range(copies):
+        with database.scope() as session:
+            current = decks.show_session(session, USER, session_id=session_id)
+            slides.duplicate_slide(
+                session,
+                USER,
+                session_id=session_id,
+                slide_id=current.slides[0].slide_id,
+                expected_version=current.version,
+            )
+    ids = [s.slide_id for s in detail(url, session_id).slides]
+    database.dispose()
+    return ids
+
+
+def shown_slides(at: AppTest) -> list[str]:
+    """The slide ids whose full-size cards are on the page, in order."""
+    return [
+        key.removeprefix("sel-").split("-", 1)[1]
+        for key in (c.key for c in at.checkbox)
+        if key and key.startswith("sel-")
+    ]
+
+
+def test_a_long_deck_is_shown_a_page_at_a_time(app_env: str) -> None:
+    session_id = generate(app_env)
+    ids = lengthen(
+        app_env, session_id, deck_nav.PAGE_SIZE + 1 - len(detail(app_env, session_id).slides)
+    )
+    assert len(ids) > deck_nav.PAGE_SIZE
+    at = open_chat(session_id)
+    assert shown_slides(at) == ids[: deck_nav.PAGE_SIZE]
+    assert len(slide_frames(at)) == deck_nav.PAGE_SIZE  # the rest costs the browser nothing
+    at.button(key="pager-top-next").click().run()
+    assert not at.exception
+    assert shown_slides(at) == ids[deck_nav.PAGE_SIZE :]
+    assert at.button(key="pager-top-next").disabled
+
+
+def test_the_grid_shows_every_slide_and_opens_one(app_env: str) -> None:
+    session_id = generate(app_env)
+    ids = lengthen(
+        app_env, session_id, deck_nav.PAGE_SIZE + 1 - len(detail(app_env, session_id).slides)
+    )
+    at = open_chat(session_id)
+    at.segmented_control(key=f"deck-view-{session_id}").set_value(deck_nav.GRID).run()
+    assert not at.exception
+    thumbnails = slide_frames(at)
+    assert len(thumbnails) == len(ids) and all('sandbox=""' in t for t in thumbnails)
+    assert shown_slides(at) == []  # no full-size cards in the grid
+    at.button(key=f"open-{ids[-1]}").click().run()
+    assert not at.exception
+    assert at.segmented_control(key=f"deck-view-{session_id}").value == deck_nav.SLIDES
+    assert ids[-1] in shown_slides(at) and ids[0] not in shown_slides(at)
+
+
+def test_ticked_slides_are_named_above_the_request_box(app_env: str) -> None:
+    session_id = generate(app_env)
+    ids = [s.slide_id for s in detail(app_env, session_id).slides]
+    at = open_chat(session_id)
+    at.checkbox(key=f"sel-{session_id}-{ids[1]}").check().run()
+    at.checkbox(key=f"sel-{session_id}-{ids[3]}").check().run()
+    assert not at.exception
+    assert "Your next request edits slides 2, 4." in [c.value for c in at.caption]
+    assert at.chat_input(key="chat_prompt").placeholder == "Edit 2 selected slides"
+    at.button(key="clear-selection").click().run()
+    assert not at.checkbox(key=f"sel-{session_id}-{ids[1]}").value
+    assert at.chat_input(key="chat_prompt").placeholder.startswith("Ask for a change")

@@ -378,6 +378,8 @@ def test_edit_selected_slides_then_move_and_restore(
         box = page.locator(f".st-key-sel-{session_id}-{ids[index]}")
         activate(box.get_by_role("checkbox"), "Space")
         expect(box.get_by_role("checkbox")).to_be_checked()
+    expect(page.get_by_text("Your next request edits slides 2, 4.")).to_be_visible()
+    expect(chat_box(page)).to_have_attribute("placeholder", "Edit 2 selected slides")
     seen: list[list[str]] = []
     chat_app.llm.respond_with(revise_selected(seen))
     send(page, "Make these two slides punchier")
@@ -489,6 +491,47 @@ def test_present_shows_one_slide_at_a_time(
     expect(counter).to_have_text("3 / 6")
     body.click(position={"x": size["width"] * 0.1, "y": size["height"] / 2})
     expect(counter).to_have_text("2 / 6")
+
+    # Full screen: the trusted shell goes full screen (button or the deck's F key) and
+    # the deck keeps its place and its keys.
+    shell = page.frame_locator(f"{STREAMLIT_FRAME}[srcdoc*='Presentation of']")
+    in_full_screen = "() => document.fullscreenElement !== null"
+    shell_frame = page.locator(f"{STREAMLIT_FRAME}[srcdoc*='Presentation of']")
+    frame = shell_frame.element_handle().content_frame()
+    assert frame is not None
+    shell.get_by_role("button", name="Full screen").click()
+    expect(shell.locator("body")).to_be_visible()
+    frame.wait_for_function(in_full_screen)
+    page.keyboard.press("ArrowRight")
+    expect(counter).to_have_text("3 / 6")
+    page.keyboard.press("f")  # the deck asks its shell to leave full screen
+    frame.wait_for_function("() => document.fullscreenElement === null")
+    page.keyboard.press("f")
+    frame.wait_for_function(in_full_screen)
+    expect(counter).to_have_text("3 / 6")
+
+
+def test_the_grid_shows_every_slide_and_opens_one(
+    page: Page, chat_app: ChatApp, review_session: str, backend: str, tmp_path: Path
+) -> None:
+    open_chat(page, f"{chat_app.url}/?session={review_session}")
+    expect_titles(page, REVIEW_TITLES)
+    page.get_by_role("radio", name="Grid").click()
+    thumbnails = page.locator("div.stVerticalBlock[class*='st-key-thumb-']")
+    expect(thumbnails).to_have_count(len(REVIEW_TITLES), timeout=TIMEOUT_MS)
+    expect(slide_boxes(page)).to_have_count(0)
+    last = thumbnails.nth(len(REVIEW_TITLES) - 1)
+    expect(
+        last.frame_locator(STREAMLIT_FRAME).frame_locator("iframe[sandbox='']").locator("h1")
+    ).to_have_text(REVIEW_TITLES[-1], timeout=TIMEOUT_MS)
+    screenshot(page, tmp_path, f"5-grid-{backend}")
+
+    page.mouse.move(900, 500)
+    page.mouse.wheel(0, 400)  # as a person scrolls (the app scrolls its main block, not the page)
+    last.get_by_role("button", name=f"Slide {len(REVIEW_TITLES)}").click()
+    expect(page.get_by_role("radio", name="Slides")).to_be_checked()
+    expect_titles(page, REVIEW_TITLES)
+    expect(slide_boxes(page).last).to_be_in_viewport(timeout=TIMEOUT_MS)
 
 
 # -- 6. hostile slides in the browser ----------------------------------------------------------
