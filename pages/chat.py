@@ -3,7 +3,7 @@
 import streamlit as st
 
 from slidegen.config import get_settings
-from slidegen.services import decks, library, profiles
+from slidegen.services import decks, library, profiles, sessions
 from ui import chat_actions, state
 from ui.chat_view import plain, provider_line, request_box, show_messages, show_progress
 from ui.db import session_scope
@@ -24,10 +24,11 @@ def load():
         detail = decks.show_session(session, user, session_id=session_id) if session_id else None
         messages = decks.list_messages(session, user, session_id=session_id) if session_id else []
         prompts = [p for p in library.list_deck_prompts(session, user) if p.is_active]
-    return active, names, detail, messages, prompts
+        recent = [] if session_id else sessions.list_my_sessions(session, user, limit=3)
+    return active, names, detail, messages, prompts, recent
 
 
-active, profile_names, detail, messages, prompts = load()
+active, profile_names, detail, messages, prompts, recent = load()
 running = bool(
     detail and detail.last_request and detail.last_request.status in ("pending", "running")
 )
@@ -58,6 +59,13 @@ if active.is_offline:
     )
 
 if detail is None:
+    if recent:
+        st.subheader("Continue a recent deck")
+        for row in recent:
+            label = f"{row.title} · {row.slide_count} slides · {row.last_activity:%Y-%m-%d %H:%M}"
+            if st.button(label, key=f"recent-{row.session_id}", icon=":material/history:"):
+                state.open_session(row.session_id)
+                st.rerun()
     st.subheader("Start a deck")
     st.write("Describe the deck you want: the audience, the story and the data.")
     st.caption("Deck prompts in the library:")

@@ -177,3 +177,17 @@ def test_ticked_slides_are_named_above_the_request_box(app_env: str) -> None:
     at.button(key="clear-selection").click().run()
     assert not at.checkbox(key=f"sel-{session_id}-{ids[1]}").value
     assert at.chat_input(key="chat_prompt").placeholder.startswith("Ask for a change")
+
+
+def test_without_a_session_the_page_offers_the_most_recent_decks(app_env: str) -> None:
+    older = generate(app_env, "Quarterly review of cloud spend")
+    newest = generate(app_env, "Savings plan for data teams")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    labels = [b.label for b in at.button if b.key and b.key.startswith("recent-")]
+    assert len(labels) == 2 and labels[0].startswith(detail(app_env, newest).title)
+    at.button(key=f"recent-{older}").click().run()
+    assert not at.exception
+    assert at.query_params["session"] == older
+    assert len(slide_frames(at)) == len(detail(app_env, older).slides)
