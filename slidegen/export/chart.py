@@ -116,7 +116,10 @@ def add_native_chart(
     for i, series in enumerate(plot.series):
         colour = RGBColor.from_string(colours[i % len(colours)])
         if spec.type in ("line", "scatter"):
-            series.format.line.color.rgb = colour
+            if spec.type == "line":
+                series.format.line.color.rgb = colour
+            else:  # points only, as on the slide
+                series.format.line.fill.background()
             series.marker.format.fill.solid()
             series.marker.format.fill.fore_color.rgb = colour
             series.smooth = spec.type == "line"  # the slide draws monotone curves

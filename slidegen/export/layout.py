@@ -173,14 +173,16 @@ class Layout:
         if not paras and not shape:
             return None
         pt, pr, pb, pl = self._padding(el)
+        cap = length(d.get("max-width"), self.styler.style(el).size) or SLIDE_W
 
         def measure(w: float, s: float) -> float:
-            return text_height(paras, w - pl - pr, s) + pt + pb
+            return text_height(paras, min(w, cap) - pl - pr, s) + pt + pb
 
         def inner(x: float, y: float, w: float, h: float, s: float) -> list[Item]:
             return [Item("text", x, y, w, h, paras=paras, scale=s)] if paras else []
 
-        return Block(measure, self._decorate(el, inner))
+        place = self._decorate(el, inner)
+        return Block(measure, lambda x, y, w, h, s: place(x, y, min(w, cap), h, s))
 
     def _group(self, el: HtmlElement, d: dict[str, str]) -> Block:
         children = [b for b in (self.block(c) for c in self._children(el)) if b is not None]

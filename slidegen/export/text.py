@@ -172,7 +172,10 @@ def _line_height(value: str | None, size: float, default: float) -> float:
 def paragraphs(el: HtmlElement, styler: Styler) -> list[Para]:
     """Split an element's content into paragraphs: blocks and list items start new ones."""
     out: list[Para] = []
-    _collect(el, styler, out, level=-1)
+    if el.tag in ("ul", "ol"):
+        _list(el, styler, out, level=0)
+    else:
+        _collect(el, styler, out, level=-1)
     return [p for p in out if p.text.strip()]
 
 
@@ -206,7 +209,7 @@ def _list(el: HtmlElement, styler: Styler, out: list[Para], level: int) -> None:
     for item in el:
         if item.tag != "li":
             continue
-        start = len(out)
+        start = len(out) - 1 if out and not out[-1].runs else len(out)  # reused empty one
         _collect(item, styler, out, level)
         if len(out) > start:
             out[start].level = max(level, 0)
