@@ -57,8 +57,8 @@ def test_slides_size_order_title_and_notes(corpus) -> None:
     # Every shape lies on the slide.
     for slide in prs.slides:
         for shape in slide.shapes:
-            assert 0 <= shape.left and shape.left + shape.width <= prs.slide_width + EMU_PER_PX
-            assert 0 <= shape.top and shape.top + shape.height <= prs.slide_height + EMU_PER_PX
+            assert shape.left >= 0 and shape.left + shape.width <= prs.slide_width + EMU_PER_PX
+            assert shape.top >= 0 and shape.top + shape.height <= prs.slide_height + EMU_PER_PX
 
 
 def test_title_text_position_font_and_colour(corpus) -> None:
