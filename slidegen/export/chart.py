@@ -12,6 +12,7 @@ from pptx.enum.chart import (
     XL_LEGEND_POSITION,
     XL_MARKER_STYLE,
 )
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from slidegen.export.css import parse_colour
@@ -158,6 +159,9 @@ def _axes(chart: object, spec: ChartSpec, grid: RGBColor, text: RGBColor) -> Non
     value_axis.tick_labels.number_format_is_linked = False
     if spec.type == "bar":  # PowerPoint draws the first category at the bottom
         category_axis.reverse_order = True
+        crosses = value_axis._element.find(qn("c:crosses"))  # value axis stays at the bottom
+        if crosses is not None:
+            crosses.set("val", "max")
     value_axis.major_gridlines.format.line.color.rgb = grid
     for axis, title in ((category_axis, spec.x_title), (value_axis, spec.y_title)):
         axis.format.line.color.rgb = grid

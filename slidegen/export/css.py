@@ -95,7 +95,17 @@ class Stylesheet:
         return out
 
 
+_STRUCTURAL = {
+    ":first-child": ".__first",
+    ":last-child": ".__last",
+    ":nth-child(even)": ".__even",
+    ":nth-child(odd)": ".__odd",
+}
+
+
 def _parse_selector(selector: str) -> tuple[Compound, ...] | None:
+    for pseudo, token in _STRUCTURAL.items():
+        selector = selector.replace(pseudo, token)
     if not selector or any(ch in selector for ch in ":[+~*#"):
         return None
     chain = []
@@ -129,7 +139,17 @@ def _matches(chain: tuple[Compound, ...], path: tuple[Compound, ...]) -> bool:
 def compound_of(element: HtmlElement) -> Compound:
     """Return the element's tag and classes."""
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    return tag, frozenset((element.get("class") or "").split())
+    classes = (element.get("class") or "").split()
+    parent = element.getparent()
+    if parent is not None:  # structural pseudo-classes as pseudo class names
+        siblings = [c for c in parent if isinstance(c.tag, str)]
+        position = next((i for i, c in enumerate(siblings) if c is element), 0) + 1
+        classes.append("__even" if position % 2 == 0 else "__odd")
+        if position == 1:
+            classes.append("__first")
+        if position == len(siblings):
+            classes.append("__last")
+    return tag, frozenset(classes)
 
 
 @lru_cache(maxsize=4096)
@@ -184,3 +204,12 @@ def box_sides(value: str | None, base: float) -> tuple[float, float, float, floa
     while len(parts) < 4:
         parts.append(parts[{1: 0, 2: 0, 3: 1}[len(parts)]])
     return parts[0], parts[1], parts[2], parts[3]
+
+
+def padding(decls: dict[str, str], base: float) -> tuple[float, float, float, float]:
+    """Return (top, right, bottom, left) px of an element's padding, longhands included."""
+    sides = list(box_sides(decls.get("padding"), base))
+    for index, side in enumerate(("top", "right", "bottom", "left")):
+        if f"padding-{side}" in decls:
+            sides[index] = length(decls[f"padding-{side}"], base)
+    return sides[0], sides[1], sides[2], sides[3]

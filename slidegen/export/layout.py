@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from slidegen.export.css import box_sides, length, parse_colour, rgb_tuple
+from slidegen.export.css import box_sides, length, padding, parse_colour, rgb_tuple
 from slidegen.export.images import decode
 from slidegen.export.text import SKIP_TAGS, Para, Styler, paragraphs, text_height
 
@@ -60,7 +60,7 @@ class Layout:
     def slide(self, root: HtmlElement) -> list[Item]:
         d = self.styler.decls(root)
         size = self.styler.style(root).size
-        top, right, bottom, left = box_sides(d.get("padding"), size)
+        top, right, bottom, left = padding(d, size)
         absolute = [c for c in root if self._absolute(c)]
         flow = [c for c in root if c not in absolute]
         center = d.get("justify-content", "").strip() == "center"
@@ -155,7 +155,7 @@ class Layout:
         return {"fill": fill, "borders": borders, "radius": length(d.get("border-radius"), 16.0)}
 
     def _padding(self, el: HtmlElement) -> tuple[float, float, float, float]:
-        return box_sides(self.styler.decls(el).get("padding"), self.styler.style(el).size)
+        return padding(self.styler.decls(el), self.styler.style(el).size)
 
     def _decorate(self, el: HtmlElement, inner: Callable) -> Callable:
         """Wrap a placement with the element's fill/border shape and padding."""
@@ -271,7 +271,8 @@ class Layout:
         left, right = length(d.get("left"), size, 72.0), length(d.get("right"), size, 72.0)
         paras = paragraphs(el, self.styler)
         width = SLIDE_W - left - right
-        height = text_height(paras, width) + box_sides(d.get("padding"), size)[0]
+        pad = padding(d, size)[0]
+        height = text_height(paras, width) + pad
         if "bottom" in d:
             top = SLIDE_H - length(d.get("bottom"), size) - height
         else:
@@ -279,7 +280,6 @@ class Layout:
         items = (
             [Item("shape", left, top, width, height, data=s)] if (s := self._shape_of(el)) else []
         )
-        pad = box_sides(d.get("padding"), size)[0]
         return items + [Item("text", left, top + pad, width, height - pad, paras=paras)]
 
 

@@ -8,7 +8,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from slidegen.export.css import box_sides, parse_colour
+from slidegen.export.css import padding, parse_colour
 from slidegen.export.text import Styler, TextStyle
 
 PX = 9525
@@ -52,6 +52,15 @@ def add_table(
     )
     native.horz_banding = False
     _clear_style(shape)
+    weights = [
+        min(
+            max((len(row[c].text_content().strip()) for row in rows if c < len(row)), default=1), 40
+        )
+        + 6
+        for c in range(n_cols)
+    ]
+    for c, weight in enumerate(weights):  # columns sized by content, like an auto table
+        native.columns[c].width = Emu(round(w * weight / sum(weights) * PX))
     for r, cells in enumerate(rows):
         native.rows[r].height = Emu(round(row_h * PX))
         for c in range(n_cols):
@@ -85,7 +94,7 @@ def _fill_cell(
         cell.fill.fore_color.rgb = RGBColor.from_string(colour)  # type: ignore[attr-defined]
     else:
         cell.fill.background()  # type: ignore[attr-defined]
-    top, right, bottom, left = box_sides(decls.get("padding"), style.size)
+    top, right, bottom, left = padding(decls, style.size)
     cell.margin_top, cell.margin_bottom = (
         Emu(round(top * PX * scale)),
         Emu(round(bottom * PX * scale)),
