@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from slidegen.export.css import box_sides, length, padding, parse_colour, rgb_tuple
+from slidegen.export.css import length, padding, parse_colour, rgb_tuple
 from slidegen.export.images import decode
 from slidegen.export.text import SKIP_TAGS, Para, Styler, paragraphs, text_height
 
