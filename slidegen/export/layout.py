@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 
 from slidegen.export.css import length, padding, parse_colour, rgb_tuple
 from slidegen.export.images import decode
-from slidegen.export.text import SKIP_TAGS, Para, Styler, paragraphs, text_height
+from slidegen.export.text import SKIP_TAGS, Para, Styler, paragraphs, text_height, text_width
 
 SLIDE_W, SLIDE_H = 1280.0, 720.0
 CHART_MIN = 240.0
@@ -45,6 +45,7 @@ class Block:
     place: Callable[[float, float, float, float, float], list[Item]]
     flex: bool = False
     min_h: float = 0.0
+    width: Callable[[float, float], float] | None = None  # shrink-to-fit width, for centring
 
 
 class Layout:
@@ -63,10 +64,9 @@ class Layout:
         top, right, bottom, left = padding(d, size)
         absolute = [c for c in root if self._absolute(c)]
         flow = [c for c in root if c not in absolute]
-        center = d.get("justify-content", "").strip() == "center"
-        items = self.flow(
-            flow, left, top, SLIDE_W - left - right, SLIDE_H - top - bottom, d, center
-        )
+        justify = d.get("justify-content", "").strip()
+        width, height = SLIDE_W - left - right, SLIDE_H - top - bottom
+        items = self.flow(flow, left, top, width, height, d, justify)
         for child in absolute:
             items.extend(self.absolute(child))
         return items
@@ -81,8 +81,8 @@ class Layout:
         y: float,
         w: float,
         h: float,
-        d: dict,
-        center=False,
+        d: dict[str, str],
+        justify: str = "",
     ) -> list[Item]:
         blocks = [b for b in (self.block(c) for c in children) if b is not None]
         if not blocks:
@@ -97,13 +97,16 @@ class Layout:
             scale -= 0.05
         spare = max(h - fixed, 0.0)
         flexible = [b for b in blocks if b.flex]
-        cursor = y + (spare / 2 if center and not flexible else 0.0)
+        shift = {"center": 0.5, "flex-end": 1.0, "end": 1.0}.get(justify, 0.0)
+        cursor = y + (spare * shift if not flexible else 0.0)
+        centred = d.get("align-items", "").strip() == "center"
         items: list[Item] = []
         for block in blocks:
             height = block.measure(w, scale) if not block.flex else block.min_h
             if block.flex:
                 height += spare / len(flexible)
-            items.extend(block.place(x, cursor, w, height, scale))
+            width = min(block.width(w, scale), w) if centred and block.width else w
+            items.extend(block.place(x + (w - width) / 2, cursor, width, height, scale))
             cursor += height + gap
         return items
 
@@ -182,7 +185,11 @@ class Layout:
             return [Item("text", x, y, w, h, paras=paras, scale=s)] if paras else []
 
         place = self._decorate(el, inner)
-        return Block(measure, lambda x, y, w, h, s: place(x, y, min(w, cap), h, s))
+
+        def width(w: float, s: float) -> float:
+            return min(text_width(paras, s) + pl + pr + 2, cap)
+
+        return Block(measure, lambda x, y, w, h, s: place(x, y, min(w, cap), h, s), width=width)
 
     def _group(self, el: HtmlElement, d: dict[str, str]) -> Block:
         children = [b for b in (self.block(c) for c in self._children(el)) if b is not None]

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field, replace
 
 from lxml.html import HtmlElement
 
-from slidegen.export.css import INHERITED, Stylesheet, compound_of, length, parse_colour
+from slidegen.export.css import (
+    INHERITED,
+    Stylesheet,
+    box_sides,
+    compound_of,
+    length,
+    parse_colour,
+)
 
 _BLOCKS = "p div h1 h2 h3 h4 h5 h6 ul ol li table figure blockquote section header footer "
 BLOCK_TAGS = frozenset(f"{_BLOCKS}article aside main nav pre hr dl dt dd figcaption cite".split())
@@ -66,6 +73,7 @@ class Para:
     level: int = 0
     bullet: str | None = None  # "•" or "1." etc.
     space_before: float = 0.0
+    space_after: float = 0.0
 
     @property
     def text(self) -> str:
@@ -223,8 +231,12 @@ def _new_para(el: HtmlElement, styler: Styler, out: list[Para]) -> Para:
         return out[-1]
     decls = styler.decls(el)
     style = styler.style(el)
-    space = length(decls.get("margin-top"), style.size) if out else 0.0
-    para = Para(style=style, space_before=max(space, 0.0) if out else 0.0)
+    top, _, bottom, _ = box_sides(decls.get("margin"), style.size)
+    top = length(decls["margin-top"], style.size) if "margin-top" in decls else top
+    bottom = length(decls["margin-bottom"], style.size) if "margin-bottom" in decls else bottom
+    space = top if out else 0.0
+    after = bottom if el.tag == "li" else 0.0
+    para = Para(style=style, space_before=max(space, 0.0), space_after=max(after, 0.0))
     out.append(para)
     return para
 
@@ -268,13 +280,16 @@ def text_height(paras: list[Para], width: float, scale: float = 1.0) -> float:
         chars = sum(len(r.text) * char_width(r.style) for r in para.runs) * scale
         lines = max(1, math.ceil(chars / usable)) if para.runs else 1
         size = max((r.style.size for r in para.runs), default=para.style.size) * scale
-        total += lines * size * para.style.line_height + para.space_before * scale
+        spacing = para.space_before + para.space_after
+        total += lines * size * para.style.line_height + spacing * scale
     return total
 
 
-def fit_scale(paras: list[Para], width: float, height: float) -> float:
-    """Return the font scale (<= 1) at which the paragraphs fit the box, down to 0.4."""
-    scale = 1.0
-    while scale > 0.4 and text_height(paras, width, scale) > height:
-        scale -= 0.05
-    return round(scale, 2)
+def text_width(paras: list[Para], scale: float = 1.0) -> float:
+    """The width (px) of the longest paragraph set on one line, list indent included."""
+    widest = 0.0
+    for para in paras:
+        indent = (para.level + 1) * para.style.size * 1.2 if para.bullet else 0.0
+        chars = sum(len(r.text) * char_width(r.style) for r in para.runs)
+        widest = max(widest, (chars + indent) * scale)
+    return widest

@@ -39,6 +39,8 @@ def _paragraph(target: object, para: Para, scale: float) -> None:
     target.line_spacing = Pt(size * style.line_height * PT_PER_PX)  # type: ignore[attr-defined]
     if para.space_before:
         target.space_before = Pt(para.space_before * scale * PT_PER_PX)  # type: ignore[attr-defined]
+    if para.space_after:
+        target.space_after = Pt(para.space_after * scale * PT_PER_PX)  # type: ignore[attr-defined]
     if para.bullet:
         _bullet(target, para, scale)
     for run in para.runs:
