@@ -89,7 +89,8 @@ def add_native_chart(
     """Add the chart as a native, editable chart; return warnings. Raise if it cannot be."""
     fmt = parse_number_format(spec.number_format)
     integral = all(v is None or float(v).is_integer() for s in spec.series for v in s.values)
-    data, warnings = _chart_data(spec, excel_format(fmt, integral=integral))
+    number_format = excel_format(fmt, integral=integral)
+    data, warnings = _chart_data(spec, number_format)
     x, y, w, h = (Emu(round(v * PX)) for v in box)
     frame = slide.shapes.add_chart(NATIVE_TYPES[spec.type], x, y, w, h, data)  # type: ignore[attr-defined]
     chart = frame.chart
@@ -104,17 +105,29 @@ def add_native_chart(
         chart.legend.position = XL_LEGEND_POSITION.RIGHT if pie else XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
         chart.legend.font.color.rgb = text
-    plot = chart.plots[0]
     if pie:
-        for i, point in enumerate(plot.series[0].points):
-            point.format.fill.solid()
-            point.format.fill.fore_color.rgb = RGBColor.from_string(colours[i % len(colours)])
-        plot.has_data_labels = True
-        labels = plot.data_labels
-        labels.number_format, labels.number_format_is_linked = "0%", False
-        labels.show_percentage, labels.show_value = True, False
+        _pie(chart.plots[0], colours)
         return warnings
-    for i, series in enumerate(plot.series):
+    _series(chart.plots[0], spec, colours, number_format, text)
+    _axes(chart, spec, RGBColor.from_string(parse_colour(palette.grid, over) or "D9D9D9"), text)
+    return warnings
+
+
+def _pie(plot: object, colours: list[str]) -> None:
+    for i, point in enumerate(plot.series[0].points):  # type: ignore[attr-defined]
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = RGBColor.from_string(colours[i % len(colours)])
+    plot.has_data_labels = True  # type: ignore[attr-defined]
+    labels = plot.data_labels  # type: ignore[attr-defined]
+    labels.number_format, labels.number_format_is_linked = "0%", False
+    labels.show_percentage, labels.show_value = True, False
+
+
+def _series(
+    plot: object, spec: ChartSpec, colours: list[str], number_format: str, text: RGBColor
+) -> None:
+    """Colour each series as the slide does; value labels on single-series bar charts."""
+    for i, series in enumerate(plot.series):  # type: ignore[attr-defined]
         colour = RGBColor.from_string(colours[i % len(colours)])
         if spec.type in ("line", "scatter"):
             if spec.type == "line":
@@ -130,17 +143,14 @@ def add_native_chart(
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = colour
     if spec.type in ("bar", "column") and len(spec.series) == 1 and len(spec.categories) <= 12:
-        plot.has_data_labels = True
-        plot.data_labels.number_format = excel_format(fmt, integral=integral)
-        plot.data_labels.number_format_is_linked = False
-        plot.data_labels.position = XL_DATA_LABEL_POSITION.OUTSIDE_END
-        plot.data_labels.font.color.rgb = text
-        plot.data_labels.font.bold = True
+        plot.has_data_labels = True  # type: ignore[attr-defined]
+        labels = plot.data_labels  # type: ignore[attr-defined]
+        labels.number_format, labels.number_format_is_linked = number_format, False
+        labels.position = XL_DATA_LABEL_POSITION.OUTSIDE_END
+        labels.font.color.rgb, labels.font.bold = text, True
     if spec.type in ("bar", "column", "stacked"):
-        plot.gap_width = 45
-        plot.overlap = 100 if spec.type == "stacked" else 0
-    _axes(chart, spec, RGBColor.from_string(parse_colour(palette.grid, over) or "D9D9D9"), text)
-    return warnings
+        plot.gap_width = 45  # type: ignore[attr-defined]
+        plot.overlap = 100 if spec.type == "stacked" else 0  # type: ignore[attr-defined]
 
 
 def _title(chart: object, spec: ChartSpec, colour: RGBColor) -> None:

@@ -52,15 +52,7 @@ def add_table(
     )
     native.horz_banding = False
     _clear_style(shape)
-    weights = [
-        min(
-            max((len(row[c].text_content().strip()) for row in rows if c < len(row)), default=1), 40
-        )
-        + 6
-        for c in range(n_cols)
-    ]
-    for c, weight in enumerate(weights):  # columns sized by content, like an auto table
-        native.columns[c].width = Emu(round(w * weight / sum(weights) * PX))
+    _column_widths(native, rows, n_cols, w)
     for r, cells in enumerate(rows):
         native.rows[r].height = Emu(round(row_h * PX))
         for c in range(n_cols):
@@ -70,6 +62,18 @@ def add_table(
             else:
                 cell.fill.background()
     return warnings
+
+
+def _column_widths(native: object, rows: list[list[HtmlElement]], n_cols: int, w: float) -> None:
+    """Size columns by their longest text (capped), as a browser's automatic table layout."""
+    longest = [
+        max((len(row[c].text_content().strip()) for row in rows if c < len(row)), default=1)
+        for c in range(n_cols)
+    ]
+    weights = [min(n, 40) + 6 for n in longest]
+    for c, weight in enumerate(weights):
+        width = Emu(round(w * weight / sum(weights) * PX))
+        native.columns[c].width = width  # type: ignore[attr-defined]
 
 
 def _clear_style(shape: object) -> None:
