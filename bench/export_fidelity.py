@@ -41,8 +41,8 @@ def fidelity() -> tuple[list[tuple[float, str, int]], list[float]]:
         for number, (shot, page) in enumerate(zip(shots, pages, strict=True), 1):
             rows.append((ssim(shot, page), style, number))
             images[(style, number)] = (shot, page)
-        print(f"  {style:<15} mean SSIM {statistics.mean(r[0] for r in rows[-len(shots):]):.3f}")
-    for score, style, number in sorted(rows)[:WORST]:
+        print(f"  {style:<15} mean SSIM {statistics.mean(r[0] for r in rows[-len(shots) :]):.3f}")
+    for _score, style, number in sorted(rows)[:WORST]:
         side_by_side(*images[(style, number)], OUT / f"worst-{style}-{number:02d}.png")
     return rows, browser_seconds
 

@@ -203,3 +203,16 @@ def test_hostile_and_broken_slides_export_with_warnings() -> None:
     assert any(w.startswith("Slide 4:") and "image" in w for w in warnings)
     assert "alert" not in " ".join(" ".join(_texts(s)) for s in prs.slides)
     assert prs.slides[5].notes_slide.notes_text_frame.text == "Only notes"
+
+
+def test_the_picture_fallback_draws_the_same_spec() -> None:
+    from PIL import Image
+
+    from slidegen.export.chart import chart_picture
+    from slidegen.render.charts import DEFAULT_PALETTE
+
+    spec = ChartSpec(
+        type="column", categories=["a", "b"], series=[ChartSeries(name="x", values=[1, 2])]
+    )
+    with Image.open(chart_picture(spec, DEFAULT_PALETTE, 400, 200)) as image:
+        assert image.format == "PNG" and image.size == (800, 400)  # drawn at 2x for sharpness
