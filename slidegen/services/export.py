@@ -35,6 +35,7 @@ MIMES = {
     "html": "text/html",
 }
 PROGRESS_EVERY_S = 0.25  # at most four progress writes a second
+KEEP_SECONDS = 24 * 3600  # finished files are kept a day
 
 
 def start_export(session: Session, user: User, *, session_id: str, format: str) -> ExportJobOut:
@@ -179,7 +180,19 @@ def _write(settings: Settings, job_pk: int, data: bytes, format: str) -> Path:
     temporary = path.with_suffix(".part")
     temporary.write_bytes(data)
     os.replace(temporary, path)  # a reader never sees half a file
+    _prune(folder)
     return path
+
+
+def _prune(folder: Path) -> None:
+    """Delete exports older than KEEP_SECONDS (their jobs then say the file is gone)."""
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.glob("export-*"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:  # another worker removed it first
+            continue
 
 
 def _finish(db: Database, job_pk: int, **values: object) -> None:
