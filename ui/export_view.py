@@ -22,9 +22,17 @@ LABELS = {"pptx": ("Download PPTX", ":material/slideshow:"), "html": ("HTML", ":
 
 
 def export_control(
-    user: User, session_id: str, version: int, *, format: str = "pptx", key: str = "chat"
+    user: User,
+    session_id: str,
+    version: int | None = None,
+    *,
+    format: str = "pptx",
+    key: str = "chat",
 ) -> None:
-    """Render the export button, the progress bar of a running export, or the download."""
+    """Render the export button, the progress bar of a running export, or the download.
+
+    With the deck's `version`, an export of an older version is not offered again.
+    """
     slot = _JOB.format(key, session_id, format)
     remembered = st.session_state.get(slot)
     if remembered and remembered[1] != version:
