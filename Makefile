@@ -6,7 +6,7 @@ PORT ?= 8501
 # apt-get as root, through sudo otherwise.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test lint bench db clean system-deps
+.PHONY: run test lint bench bench-export db clean system-deps export-deps
 
 run: $(VENV)/.deps-run
 	$(PY) -m slidegen db upgrade
@@ -20,8 +20,19 @@ lint: $(VENV)/.deps-dev
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 
-bench: $(VENV)/.deps-dev system-deps
+bench: $(VENV)/.deps-dev system-deps export-deps
 	$(PY) -m bench
+
+bench-export: $(VENV)/.deps-dev system-deps export-deps
+	$(PY) -m bench.export_fidelity
+
+# The export fidelity benchmark renders PPTX with LibreOffice (not needed by the app or tests).
+export-deps:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+		echo "Installing LibreOffice Impress and poppler-utils for the export benchmark"; \
+		$(APT) update -qq && $(APT) install -y -qq --no-install-recommends \
+			libreoffice-impress poppler-utils >/dev/null; \
+	fi
 
 db: $(VENV)/.deps-run
 	$(PY) -m slidegen db upgrade

@@ -9,6 +9,7 @@ from ui.chat_view import plain, provider_line, request_box, show_messages, show_
 from ui.db import session_scope
 from ui.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.errors import user_errors
+from ui.export_view import export_control
 from ui.user import current_user
 
 user = current_user()
@@ -101,13 +102,8 @@ else:
                 tools = st.columns([2, 2, 1], vertical_alignment="center")
                 with tools[0]:
                     download_html(current)
-                tools[1].button(
-                    "Download PPTX",
-                    icon=":material/slideshow:",
-                    disabled=True,
-                    key="pptx",
-                    help="Native PowerPoint export arrives with the export feature.",
-                )
+                with tools[1]:
+                    export_control(user, session_id, current.version)
                 presenting = tools[2].toggle("Present", key="present")
                 if presenting:
                     present(current)

@@ -1,4 +1,4 @@
-"""A process-wide worker pool for generations (decision 4), with heartbeats for liveness."""
+"""A process-wide worker pool for generations (decision 4) and exports, with heartbeats."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from sqlalchemy import update
 from slidegen.config import Settings
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
-from slidegen.db.models import ChatRequest
+from slidegen.db.models import ChatRequest, ExportJob
+from slidegen.services.export import claim_export, reap_stale_exports, run_export
 from slidegen.services.generation import claim_request, run_request
 from slidegen.services.requests import reap_stale_requests
 
@@ -33,6 +34,7 @@ class JobRunner:
         self.worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="slidegen-job")
         self._running: set[int] = set()
+        self._exports: set[int] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._heart = threading.Thread(target=self._beat, name="slidegen-heartbeat", daemon=True)
@@ -54,12 +56,28 @@ class JobRunner:
             with self._lock:
                 self._running.discard(ctx.request_pk)
 
+    def submit_export(self, job_id: str) -> Future[None]:
+        """Run a pending export job in the background."""
+        return self._pool.submit(self._run_export, job_id)
+
+    def _run_export(self, job_id: str) -> None:
+        job_pk = claim_export(self.db, job_id, self.worker_id)
+        if job_pk is None:
+            return
+        with self._lock:
+            self._exports.add(job_pk)
+        try:
+            run_export(self.db, job_pk, self.settings)
+        finally:
+            with self._lock:
+                self._exports.discard(job_pk)
+
     def _beat(self) -> None:
         beats = 0
         while not self._stop.wait(HEARTBEAT_SECONDS):
             beats += 1
             with self._lock:
-                running = list(self._running)
+                running, exports = list(self._running), list(self._exports)
             try:
                 with self.db.scope() as session:
                     if running:
@@ -69,8 +87,16 @@ class JobRunner:
                             .values(heartbeat_at=utcnow())
                             .execution_options(synchronize_session=False)
                         )
+                    if exports:
+                        session.execute(
+                            update(ExportJob)
+                            .where(ExportJob.id.in_(exports), ExportJob.status == "running")
+                            .values(heartbeat_at=utcnow())
+                            .execution_options(synchronize_session=False)
+                        )
                     if beats % REAP_EVERY_BEATS == 0:
                         reap_stale_requests(session)  # jobs of replicas that died
+                        reap_stale_exports(session)
             except Exception:  # a missed beat is retried; the reaper tolerates a few
                 log.warning("heartbeat failed", exc_info=True)
 

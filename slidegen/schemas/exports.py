@@ -1,0 +1,35 @@
+"""What the export service returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class ExportJobOut(BaseModel):
+    """One export job: its state, progress and, when done, the file's name and warnings."""
+
+    job_id: str
+    session_id: str
+    format: str
+    status: str  # pending | running | completed | error
+    progress: int
+    total_slides: int
+    title: str | None
+    file_name: str
+    warnings: list[str]
+    error_message: str | None
+    created_at: datetime
+    completed_at: datetime | None
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("completed", "error")
+
+    @property
+    def fraction(self) -> float:
+        """Progress between 0 and 1 for a progress bar."""
+        if self.status == "completed":
+            return 1.0
+        return min(self.progress / self.total_slides, 1.0) if self.total_slides else 0.0
