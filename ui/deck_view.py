@@ -15,9 +15,10 @@ SlideAction = Callable[[str, str], None]  # (action, slide_id)
 
 
 @st.cache_data(max_entries=2000, show_spinner=False)
-def _shell(slide_json: str, css: str, label: str) -> str:
+def _shell(slide_json: str, css: str, label: str, images: tuple[tuple[str, str], ...]) -> str:
     # Rendered once per slide content: reruns reuse the HTML instead of re-rendering charts.
-    return sandboxed_slide(Slide.model_validate_json(slide_json), css, label=label)
+    slide = Slide.model_validate_json(slide_json)
+    return sandboxed_slide(slide, css, label=label, images=dict(images))
 
 
 def to_deck(detail: SessionDetail) -> Deck:
@@ -25,6 +26,7 @@ def to_deck(detail: SessionDetail) -> Deck:
     return Deck(
         title=detail.title,
         css=detail.css,
+        images=detail.images,
         slides=[
             Slide(slide_id=s.slide_id, html=s.html, notes=s.notes, charts=s.charts)
             for s in detail.slides
@@ -32,9 +34,11 @@ def to_deck(detail: SessionDetail) -> Deck:
     )
 
 
-def show_slide(slide: Slide, css: str, label: str) -> None:
+def show_slide(slide: Slide, css: str, label: str, images: dict[str, str] | None = None) -> None:
     """Render one slide, scaled to the column, inside the nested sandbox (decision 3)."""
-    st.iframe(_shell(slide.model_dump_json(), css, label), height="content")
+    used = {name: uri for name, uri in (images or {}).items() if f"image:{name}" in slide.html}
+    shell = _shell(slide.model_dump_json(), css, label, tuple(sorted(used.items())))
+    st.iframe(shell, height="content")
 
 
 def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable: bool) -> None:
@@ -67,7 +71,7 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
                 ):
                     if column.button("", icon=icon, help=tip, key=f"{action}-{slide.slide_id}"):
                         on_action(action, slide.slide_id)
-            show_slide(slide, deck.css, f"Slide {number}")
+            show_slide(slide, deck.css, f"Slide {number}", deck.images)
             if slide.notes:
                 with st.expander("Speaker notes"):
                     st.write(slide.notes)
