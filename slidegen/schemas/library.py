@@ -88,6 +88,13 @@ class ImageSummary(BaseModel):
         return f"image:{self.name}"
 
 
+class ImagePage(BaseModel):
+    """One page of an image search and how many images matched in all."""
+
+    total: int
+    images: list[ImageSummary]
+
+
 class ImportReport(BaseModel):
     """What an import did with each item of the file."""
 

@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from pathlib import PurePath
 
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session, undefer
 
 from slidegen.db.models import ImageAsset
 from slidegen.errors import NotFoundError, ValidationError
 from slidegen.identity import User
-from slidegen.schemas.library import ImageSummary
+from slidegen.schemas.library import ImagePage, ImageSummary
 from slidegen.services.library_common import clean_category
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -93,17 +93,31 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 
 
 def search_images(
-    session: Session, user: User, *, text: str = "", category: str | None = None, limit: int = 1000
-) -> list[ImageSummary]:
-    """List active images (thumbnails only) whose name, description, category or tags match."""
-    query = select(ImageAsset).where(ImageAsset.is_active.is_(True)).order_by(ImageAsset.filename)
+    session: Session,
+    user: User,
+    *,
+    text: str = "",
+    category: str | None = None,
+    offset: int = 0,
+    limit: int = 1000,
+) -> ImagePage:
+    """Return one page of active images (thumbnails only) matching every word, and the total."""
+    query = select(ImageAsset).where(ImageAsset.is_active.is_(True))
     if category:
         query = query.where(ImageAsset.category == category)
-    rows = [_summary(row) for row in session.scalars(query)]
-    words = text.lower().split()
-    if words:  # tags are JSON: match in Python, the same on both engines
-        rows = [row for row in rows if all(word in _haystack(row) for word in words)]
-    return rows[:limit]
+    for word in text.lower().split():
+        pattern = f"%{word}%"
+        query = query.where(
+            or_(
+                func.lower(ImageAsset.filename).like(pattern),
+                func.lower(ImageAsset.description).like(pattern),
+                func.lower(ImageAsset.category).like(pattern),
+                func.lower(cast(ImageAsset.tags, Text)).like(pattern),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(ImageAsset.filename).offset(offset).limit(limit))
+    return ImagePage(total=total, images=[_summary(row) for row in rows])
 
 
 def update_image(
@@ -154,10 +168,6 @@ def image_categories(session: Session, user: User) -> list[str]:
     """Return the image categories in use, sorted."""
     query = select(ImageAsset.category).where(ImageAsset.category.is_not(None)).distinct()
     return sorted(set(session.scalars(query)))
-
-
-def _haystack(row: ImageSummary) -> str:
-    return " ".join([row.name, row.description or "", row.category or "", *row.tags]).lower()
 
 
 def _validated_bytes(filename: str, data: bytes) -> tuple[str, bytes]:

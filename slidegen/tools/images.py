@@ -47,12 +47,14 @@ class ImageLibraryTool:
         query = string_argument(arguments, "query", max_chars=200)
         try:
             with self._session_factory() as session:
-                found = search_images(session, self._user, text="" if query == "*" else query)
+                found = search_images(
+                    session, self._user, text="" if query == "*" else query, limit=MAX_RESULTS
+                )
         except Exception as exc:  # the database is down: tell the model, do not fail the run
             raise ToolError("The image library is unavailable right now.") from exc
         rows = [
             [f"image:{image.name}", image.description or "", ", ".join(image.tags)]
-            for image in found[:MAX_RESULTS]
+            for image in found.images
         ]
         note = None if rows else "No library image matches; do not use images for this."
         return ToolResult(
@@ -62,7 +64,7 @@ class ImageLibraryTool:
             columns=["reference", "description", "tags"],
             rows=rows,
             row_count=len(rows),
-            truncated=len(found) > MAX_RESULTS,
+            truncated=found.total > MAX_RESULTS,
             summary=f"Searched the image library for “{query}”: {len(rows)} images",
         )
 
