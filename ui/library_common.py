@@ -10,18 +10,27 @@ _FLASH = "library.flash.{}"
 
 def chooser(what: str, options: dict[int, str], state_key: str) -> int | None:
     """Let the user open one item of the list or start a new one; return its id or NEW."""
-    ids = [NEW, *options]
-    current = st.session_state.get(state_key)
-    index = ids.index(current) + 1 if current in ids else 0
-    chosen = st.selectbox(
+    ids = [None, NEW, *options]
+    widget_key = f"choose-{state_key}"
+    pending = st.session_state.pop(f"{state_key}.pending", None)
+    if pending is not None:  # an action chose the item; widgets take it before they render
+        st.session_state[widget_key] = None if pending == _CLOSED else pending
+    if st.session_state.get(widget_key) not in ids:  # deleted, or filtered out by a search
+        st.session_state[widget_key] = None
+    return st.selectbox(
         f"Open a {what}",
-        [None, *ids],
-        index=index,
+        ids,
         format_func=lambda i: "—" if i is None else (f"➕ New {what}" if i == NEW else options[i]),
-        key=f"choose-{state_key}-{current}",
+        key=widget_key,
     )
-    st.session_state[state_key] = chosen
-    return chosen
+
+
+def open_item(state_key: str, item_id: int | None) -> None:
+    """Open this item on the next rerun (None closes the editor)."""
+    st.session_state[f"{state_key}.pending"] = item_id if item_id is not None else _CLOSED
+
+
+_CLOSED = -2
 
 
 def confirm_delete(name: str, used_by: list[str], fallback: str, *, key: str) -> bool:

@@ -28,18 +28,25 @@ def images_tab(user: User) -> None:
     with user_errors(), session_scope() as session:
         categories = images.image_categories(session, user)
         category = right.selectbox("Category", ["All", *categories], key="image-category")
+        wanted = None if category == "All" else category
+        total = images.search_images(session, user, text=text, category=wanted, limit=0).total
+        pages = max(1, (total - 1) // PAGE_SIZE + 1)
+        page = min(int(st.session_state.get(_PAGE, 1)), pages)
         found = images.search_images(
-            session, user, text=text, category=None if category == "All" else category
+            session,
+            user,
+            text=text,
+            category=wanted,
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
         )
-    if not found:
-        st.info("No images yet. Upload logos, icons or photos; slides place them by reference.")
+    if not total:
+        st.info("No images found. Upload logos, icons or photos; slides place them by reference.")
         return
-    pages = (len(found) - 1) // PAGE_SIZE + 1
-    page = min(st.session_state.get(_PAGE, 1), pages)
     if pages > 1:
-        page = st.number_input(f"Page (of {pages})", 1, pages, page, key=_PAGE)
-    st.caption(f'{len(found)} images. Slides use an image with `<img src="image:NAME">`.')
-    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        st.number_input(f"Page (of {pages})", 1, pages, page, key=_PAGE)
+    st.caption(f'{total} images. Slides use an image with `<img src="image:NAME">`.')
+    shown = found.images
     for start in range(0, len(shown), COLUMNS):
         for column, image in zip(st.columns(COLUMNS), shown[start : start + COLUMNS], strict=False):
             with column:

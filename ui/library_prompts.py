@@ -10,7 +10,7 @@ from slidegen.schemas.library import DeckPromptDetail
 from slidegen.services import deck_prompts
 from ui.db import session_scope
 from ui.errors import user_errors
-from ui.library_common import NEW, chooser, confirm_delete, flash, show_flash
+from ui.library_common import NEW, chooser, confirm_delete, flash, open_item, show_flash
 
 _SELECTED = "library.prompt_id"
 TEMPLATE = "Describe the kind of deck: its audience, the story to tell, the slides to include.\n"
@@ -104,7 +104,7 @@ def _actions(user: User, prompt: DeckPromptDetail | None, fields: dict[str, obje
                     prompt_id=prompt.id,
                     **fields,  # type: ignore[arg-type]
                 )
-        st.session_state[_SELECTED] = saved.id
+        open_item(_SELECTED, saved.id)
         flash("prompts", f"Saved “{saved.name}”.")
         st.rerun()
     if prompt is None:
@@ -112,13 +112,13 @@ def _actions(user: User, prompt: DeckPromptDetail | None, fields: dict[str, obje
     if copy.button("Duplicate", icon=":material/content_copy:", key="prompt-duplicate"):
         with user_errors(), session_scope() as session:
             copied = deck_prompts.duplicate_deck_prompt(session, user, prompt_id=prompt.id)
-        st.session_state[_SELECTED] = copied.id
+        open_item(_SELECTED, copied.id)
         flash("prompts", f"Created “{copied.name}”.")
         st.rerun()
     with delete:
         if confirm_delete(prompt.name, prompt.used_by, "no deck prompt", key="prompt-delete"):
             with user_errors(), session_scope() as session:
                 deck_prompts.delete_deck_prompt(session, user, prompt_id=prompt.id)
-            st.session_state.pop(_SELECTED, None)
+            open_item(_SELECTED, None)
             flash("prompts", f"Deleted “{prompt.name}”.")
             st.rerun()

@@ -11,7 +11,7 @@ from slidegen.schemas.library import CssRemovalOut, SlideStyleDetail
 from slidegen.services import slide_styles
 from ui.db import session_scope
 from ui.errors import user_errors
-from ui.library_common import NEW, chooser, confirm_delete, flash, show_flash
+from ui.library_common import NEW, chooser, confirm_delete, flash, open_item, show_flash
 
 _SELECTED = "library.style_id"
 TEMPLATE = ".slide {\n  font-family: 'Liberation Sans', sans-serif;\n  color: #1b2733;\n}\n"
@@ -160,7 +160,7 @@ def _actions(
                     style_id=style.id,
                     **fields,  # type: ignore[arg-type]
                 )
-        st.session_state[_SELECTED] = saved.style.id
+        open_item(_SELECTED, saved.style.id)
         removed = [describe(r) for r in saved.removed]
         flash("styles", f"Saved “{saved.style.name}”.", warnings=removed)
         st.rerun()
@@ -169,7 +169,7 @@ def _actions(
     if copy.button("Duplicate", icon=":material/content_copy:", key="style-duplicate"):
         with user_errors(), session_scope() as session:
             copied = slide_styles.duplicate_slide_style(session, user, style_id=style.id)
-        st.session_state[_SELECTED] = copied.id
+        open_item(_SELECTED, copied.id)
         flash("styles", f"Created “{copied.name}”, an editable copy.")
         st.rerun()
     if default.button(
@@ -184,6 +184,6 @@ def _actions(
             if confirm_delete(style.name, style.used_by, "the default style", key="style-delete"):
                 with user_errors(), session_scope() as session:
                     slide_styles.delete_slide_style(session, user, style_id=style.id)
-                st.session_state.pop(_SELECTED, None)
+                open_item(_SELECTED, None)
                 flash("styles", f"Deleted “{style.name}”.")
                 st.rerun()

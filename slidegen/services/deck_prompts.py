@@ -101,8 +101,10 @@ def update_deck_prompt(
     """Change the given fields of a deck prompt (None leaves a field as it is)."""
     row = _load(session, prompt_id)
     if name is not None:
-        row.name = clean_name(name, WHAT)
-        ensure_unique(session, SlideDeckPrompt, row.name, WHAT, own_id=row.id)
+        name = clean_name(name, WHAT)
+        # Checked before assigning: autoflush would otherwise hit the unique index first.
+        ensure_unique(session, SlideDeckPrompt, name, WHAT, own_id=row.id)
+        row.name = name
     if prompt_content is not None:
         row.prompt_content = clean_content(prompt_content, "deck prompt's content")
     if description is not None:

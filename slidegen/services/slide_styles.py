@@ -108,8 +108,10 @@ def update_slide_style(
     _editable(row, "edited")
     removed: list[CssRemovalOut] = []
     if name is not None:
-        row.name = clean_name(name, WHAT)
-        ensure_unique(session, SlideStyle, row.name, WHAT, own_id=row.id)
+        name = clean_name(name, WHAT)
+        # Checked before assigning: autoflush would otherwise hit the unique index first.
+        ensure_unique(session, SlideStyle, name, WHAT, own_id=row.id)
+        row.name = name
     if style_content is not None:
         css, removed = check_css(clean_content(style_content, "style's CSS"))
         row.style_content = _nonempty(css, removed)
