@@ -87,7 +87,7 @@ def _editor(user: User, style: SlideStyleDetail | None) -> None:
             )
         with show:
             shell, removed = preview(css or "")
-            st.iframe(shell, height=760)
+            st.iframe(shell, height="content")
             _removed_notice(removed)
         _actions(user, style, {**fields, "style_content": css or ""}, locked)
 

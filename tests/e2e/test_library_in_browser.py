@@ -37,7 +37,9 @@ def shoot(page: Page, tmp_path: Path, name: str) -> None:
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_style_previews_and_live_css_editing(page: Page, app_url: str, tmp_path: Path) -> None:
     page.set_viewport_size({"width": 1500, "height": 1300})
-    page.goto(app_url + "/library")
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Library").click()
     expect(page.get_by_role("heading", name="Library", exact=True)).to_be_visible(
         timeout=TIMEOUT_MS
     )
@@ -68,6 +70,7 @@ def test_style_previews_and_live_css_editing(page: Page, app_url: str, tmp_path:
     expect(title).to_have_css("color", "rgb(255, 0, 0)", timeout=TIMEOUT_MS)
     expect(page.get_by_text("position: fixed escapes the slide")).to_be_visible()
     shoot(page, tmp_path, "style-edited")
+    page.screenshot(path=str(SHOTS / "library-styles-page.png"), full_page=True)
 
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text(f"Saved “{copy_name}”.")).to_be_visible(timeout=TIMEOUT_MS)
