@@ -69,7 +69,7 @@ def upload_image(
         mime_type=mime,
         size_bytes=len(stored),
         image_data=stored,
-        thumbnail_base64=_thumbnail(stored),
+        thumbnail_base64=_thumbnail(filename, stored),
         tags=clean_tags(tags),
         description=(description or "").strip() or None,
         category=clean_category(category),
@@ -175,7 +175,6 @@ def _validated_bytes(filename: str, data: bytes) -> tuple[str, bytes]:
     head = data[:512].lstrip().lower()
     if head.startswith((b"<svg", b"<?xml")) and b"<svg" in data[:4096].lower():
         return "image/png", _rasterise_svg(filename, data)
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format or ""
@@ -213,13 +212,17 @@ def _rasterise_svg(filename: str, data: bytes) -> bytes:
         raise ValidationError(f"“{filename}” is not a valid SVG drawing.") from exc
 
 
-def _thumbnail(data: bytes) -> str:
-    with Image.open(io.BytesIO(data)) as image:
-        image.seek(0)
-        thumb = image.convert("RGBA")
-        thumb.thumbnail(THUMBNAIL_SIZE)
-        out = io.BytesIO()
-        thumb.save(out, format="PNG", optimize=True)
+def _thumbnail(filename: str, data: bytes) -> str:
+    """Return a small PNG of the image (first frame), base64-encoded, for lists."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale
+            thumb = image.convert("RGBA")
+    except (OSError, ValueError) as exc:  # verify() passed, but the pixel data is damaged
+        raise ValidationError(f"“{filename}” is damaged and cannot be decoded.") from exc
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    out = io.BytesIO()
+    thumb.save(out, format="PNG", optimize=True)
     return base64.b64encode(out.getvalue()).decode()
 
 

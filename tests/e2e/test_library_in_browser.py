@@ -15,9 +15,13 @@ SHOTS = Path("/tmp/library_e2e_shots")
 PREVIEW = "iframe[data-testid='stIFrame']"
 
 
-def preview_slide(page: Page, label: str) -> FrameLocator:
-    """The sandboxed frame of one sample slide in the style preview."""
-    return page.frame_locator(PREVIEW).frame_locator(f"iframe[title='Preview: {label}']")
+def preview_slide(page: Page, label: str, css: str = "") -> FrameLocator:
+    """The sandboxed frame of one sample slide in the style preview (the one with this CSS).
+
+    While Streamlit swaps a changed iframe, the old and the new one are briefly both there.
+    """
+    shell = f"{PREVIEW}[srcdoc*='{css}']" if css else PREVIEW
+    return page.frame_locator(shell).frame_locator(f"iframe[title='Preview: {label}']")
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -49,6 +53,7 @@ def test_style_previews_and_live_css_editing(page: Page, app_url: str, tmp_path:
         expect(page.get_by_role("heading", name=style.name, exact=True)).to_be_visible(
             timeout=TIMEOUT_MS
         )
+        expect(page.locator(PREVIEW)).to_have_count(1, timeout=TIMEOUT_MS)  # old one gone
         expect(preview_slide(page, "Chart").locator("svg").first).to_be_visible(timeout=TIMEOUT_MS)
         shoot(page, tmp_path, f"style-{style.name.lower().replace(' ', '-')}")
 
@@ -58,6 +63,7 @@ def test_style_previews_and_live_css_editing(page: Page, app_url: str, tmp_path:
     expect(page.get_by_role("heading", name=copy_name, exact=True)).to_be_visible(
         timeout=TIMEOUT_MS
     )
+    expect(page.locator(PREVIEW)).to_have_count(1, timeout=TIMEOUT_MS)
     title = preview_slide(page, "Bullets").locator("h1")
     expect(title).to_be_visible(timeout=TIMEOUT_MS)
     assert title.evaluate("e => getComputedStyle(e).color") != "rgb(255, 0, 0)"
@@ -67,7 +73,9 @@ def test_style_previews_and_live_css_editing(page: Page, app_url: str, tmp_path:
     page.keyboard.press("Control+End")
     page.keyboard.insert_text("\n.slide h1 { color: rgb(255, 0, 0); position: fixed; }\n")
     page.keyboard.press("Control+Enter")
-    expect(title).to_have_css("color", "rgb(255, 0, 0)", timeout=TIMEOUT_MS)
+    red = "rgb(255, 0, 0)"
+    edited = preview_slide(page, "Bullets", red).locator("h1")
+    expect(edited).to_have_css("color", red, timeout=TIMEOUT_MS)
     expect(page.get_by_text("position: fixed escapes the slide")).to_be_visible()
     shoot(page, tmp_path, "style-edited")
     page.screenshot(path=str(SHOTS / "library-styles-page.png"), full_page=True)
@@ -75,4 +83,4 @@ def test_style_previews_and_live_css_editing(page: Page, app_url: str, tmp_path:
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text(f"Saved “{copy_name}”.")).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_text("position: fixed escapes the slide")).to_be_visible()
-    expect(preview_slide(page, "Bullets").locator("h1")).to_have_css("color", "rgb(255, 0, 0)")
+    expect(preview_slide(page, "Bullets", red).locator("h1")).to_have_css("color", red)

@@ -147,6 +147,8 @@ def test_bad_uploads_are_refused_with_clear_messages(db: Session) -> None:
         images.upload_image(db, AUTHOR, filename="notes.png", data=b"just some text")
     with pytest.raises(ValidationError, match="is a BMP image"):
         images.upload_image(db, AUTHOR, filename="old.bmp", data=image_bytes("BMP"))
+    with pytest.raises(ValidationError, match="not a readable|is damaged"):
+        images.upload_image(db, AUTHOR, filename="cut.jpg", data=image_bytes("JPEG")[:200])
     with pytest.raises(ValidationError, match="is empty"):
         images.upload_image(db, AUTHOR, filename="empty.png", data=b"")
     evil = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
