@@ -1,9 +1,10 @@
 """Run every benchmark and print its figures."""
 
-from bench import chat_page, data_layer, export_fidelity, generation
+from bench import chat_page, data_layer, export_fidelity, generation, library_page
 
 if __name__ == "__main__":
     data_layer.main()
     generation.main()
     chat_page.main()
     export_fidelity.main()
+    library_page.main()

@@ -14,14 +14,14 @@ from pydantic import ValidationError as SettingsError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from slidegen import cli_decks, cli_export
+from slidegen import cli_decks, cli_export, cli_library
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
 from slidegen.db.errors import translate_db_error
 from slidegen.errors import SlidegenError
 from slidegen.identity import User, resolve_user
-from slidegen.services import library, profiles, seed
+from slidegen.services import profiles, seed
 
 Handler = Callable[[argparse.Namespace, Database], int]
 
@@ -88,10 +88,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     cli_decks.add_commands(commands)
     cli_export.add_commands(commands)
-    for name, handler, what in (
-        ("profiles", _profiles_list, "configuration profiles"),
-        ("library", _library_list, "deck prompts and slide styles"),
-    ):
+    cli_library.add_commands(commands)
+    for name, handler, what in (("profiles", _profiles_list, "configuration profiles"),):
         group = commands.add_parser(name, help=f"{what}")
         actions = group.add_subparsers(title=f"{name} commands", metavar="ACTION", required=True)
         listing = actions.add_parser("list", help=f"list {what}")
@@ -164,25 +162,6 @@ def _profiles_list(args: argparse.Namespace, db: Database) -> int:
     for row in rows:
         marker = "*" if row.is_default else " "
         print(f"{marker} {row.name:<24} {row.provider:<10} {row.llm_endpoint}")
-    return 0
-
-
-def _library_list(args: argparse.Namespace, db: Database) -> int:
-    user = _cli_user(db.settings)
-    with db.scope() as session:
-        prompts = library.list_deck_prompts(session, user)
-        styles = library.list_slide_styles(session, user)
-    if args.json:
-        return _print_json({"deck_prompts": prompts, "slide_styles": styles})
-    print("Deck prompts:")
-    for prompt in prompts:
-        print(f"  {prompt.name:<32} {prompt.category or '':<10} {prompt.description or ''}")
-    print("Slide styles:")
-    for style in styles:
-        flags = ", ".join(
-            f for f, on in (("default", style.is_default), ("system", style.is_system)) if on
-        )
-        print(f"  {style.name:<32} {style.category or '':<10} {flags}")
     return 0
 
 

@@ -25,10 +25,16 @@ def warm_up_charts() -> bool:
 
 
 @st.cache_data(max_entries=2000, show_spinner=False)
-def _shell(slide_json: str, css: str, label: str, thumbnail: bool = False) -> str:
+def _shell(
+    slide_json: str,
+    css: str,
+    label: str,
+    images: tuple[tuple[str, str], ...],
+    thumbnail: bool = False,
+) -> str:
     # Rendered once per slide content: reruns reuse the HTML instead of re-rendering charts.
     slide = Slide.model_validate_json(slide_json)
-    return sandboxed_slide(slide, css, label=label, fill_frame=thumbnail)
+    return sandboxed_slide(slide, css, label=label, images=dict(images), fill_frame=thumbnail)
 
 
 def to_deck(detail: SessionDetail) -> Deck:
@@ -36,6 +42,7 @@ def to_deck(detail: SessionDetail) -> Deck:
     return Deck(
         title=detail.title,
         css=detail.css,
+        images=detail.images,
         slides=[
             Slide(slide_id=s.slide_id, html=s.html, notes=s.notes, charts=s.charts)
             for s in detail.slides
@@ -43,9 +50,23 @@ def to_deck(detail: SessionDetail) -> Deck:
     )
 
 
-def show_slide(slide: Slide, css: str, label: str) -> None:
-    """Render one slide, scaled to the column, inside the nested sandbox (decision 3)."""
-    st.iframe(_shell(slide.model_dump_json(), css, label), height="content")
+def show_slide(
+    slide: Slide,
+    css: str,
+    label: str,
+    images: dict[str, str] | None = None,
+    *,
+    thumbnail_height: int | None = None,
+) -> None:
+    """Render one slide inside the nested sandbox (decision 3): scaled to the column, or as a
+    thumbnail fitted into a frame of the given height."""
+    used = {name: uri for name, uri in (images or {}).items() if f"image:{name}" in slide.html}
+    images_key = tuple(sorted(used.items()))
+    if thumbnail_height:
+        shell = _shell(slide.model_dump_json(), css, label, images_key, True)
+        st.iframe(shell, height=thumbnail_height)
+    else:
+        st.iframe(_shell(slide.model_dump_json(), css, label, images_key), height="content")
 
 
 def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable: bool) -> None:
@@ -67,8 +88,8 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     if view == deck_nav.GRID:
 
         def thumbnail(slide: Slide, index: int) -> None:
-            shell = _shell(slide.model_dump_json(), deck.css, f"Slide {index + 1}", True)
-            st.iframe(shell, height=THUMBNAIL_HEIGHT)
+            label = f"Slide {index + 1}"
+            show_slide(slide, deck.css, label, deck.images, thumbnail_height=THUMBNAIL_HEIGHT)
 
         deck_nav.show_grid(sid, deck, thumbnail)
     else:
@@ -97,7 +118,7 @@ def _slide_card(
             for column, (action, icon, tip) in zip(head[1:], _ACTIONS, strict=True):
                 if column.button("", icon=icon, help=tip, key=f"{action}-{slide.slide_id}"):
                     on_action(action, slide.slide_id)
-        show_slide(slide, deck.css, f"Slide {number}")
+        show_slide(slide, deck.css, f"Slide {number}", deck.images)
         if slide.notes:
             with st.expander("Speaker notes"):
                 st.write(slide.notes)

@@ -66,6 +66,8 @@ class Deck(BaseModel):
     title: str = "Untitled deck"
     css: str = ""
     slides: list[Slide] = Field(default_factory=list)
+    # Library image name -> data URI, filled by whoever renders or exports; never stored.
+    images: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
 
     def index_of(self, slide_id: str) -> int:
         """Return the position of a slide, or raise KeyError."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from slidegen.render.charts import (
@@ -19,6 +20,9 @@ from slidegen.render.charts import (
     render_chart_svg,
 )
 from slidegen.render.deck import Deck, Slide
+from slidegen.render.images import embed_images
+
+Images = Mapping[str, str]  # library image name -> data URI
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -31,8 +35,8 @@ BASE_CSS = (
 _PLACEHOLDER = re.compile(r'<figure class="chart" data-chart-id="([A-Za-z0-9_-]+)"></figure>')
 
 
-def slide_body(slide: Slide, palette: ChartPalette) -> str:
-    """Return the slide's HTML with each chart placeholder replaced by its SVG."""
+def slide_body(slide: Slide, palette: ChartPalette, images: Images | None = None) -> str:
+    """Return the slide's HTML with charts as SVG and library images as data URIs."""
     charts = {chart.chart_id: chart for chart in slide.charts}
 
     def render(match: re.Match[str]) -> str:
@@ -45,18 +49,19 @@ def slide_body(slide: Slide, palette: ChartPalette) -> str:
             inner = render_chart_fallback(spec)
         return f'<figure class="chart">{inner}</figure>'
 
-    return _PLACEHOLDER.sub(render, slide.html)
+    return _PLACEHOLDER.sub(render, embed_images(slide.html, images or {}))
 
 
-def slide_document(slide: Slide, css: str) -> str:
+def slide_document(slide: Slide, css: str, images: Images | None = None) -> str:
     """Return a full HTML page showing one slide at 1280x720, with a no-script CSP."""
-    return _slide_document_cached(slide.model_dump_json(), css)
+    used = tuple(sorted((images or {}).items())) if "image:" in slide.html else ()
+    return _slide_document_cached(slide.model_dump_json(), css, used)
 
 
 @lru_cache(maxsize=512)
-def _slide_document_cached(slide_json: str, css: str) -> str:
+def _slide_document_cached(slide_json: str, css: str, images: tuple[tuple[str, str], ...]) -> str:
     slide = Slide.model_validate_json(slide_json)
-    body = slide_body(slide, palette_from_css(css))
+    body = slide_body(slide, palette_from_css(css), dict(images))
     return _page(f"<style>{BASE_CSS}{_style_text(css)}</style>", body)
 
 
@@ -80,7 +85,14 @@ def content_hash(slide: Slide, css: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def sandboxed_slide(slide: Slide, css: str, *, label: str, fill_frame: bool = False) -> str:
+def sandboxed_slide(
+    slide: Slide,
+    css: str,
+    *,
+    label: str,
+    images: Images | None = None,
+    fill_frame: bool = False,
+) -> str:
     """Return the trusted shell for Streamlit's iframe: the slide in an inner sandboxed frame.
 
     The inner frame has `sandbox=""` (no scripts, no same-origin) and the CSP above. The
@@ -88,7 +100,7 @@ def sandboxed_slide(slide: Slide, css: str, *, label: str, fill_frame: bool = Fa
     (the frame then takes the slide's 16:9 height), or, with `fill_frame`, to fit inside a
     frame whose height the caller fixed (thumbnails).
     """
-    document = html.escape(slide_document(slide, css), quote=True)
+    document = html.escape(slide_document(slide, css, images), quote=True)
     stage = "height:100vh" if fill_frame else "aspect-ratio:16/9"
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
@@ -128,7 +140,8 @@ def deck_document(deck: Deck) -> str:
     """Return the whole deck as one self-contained HTML file with keyboard navigation."""
     palette = palette_from_css(deck.css)
     frames = "".join(
-        f'<div class="frame" hidden><div class="scaler">{slide_body(slide, palette)}</div></div>'
+        f'<div class="frame" hidden><div class="scaler">{slide_body(slide, palette, deck.images)}'
+        "</div></div>"
         for slide in deck.slides
     )
     script_hash = _sha256_b64(NAV_SCRIPT)

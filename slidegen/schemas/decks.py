@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from slidegen.render.deck import ChartSpec
 
@@ -59,3 +59,5 @@ class SessionDetail(BaseModel):
     versions: list[VersionOut]
     profile_name: str | None
     last_request: RequestOut | None = None
+    # Data URIs of the library images the slides reference (for rendering; not printed).
+    images: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)

@@ -20,6 +20,7 @@ from slidegen.db.models import (
 from slidegen.errors import ConflictError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.deck import Deck
+from slidegen.render.images import image_references
 from slidegen.schemas.decks import (
     MessageOut,
     RequestOut,
@@ -27,6 +28,7 @@ from slidegen.schemas.decks import (
     SlideOut,
     VersionOut,
 )
+from slidegen.services.images import image_data_uris
 from slidegen.services.permissions import load_session
 
 MAX_SAVE_POINTS = 40
@@ -210,6 +212,7 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         title=row.title,
         version=current_version(row),
         css=deck.css,
+        images=image_data_uris(session, image_references(s.html for s in deck.slides)),
         slides=[
             SlideOut(slide_id=s.slide_id, html=s.html, notes=s.notes, charts=s.charts)
             for s in deck.slides

@@ -100,7 +100,9 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
     llm = toolbox.llm_settings(ctx.config, settings)
     provider = toolbox.build_provider(llm, settings)
     ctx.engine = provider.name
-    tools = toolbox.build_tools(ctx.config, settings, ctx.conversations)
+    tools = toolbox.build_tools(
+        ctx.config, settings, ctx.conversations, images=(db.scope, ctx.user)
+    )
     deck = Deck(
         title=ctx.deck.title if ctx.deck.slides else "Untitled deck",
         css=ctx.parts.style_css or "",
@@ -140,7 +142,9 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
     llm = toolbox.llm_settings(ctx.config, settings)
     provider = toolbox.build_provider(llm, settings)
     ctx.engine = provider.name
-    tools = toolbox.build_tools(ctx.config, settings, ctx.conversations)
+    tools = toolbox.build_tools(
+        ctx.config, settings, ctx.conversations, images=(db.scope, ctx.user)
+    )
     text, selected = edit_request_text(ctx.deck, ctx.prompt, ctx.slide_ids)
     operations = []
     events = run_agent(

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from slidegen.config import Settings
+from slidegen.identity import User
 from slidegen.llm.base import LLMProvider, LLMSettings, make_provider, resolve_llm_settings
 from slidegen.llm.offline import OfflineProvider
 from slidegen.tools.base import DataTool, ToolError
 from slidegen.tools.genie import GenieTool
+from slidegen.tools.images import ImageLibraryTool, SessionFactory, library_has_images
 from slidegen.tools.sample_data import ensure_sample_database
 from slidegen.tools.sql import SqlTool
 
@@ -51,10 +53,15 @@ _providers_lock = threading.Lock()
 
 
 def build_tools(
-    config: dict[str, Any], settings: Settings, conversations: dict[str, str]
+    config: dict[str, Any],
+    settings: Settings,
+    conversations: dict[str, str],
+    images: tuple[SessionFactory, User] | None = None,
 ) -> list[DataTool]:
-    """Return one tool per Genie space and per SQL data source of the snapshot."""
+    """Return one tool per Genie space and per SQL data source, plus the image library's."""
     tools: list[DataTool] = []
+    if images and library_has_images(images[0]):
+        tools.append(ImageLibraryTool(*images))
     for source in config.get("data_sources") or []:
         url = source["url"]
         if url == SAMPLE_URL:

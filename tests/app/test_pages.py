@@ -53,9 +53,11 @@ def test_profiles_lists_the_default_profile(app_env: str) -> None:
 
 def test_library_lists_prompts_and_styles(app_env: str) -> None:
     at = run_page("pages/library.py")
-    prompts, styles = at.table[0].value, at.table[1].value
+    prompts = at.dataframe[0].value
     assert "Quarterly Business Review" in set(prompts["Name"])
     assert len(prompts) == 4
+    at.button_group(key="library-section").set_value("Slide styles").run()
+    styles = at.dataframe[0].value
     assert styles["Name"].iloc[0] == "System Default"
     assert styles["Default"].iloc[0] == "★"
 

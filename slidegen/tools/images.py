@@ -1,0 +1,79 @@
+"""A tool the LLM calls to find library images it may place in slides by reference."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from slidegen.db.models import ImageAsset
+from slidegen.identity import User
+from slidegen.tools.base import ToolError, ToolResult, format_untrusted_table, string_argument
+
+TOOL_NAME = "search_image_library"
+MAX_RESULTS = 20
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+class ImageLibraryTool:
+    """Search the image library by words; answers with `image:NAME` references to use."""
+
+    name = TOOL_NAME
+    description = (
+        "Search the organisation's image library (logos, icons, photos) by words such as "
+        "'logo' or 'team photo'. Returns each image's reference, description and tags. To "
+        'place an image, write <img src="image:NAME" alt="..."> with a returned NAME; never '
+        "invent names or use other URLs."
+    )
+    parameters: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            "query": {"type": "string", "description": "words to look for; '*' lists all"}
+        },
+        "required": ["query"],
+    }
+
+    def __init__(self, session_factory: SessionFactory, user: User) -> None:
+        self._session_factory = session_factory
+        self._user = user
+
+    def run(self, arguments: dict[str, Any]) -> ToolResult:
+        """Return the best matching images (at most 20) as an untrusted-data table."""
+        from slidegen.services.images import search_images  # noqa: PLC0415 - avoid a cycle
+
+        query = string_argument(arguments, "query", max_chars=200)
+        try:
+            with self._session_factory() as session:
+                found = search_images(
+                    session, self._user, text="" if query == "*" else query, limit=MAX_RESULTS
+                )
+        except Exception as exc:  # the database is down: tell the model, do not fail the run
+            raise ToolError("The image library is unavailable right now.") from exc
+        rows = [
+            [f"image:{image.name}", image.description or "", ", ".join(image.tags)]
+            for image in found.images
+        ]
+        note = None if rows else "No library image matches; do not use images for this."
+        return ToolResult(
+            content=format_untrusted_table(
+                "image library", ["reference", "description", "tags"], rows, note=note
+            ),
+            columns=["reference", "description", "tags"],
+            rows=rows,
+            row_count=len(rows),
+            truncated=found.total > MAX_RESULTS,
+            summary=f"Searched the image library for “{query}”: {len(rows)} images",
+        )
+
+
+def library_has_images(session_factory: SessionFactory) -> bool:
+    """Whether any active image exists (the tool is offered only then)."""
+    try:
+        with session_factory() as session:
+            query = select(ImageAsset.id).where(ImageAsset.is_active.is_(True)).limit(1)
+            return session.scalar(query) is not None
+    except Exception:  # a broken database must not stop generation
+        return False

@@ -1,0 +1,57 @@
+"""Widgets the Library tabs share: the item chooser, delete confirmation, one-shot messages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+NEW = -1
+_FLASH = "library.flash.{}"
+
+
+def chooser(what: str, options: dict[int, str], state_key: str) -> int | None:
+    """Let the user open one item of the list or start a new one; return its id or NEW."""
+    ids = [None, NEW, *options]
+    widget_key = f"choose-{state_key}"
+    pending = st.session_state.pop(f"{state_key}.pending", None)
+    if pending is not None:  # an action chose the item; widgets take it before they render
+        st.session_state[widget_key] = None if pending == _CLOSED else pending
+    if st.session_state.get(widget_key) not in ids:  # deleted, or filtered out by a search
+        st.session_state[widget_key] = None
+    return st.selectbox(
+        f"Open a {what}",
+        ids,
+        format_func=lambda i: "—" if i is None else (f"➕ New {what}" if i == NEW else options[i]),
+        key=widget_key,
+    )
+
+
+def open_item(state_key: str, item_id: int | None) -> None:
+    """Open this item on the next rerun (None closes the editor)."""
+    st.session_state[f"{state_key}.pending"] = item_id if item_id is not None else _CLOSED
+
+
+_CLOSED = -2
+
+
+def confirm_delete(name: str, used_by: list[str], fallback: str, *, key: str) -> bool:
+    """Show a Delete popover that names the profiles affected; True once confirmed."""
+    with st.popover("Delete", icon=":material/delete:"):
+        if used_by:
+            st.warning(f"Used by {', '.join(used_by)}: they will use {fallback} instead.")
+        st.write(f"Delete “{name}” for everyone? This cannot be undone.")
+        return st.button("Delete for good", type="primary", key=key)
+
+
+def flash(tab: str, message: str, *, warnings: list[str] | None = None) -> None:
+    """Keep a message to show once after the rerun."""
+    st.session_state[_FLASH.format(tab)] = (message, warnings or [])
+
+
+def show_flash(tab: str) -> None:
+    """Show the message kept by `flash`, once."""
+    kept = st.session_state.pop(_FLASH.format(tab), None)
+    if kept:
+        message, warnings = kept
+        st.success(message, icon=":material/check:")
+        if warnings:
+            st.warning("\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
