@@ -6,10 +6,10 @@ the user's grants on the page's sessions: no N+1.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import SessionPermission, SessionSlideDeck, UserSession
@@ -37,7 +37,7 @@ def _scope_clause(scope: str, user: User) -> ColumnElement[bool]:
             or_(UserSession.visibility == "workspace", UserSession.created_by.is_(None)),
         )
     if scope == "all":
-        return readable_clause(user)
+        return true()
     raise ValidationError(f"Unknown scope {scope!r}; use one of: {', '.join(SCOPES)}.")
 
 
@@ -60,9 +60,11 @@ def _filtered(
     if profile:
         where.append(UserSession.profile_name == profile)
     if since:
-        where.append(UserSession.last_activity >= datetime.combine(since, time.min))
+        where.append(UserSession.last_activity >= datetime.combine(since, time.min, tzinfo=UTC))
     if until:
-        where.append(UserSession.last_activity < datetime.combine(until + timedelta(1), time.min))
+        where.append(
+            UserSession.last_activity < datetime.combine(until + timedelta(1), time.min, tzinfo=UTC)
+        )
     return where
 
 
