@@ -7,16 +7,15 @@ eight subprocess starts per backend would cost a minute of the suite's budget).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
+from slidegen import cli
 from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
 from tests.conftest import DatabaseFactory
-from slidegen import cli
 from tests.integration.test_permission_matrix import shared_deck
 
 DANA, ERIN = "olga@example.com", "erin@example.com"
