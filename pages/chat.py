@@ -13,6 +13,7 @@ from ui.user import current_user
 
 user = current_user()
 session_id = state.active_session_id()
+chat_actions.follow_thread(user, session_id)
 
 
 def load():
@@ -30,6 +31,7 @@ active, profile_names, detail, messages, prompts = load()
 running = bool(
     detail and detail.last_request and detail.last_request.status in ("pending", "running")
 )
+read_only = bool(detail and detail.my_right == "read")
 
 st.title("Chat")
 top = st.columns([3, 2, 1], vertical_alignment="bottom")
@@ -39,7 +41,7 @@ chosen = top[1].selectbox(
     "Profile",
     profile_names,
     key=f"profile-{session_id}",
-    disabled=running,
+    disabled=running or read_only,
     index=profile_names.index(current_profile) if current_profile in profile_names else 0,
     help="A session copies the profile's configuration; switching loads another one.",
 )
@@ -66,6 +68,8 @@ if detail is None:
             st.markdown(f"**{prompt.name}**")
             st.caption(prompt.description or "")
 else:
+    if read_only:
+        st.info("You can view this deck but not change it.", icon=":material/visibility:")
     chat_column, deck_column = st.columns([2, 3], gap="large")
     with chat_column:
         st.subheader(plain(detail.title))
@@ -105,14 +109,15 @@ else:
                 def action(name: str, slide_id: str) -> None:
                     chat_actions.slide_action(user, current, name, slide_id)
 
-                show_deck(
-                    current, on_action=None if still_running else action, editable=not still_running
-                )
+                locked = still_running or read_only
+                show_deck(current, on_action=None if locked else action, editable=not locked)
 
         live_deck()
         show_save_points(
             detail.versions,
-            on_restore=None if running else lambda n: chat_actions.restore(user, session_id, n),
+            on_restore=None
+            if running or read_only
+            else lambda n: chat_actions.restore(user, session_id, n),
             on_preview=lambda n: chat_actions.preview_save_point(user, session_id, n),
         )
 
@@ -126,6 +131,6 @@ placeholder = (
         else "Ask for a change (name slides, e.g. 'slide 3', or tick them)"
     )
 )
-prompt = st.chat_input(placeholder, disabled=running, key="chat_prompt")
+prompt = st.chat_input(placeholder, disabled=running or read_only, key="chat_prompt")
 if prompt:
     chat_actions.send(user, detail, prompt, None if detail else chosen)

@@ -59,3 +59,4 @@ class SessionDetail(BaseModel):
     versions: list[VersionOut]
     profile_name: str | None
     last_request: RequestOut | None = None
+    my_right: str = "manage"  # the viewer's right: read, edit or manage

@@ -27,7 +27,7 @@ from slidegen.schemas.decks import (
     SlideOut,
     VersionOut,
 )
-from slidegen.services.permissions import load_session
+from slidegen.services.permissions import load_session, right_on
 
 MAX_SAVE_POINTS = 40
 
@@ -236,6 +236,7 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         ],
         profile_name=row.profile_name,
         last_request=RequestOut.model_validate(last, from_attributes=True) if last else None,
+        my_right=right_on(session, row, user) or "read",
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from slidegen.db.models import SessionPermission, SessionSlideDeck, UserSession
 from slidegen.errors import ValidationError
 from slidegen.identity import User
+from slidegen.render.deck import Slide
 from slidegen.schemas.sessions import SessionPage, SessionSummary
 from slidegen.services.permissions import grant_exists, principal_match, readable_clause
 
@@ -153,3 +154,22 @@ def profile_names(session: Session, user: User) -> list[str]:
         .distinct()
     )
     return sorted(name for name in names if name)
+
+
+def first_slides(
+    session: Session, user: User, *, session_ids: list[str]
+) -> dict[str, tuple[str, str]]:
+    """Return each readable session's first slide (as JSON) and CSS, in one query (thumbnails)."""
+    if not session_ids:
+        return {}
+    rows = session.execute(
+        select(UserSession.session_id, SessionSlideDeck.deck_json, SessionSlideDeck.css)
+        .join(SessionSlideDeck, SessionSlideDeck.session_id == UserSession.id)
+        .where(UserSession.session_id.in_(session_ids), readable_clause(user))
+    ).all()
+    found: dict[str, tuple[str, str]] = {}
+    for session_id, deck_json, css in rows:
+        slides = (deck_json or {}).get("slides") or []
+        if slides:
+            found[session_id] = (Slide.model_validate(slides[0]).model_dump_json(), css or "")
+    return found
