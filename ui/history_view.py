@@ -98,7 +98,7 @@ def _card(item: SessionSummary, thumb: str | None, user: User) -> None:
         icon=":material/chat:",
         query_params={"session": item.session_id},
     )
-    with row[1].popover("More", icon=":material/more_horiz:"):
+    with row[1].popover("More"):
         history_dialogs.actions(user, item)
 
 
