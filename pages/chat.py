@@ -123,7 +123,9 @@ else:
 
 selected = state.selected_slides(session_id) if session_id else []
 placeholder = (
-    "Describe the deck you want"
+    "Read-only: you can view this deck but not change it"
+    if read_only
+    else "Describe the deck you want"
     if not (detail and detail.slides)
     else (
         f"Edit {len(selected)} selected slide{'s' if len(selected) != 1 else ''}"

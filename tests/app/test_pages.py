@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from slidegen.config import Settings
 from slidegen.db.database import Database
-from tests.app.conftest import APP_USER
 from slidegen.db.models import SessionPermission
+from tests.app.conftest import APP_USER
 from tests.factories import make_session
 from tests.integration.test_permission_matrix import shared_deck
 

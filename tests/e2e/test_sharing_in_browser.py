@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-
 from sqlalchemy import delete
 
 from slidegen.config import Settings
-from slidegen.db.models import SessionPermission
 from slidegen.db.database import Database
+from slidegen.db.models import SessionPermission
 from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import LOCAL_USER, run_app, seeded_database_url
 from tests.integration.test_permission_matrix import shared_deck
@@ -65,9 +64,7 @@ def test_share_read_only_then_view_download_but_not_edit(
 
     bob = as_user(browser, BOB)
     bob.goto(sharing_app + "/history")
-    expect(bob.get_by_role("heading", name="History", exact=True)).to_be_visible(
-        timeout=TIMEOUT_MS
-    )
+    expect(bob.get_by_role("heading", name="History", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     bob.get_by_text("Shared with me", exact=True).click()
     expect(bob.get_by_text("Quarterly review")).to_be_visible(timeout=TIMEOUT_MS)
     expect(bob.get_by_text(re.compile(f"Owner: {ALICE}"))).to_be_visible()
