@@ -1,6 +1,6 @@
 """Run every benchmark and print its figures."""
 
-from bench import chat_page, data_layer, export_fidelity, generation, library_page
+from bench import chat_page, data_layer, export_fidelity, generation, history_page, library_page
 
 if __name__ == "__main__":
     data_layer.main()
@@ -8,3 +8,4 @@ if __name__ == "__main__":
     chat_page.main()
     export_fidelity.main()
     library_page.main()
+    history_page.main()

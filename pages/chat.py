@@ -15,6 +15,7 @@ from ui.user import current_user
 user = current_user()
 session_id = state.active_session_id()
 warm_up_charts()
+chat_actions.follow_thread(user, session_id)
 
 
 def load():
@@ -33,6 +34,7 @@ active, profile_names, detail, messages, prompts, recent = load()
 running = bool(
     detail and detail.last_request and detail.last_request.status in ("pending", "running")
 )
+read_only = bool(detail and detail.my_right == "read")
 
 st.title("Chat")
 top = st.columns([3, 2, 1], vertical_alignment="bottom")
@@ -42,7 +44,7 @@ chosen = top[1].selectbox(
     "Profile",
     profile_names,
     key=f"profile-{session_id}",
-    disabled=running,
+    disabled=running or read_only,
     index=profile_names.index(current_profile) if current_profile in profile_names else 0,
     help="A session copies the profile's configuration; switching loads another one.",
 )
@@ -76,13 +78,15 @@ if detail is None:
             st.markdown(f"**{deck_prompt.name}**")
             st.caption(deck_prompt.description or "")
 else:
+    if read_only:
+        st.info("You can view this deck but not change it.", icon=":material/visibility:")
     chat_column, deck_column = st.columns([2, 3], gap="large")
     with chat_column:
         st.subheader(plain(detail.title))
         show_messages(messages)
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
-        prompt = request_box(detail, running=running)
+        prompt = request_box(detail, running=running, read_only=read_only)
     with deck_column:
 
         @st.fragment(run_every=1.0 if running else None)
@@ -111,14 +115,15 @@ else:
                 def action(name: str, slide_id: str) -> None:
                     chat_actions.slide_action(user, current, name, slide_id)
 
-                show_deck(
-                    current, on_action=None if still_running else action, editable=not still_running
-                )
+                locked = still_running or read_only
+                show_deck(current, on_action=None if locked else action, editable=not locked)
 
         live_deck()
         show_save_points(
             detail.versions,
-            on_restore=None if running else lambda n: chat_actions.restore(user, session_id, n),
+            on_restore=None
+            if running or read_only
+            else lambda n: chat_actions.restore(user, session_id, n),
             on_preview=lambda n: chat_actions.preview_save_point(user, session_id, n),
         )
 

@@ -1,38 +1,32 @@
-"""History: the user's decks, most recent first."""
+"""History: find, reopen, organise and share the decks you can see."""
 
 import streamlit as st
 
 from slidegen.services import sessions
+from ui import history_view
 from ui.db import session_scope
 from ui.errors import user_errors
+from ui.history_thumbs import thumbnails
 from ui.user import current_user
 
 user = current_user()
-with user_errors(), session_scope() as session:
-    rows = sessions.list_my_sessions(session, user)
-
 st.title("History")
-if not rows:
-    st.info("You have no decks yet. Start one in Chat.", icon=":material/history:")
-    st.page_link("pages/chat.py", label="Go to Chat", icon=":material/chat:")
-    st.stop()
+with user_errors(), session_scope() as session:
+    profile_names = sessions.profile_names(session, user)
+chosen = history_view.filters(profile_names)
+if st.session_state.get("history_filters") != (query := chosen.query()) | {"offset": 0}:
+    st.session_state["history_filters"] = query | {"offset": 0}
+    st.session_state["history_page"] = chosen.page = 0  # new filters start at page one
+with user_errors(), session_scope() as session:
+    page = sessions.list_sessions(session, user, **chosen.query())
+    thumbs = thumbnails(session, user, page.items)
 
-st.dataframe(
-    [
-        {
-            "Open": f"/?session={row.session_id}",
-            "Title": row.title,
-            "Slides": row.slide_count,
-            "Profile": row.profile_name or "",
-            "Visibility": row.visibility,
-            "Last activity": row.last_activity,
-        }
-        for row in rows
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Open": st.column_config.LinkColumn(display_text="Open in Chat", width="small"),
-        "Last activity": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-    },
-)
+if not page.items:
+    if chosen.scope == "all" and not chosen.search and page.total == 0:
+        st.info("You have no decks yet. Start one in Chat.", icon=":material/history:")
+        st.page_link("pages/chat.py", label="Go to Chat", icon=":material/chat:")
+    else:
+        st.info("No decks match these filters.", icon=":material/search_off:")
+    st.stop()
+history_view.cards(page, thumbs, user)
+history_view.pager(page)

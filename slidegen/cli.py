@@ -14,7 +14,7 @@ from pydantic import ValidationError as SettingsError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from slidegen import cli_decks, cli_export, cli_library
+from slidegen import cli_decks, cli_export, cli_library, cli_sessions
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
@@ -89,6 +89,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_decks.add_commands(commands)
     cli_export.add_commands(commands)
     cli_library.add_commands(commands)
+    cli_sessions.add_commands(commands)
     for name, handler, what in (("profiles", _profiles_list, "configuration profiles"),):
         group = commands.add_parser(name, help=f"{what}")
         actions = group.add_subparsers(title=f"{name} commands", metavar="ACTION", required=True)

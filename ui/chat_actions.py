@@ -7,7 +7,7 @@ import streamlit as st
 from slidegen.identity import User
 from slidegen.render.deck import Slide
 from slidegen.schemas.decks import SessionDetail
-from slidegen.services import decks, requests, slides
+from slidegen.services import decks, requests, session_actions, slides
 from ui import state
 from ui.db import session_scope
 from ui.deck_view import show_slide
@@ -117,3 +117,14 @@ def send(user: User, detail: SessionDetail | None, prompt: str, profile_name: st
     submit(handle.request_id)
     state.open_session(handle.session_id)
     st.rerun()
+
+
+def follow_thread(user: User, session_id: str | None) -> None:
+    """On someone else's deck the user may edit, switch to their own chat thread on it."""
+    if not session_id:
+        return
+    with user_errors(), session_scope() as session:
+        thread = session_actions.open_thread(session, user, session_id=session_id)
+    if thread != session_id:
+        state.open_session(thread)
+        st.rerun()

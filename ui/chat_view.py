@@ -76,7 +76,9 @@ def _clear_selection(session_id: str, slide_ids: list[str]) -> None:
     state.set_selected_slides(session_id, [])
 
 
-def request_box(detail: SessionDetail | None, *, running: bool) -> str | None:
+def request_box(
+    detail: SessionDetail | None, *, running: bool, read_only: bool = False
+) -> str | None:
     """Show the request input, with the ticked slides named above it; return what was sent."""
     selected = state.selected_slides(detail.session_id) if detail else []
     numbers = (
@@ -94,10 +96,12 @@ def request_box(detail: SessionDetail | None, *, running: bool) -> str | None:
             type="tertiary",
             help="Untick every slide",
         )
-    if not (detail and detail.slides):
+    if read_only:
+        placeholder = "Read-only: you can view this deck but not change it"
+    elif not (detail and detail.slides):
         placeholder = "Describe the deck you want"
     elif numbers:
         placeholder = f"Edit {len(numbers)} selected slide{'s' if len(numbers) != 1 else ''}"
     else:
         placeholder = "Ask for a change (name slides, e.g. 'slide 3', or tick them)"
-    return st.chat_input(placeholder, disabled=running, key="chat_prompt")
+    return st.chat_input(placeholder, disabled=running or read_only, key="chat_prompt")

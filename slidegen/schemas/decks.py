@@ -61,3 +61,4 @@ class SessionDetail(BaseModel):
     last_request: RequestOut | None = None
     # Data URIs of the library images the slides reference (for rendering; not printed).
     images: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
+    my_right: str = "manage"  # the viewer's right: read, edit or manage

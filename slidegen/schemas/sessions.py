@@ -18,3 +18,31 @@ class SessionSummary(BaseModel):
     created_by: str | None
     created_at: datetime
     last_activity: datetime
+    deck_version: int = 0
+    my_right: str = "read"
+
+
+class SessionPage(BaseModel):
+    """One page of the History list and how many sessions match in all."""
+
+    items: list[SessionSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class Grant(BaseModel):
+    """A read or edit grant for a user or a group."""
+
+    principal_type: str
+    principal_id: str
+    permission: str
+
+
+class SharingOut(BaseModel):
+    """Who may see a session: its owner, visibility and grants."""
+
+    session_id: str
+    owner: str | None
+    visibility: str
+    grants: list[Grant]

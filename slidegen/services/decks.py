@@ -29,7 +29,7 @@ from slidegen.schemas.decks import (
     VersionOut,
 )
 from slidegen.services.images import image_data_uris
-from slidegen.services.permissions import load_session
+from slidegen.services.permissions import load_session, right_on
 
 MAX_SAVE_POINTS = 40
 
@@ -41,22 +41,30 @@ def slide_title(slide_html: str) -> str:
     return html.unescape(" ".join(text.split()))[:100]
 
 
+def deck_holder(row: UserSession) -> UserSession:
+    """The session that holds the deck and its save points (a thread's parent, else itself)."""
+    return row.parent if row.parent is not None else row
+
+
 def load_deck(row: UserSession) -> Deck:
     """Return the session's current deck (empty when none was generated yet)."""
-    if row.slide_deck is None or not row.slide_deck.deck_json:
+    stored = deck_holder(row).slide_deck
+    if stored is None or not stored.deck_json:
         return Deck()
-    return Deck.model_validate(row.slide_deck.deck_json)
+    return Deck.model_validate(stored.deck_json)
 
 
 def current_version(row: UserSession) -> int:
     """Return the deck's optimistic-locking version (0 before the first deck)."""
-    return row.slide_deck.version if row.slide_deck else 0
+    stored = deck_holder(row).slide_deck
+    return stored.version if stored else 0
 
 
 def store_deck(
     session: Session, row: UserSession, deck: Deck, *, user: User, expected_version: int
 ) -> int:
     """Write the deck if nobody changed it since `expected_version`; return the new version."""
+    row = deck_holder(row)
     if row.slide_deck is None:
         if expected_version != 0:
             raise _conflict()
@@ -108,6 +116,8 @@ def create_save_point(
     session: Session, row: UserSession, deck: Deck, *, user: User, description: str
 ) -> int:
     """Record the deck and the chat so far as a new save point; keep the newest 40."""
+    chat = _chat_history(session, row)
+    row = deck_holder(row)  # a thread's save points belong to the shared deck
     number = (
         session.scalar(
             select(func.max(SlideDeckVersion.version_number)).where(
@@ -122,7 +132,7 @@ def create_save_point(
             version_number=number,
             description=description[:500],
             deck_json=deck.model_dump(mode="json"),
-            chat_history_json=_chat_history(session, row),
+            chat_history_json=chat,
             created_by=user.name,
         )
     )
@@ -156,7 +166,8 @@ def restore_save_point(
     row = load_session(session, user, session_id, edit=True)
     saved = session.scalar(
         select(SlideDeckVersion).where(
-            SlideDeckVersion.session_id == row.id, SlideDeckVersion.version_number == version_number
+            SlideDeckVersion.session_id == deck_holder(row).id,
+            SlideDeckVersion.version_number == version_number,
         )
     )
     if saved is None:
@@ -198,7 +209,7 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
     deck = load_deck(row)
     versions = session.scalars(
         select(SlideDeckVersion)
-        .where(SlideDeckVersion.session_id == row.id)
+        .where(SlideDeckVersion.session_id == deck_holder(row).id)
         .order_by(SlideDeckVersion.version_number.desc())
     ).all()
     last = session.scalar(
@@ -228,6 +239,7 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         ],
         profile_name=row.profile_name,
         last_request=RequestOut.model_validate(last, from_attributes=True) if last else None,
+        my_right=right_on(session, row, user) or "read",
     )
 
 
@@ -251,7 +263,8 @@ def get_save_point(session: Session, user: User, *, session_id: str, version_num
     row = load_session(session, user, session_id)
     saved = session.scalar(
         select(SlideDeckVersion).where(
-            SlideDeckVersion.session_id == row.id, SlideDeckVersion.version_number == version_number
+            SlideDeckVersion.session_id == deck_holder(row).id,
+            SlideDeckVersion.version_number == version_number,
         )
     )
     if saved is None:

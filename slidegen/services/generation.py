@@ -22,6 +22,7 @@ from slidegen.services.agent import AgentOutcome, SlideReady, ToolRan, run_agent
 from slidegen.services.decks import (
     add_message,
     create_save_point,
+    deck_holder,
     load_deck,
     store_deck,
     store_deck_by_id,
@@ -189,7 +190,7 @@ def _store_progress(db: Database, ctx: RunContext, deck: Deck) -> None:
             ctx.version = store_deck(
                 session, row, deck, user=ctx.user, expected_version=ctx.version
             )
-            ctx.deck_pk = row.slide_deck.id
+            ctx.deck_pk = deck_holder(row).slide_deck.id
         else:
             ctx.version = store_deck_by_id(
                 session, ctx.deck_pk, deck, user=ctx.user, expected_version=ctx.version

@@ -14,7 +14,7 @@ from slidegen.db.models import ChatRequest, SessionMessage, SlideDeckPrompt, Sli
 from slidegen.identity import User
 from slidegen.llm.prompt import PromptParts
 from slidegen.render.deck import Deck
-from slidegen.services.decks import current_version, load_deck
+from slidegen.services.decks import current_version, deck_holder, load_deck
 from slidegen.tracing import RequestTrace
 
 
@@ -85,7 +85,7 @@ def _context(session: Session, request: ChatRequest) -> RunContext:
         deck=load_deck(row),
         version=version,
         start_version=version,
-        deck_pk=row.slide_deck.id if row.slide_deck else None,
+        deck_pk=deck_holder(row).slide_deck.id if deck_holder(row).slide_deck else None,
         parts=_prompt_parts(session, config),
         request_id=request.request_id,
         session_public_id=row.session_id,

@@ -8,8 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 from slidegen.config import Settings
 from slidegen.db.database import Database
+from slidegen.db.models import SessionPermission
 from tests.app.conftest import APP_USER
 from tests.factories import make_session
+from tests.integration.test_permission_matrix import shared_deck
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -65,17 +67,38 @@ def test_library_lists_prompts_and_styles(app_env: str) -> None:
 def test_history_is_empty_at_first(app_env: str) -> None:
     at = run_page("pages/history.py")
     assert "no decks yet" in at.info[0].value
-    assert len(at.dataframe) == 0
 
 
-def test_history_lists_only_my_sessions(app_env: str) -> None:
+def test_history_lists_what_i_may_see_with_search_and_scopes(app_env: str) -> None:
     database = Database(Settings(DATABASE_URL=app_env))
     with database.scope() as session:
         session.add(make_session(APP_USER, title="Q3 consumption"))
         session.add(make_session("someone-else@example.com", title="Not mine"))
+        shared = make_session("olga@example.com", title="Olga's shared plan", visibility="shared")
+        session.add(shared)
+        session.flush()
+        session.add(
+            SessionPermission(
+                session_id=shared.id,
+                principal_type="user",
+                principal_id=APP_USER,
+                permission="read",
+                granted_by="olga@example.com",
+            )
+        )
+        shared_deck(session, visibility="workspace", owner="olga@example.com")
     database.dispose()
     at = run_page("pages/history.py")
-    assert list(at.dataframe[0].value["Title"]) == ["Q3 consumption"]
+    titles = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert titles == ["**Quarterly review**", "**Olga's shared plan**", "**Q3 consumption**"]
+    at.segmented_control(key="history_scope").set_value("shared").run()
+    assert [m.value for m in at.markdown if m.value.startswith("**")] == ["**Olga's shared plan**"]
+    at.segmented_control(key="history_scope").set_value("all").run()
+    at.text_input(key="history_search").set_value("q3").run()
+    assert not at.exception
+    assert [m.value for m in at.markdown if m.value.startswith("**")] == ["**Q3 consumption**"]
+    at.text_input(key="history_search").set_value("nothing like this").run()
+    assert "No decks match" in at.info[0].value
 
 
 def test_unmigrated_database_shows_a_clear_error(

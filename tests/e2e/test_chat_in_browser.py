@@ -314,7 +314,7 @@ def test_slides_stream_in_and_the_job_survives_leaving_the_page(
         expect(page.get_by_role("heading", name="History", exact=True)).to_be_visible(
             timeout=TIMEOUT_MS
         )
-        expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_role("link", name="Open")).to_be_visible(timeout=TIMEOUT_MS)
         open_chat(page, f"{chat_app.url}/?session={session_id}")
         expect(
             page.get_by_text(re.compile(r"Writing slides · \d done so far|Generated 6 slides"))

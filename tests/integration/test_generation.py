@@ -29,7 +29,7 @@ from slidegen.db.models import (
     SessionSlideDeck,
     UserSession,
 )
-from slidegen.errors import ConflictError, NotFoundError
+from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError
 from slidegen.identity import User
 from slidegen.render.deck import Deck, Slide
 from slidegen.schemas.decks import MessageOut, SessionDetail
@@ -534,7 +534,9 @@ def test_private_sessions_are_invisible_and_workspace_sessions_read_only_to_othe
     ids = [s.slide_id for s in mine.slides]
 
     def refused(action: Callable[[], object], verb: str) -> None:
-        with pytest.raises(NotFoundError, match=f"don't have access to {verb} it"):
+        error = NotFoundError if verb == "open" else PermissionDeniedError
+        pattern = "does not exist or you don't have access to it" if verb == "open" else verb
+        with pytest.raises(error, match=f"{pattern}"):
             action()
 
     refused(lambda: show(ws, handle.session_id, BOB), "open")

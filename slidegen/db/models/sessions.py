@@ -67,6 +67,8 @@ class UserSession(Base):
     )
     requests: Mapped[list[ChatRequest]] = relationship(**_CHILD)
     permissions: Mapped[list[SessionPermission]] = relationship(back_populates="session", **_CHILD)
+    # A contributor's thread: its own chat on the parent's (shared) deck.
+    parent: Mapped[UserSession | None] = relationship(remote_side=[id], lazy="joined")
 
 
 class SessionMessage(Base):
