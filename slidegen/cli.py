@@ -14,14 +14,14 @@ from pydantic import ValidationError as SettingsError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from slidegen import cli_decks
+from slidegen import cli_decks, cli_profiles
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
 from slidegen.db.errors import translate_db_error
 from slidegen.errors import SlidegenError
 from slidegen.identity import User, resolve_user
-from slidegen.services import library, profiles, seed
+from slidegen.services import library, seed
 
 Handler = Callable[[argparse.Namespace, Database], int]
 
@@ -87,10 +87,8 @@ def _build_parser() -> argparse.ArgumentParser:
     reset.set_defaults(handler=_db_reset)
 
     cli_decks.add_commands(commands)
-    for name, handler, what in (
-        ("profiles", _profiles_list, "configuration profiles"),
-        ("library", _library_list, "deck prompts and slide styles"),
-    ):
+    cli_profiles.add_commands(commands)
+    for name, handler, what in (("library", _library_list, "deck prompts and slide styles"),):
         group = commands.add_parser(name, help=f"{what}")
         actions = group.add_subparsers(title=f"{name} commands", metavar="ACTION", required=True)
         listing = actions.add_parser("list", help=f"list {what}")
@@ -153,17 +151,6 @@ def _require_migrated(engine: Engine) -> None:
 
 def _cli_user(settings: Settings) -> User:
     return resolve_user({}, settings)
-
-
-def _profiles_list(args: argparse.Namespace, db: Database) -> int:
-    with db.scope() as session:
-        rows = profiles.list_profiles(session, _cli_user(db.settings))
-    if args.json:
-        return _print_json(rows)
-    for row in rows:
-        marker = "*" if row.is_default else " "
-        print(f"{marker} {row.name:<24} {row.provider:<10} {row.llm_endpoint}")
-    return 0
 
 
 def _library_list(args: argparse.Namespace, db: Database) -> int:
