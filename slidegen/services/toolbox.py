@@ -88,6 +88,7 @@ def build_tools(
 
 def _workspace_client(settings: Settings, **options: Any) -> Any:
     from databricks.sdk import WorkspaceClient  # heavy; only Genie needs it
+    from databricks.sdk.core import Config
 
     credentials: dict[str, Any] = dict(options)
     if settings.databricks_token:
@@ -97,4 +98,5 @@ def _workspace_client(settings: Settings, **options: Any) -> Any:
             "client_id": settings.databricks_client_id,
             "client_secret": settings.databricks_client_secret.get_secret_value(),
         }
-    return WorkspaceClient(host=settings.databricks_host, **credentials)
+    # `options` are further SDK settings, e.g. shorter retries for interactive checks.
+    return WorkspaceClient(config=Config(host=settings.databricks_host, **credentials))
