@@ -84,6 +84,8 @@ class DataSourceConfig(_Strict):
             raise ValueError(
                 "is not a database URL (e.g. postgresql://user@host/db, or sample:)"
             ) from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError("must be a SQLite or PostgreSQL database (or sample:)")
         if url.password:
             raise ValueError("must not contain a password; secrets stay in the environment")
         return value

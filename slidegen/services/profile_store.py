@@ -148,3 +148,15 @@ def detail(session: Session, user: User, profile: ConfigProfile) -> ProfileDetai
         session_count=session_count(session, profile.id),
         config=config_of(profile),
     )
+
+
+def preview_system_prompt(
+    session: Session, user: User, *, config: dict[str, Any], edit_mode: bool = False
+) -> str:
+    """Return the system prompt exactly as the LLM would get it for this configuration."""
+    from slidegen.llm.prompt import compose_system_prompt
+    from slidegen.services.generation import MAX_SLIDES
+    from slidegen.services.run_context import _prompt_parts
+
+    parts = _prompt_parts(session, config)
+    return compose_system_prompt(parts, max_slides=MAX_SLIDES, edit_mode=edit_mode)

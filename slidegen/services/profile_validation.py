@@ -10,7 +10,7 @@ from typing import Any
 
 from slidegen.config import Settings
 from slidegen.errors import ConfigurationError, ValidationError
-from slidegen.schemas.profile_config import GenieSpaceConfig, ProfileConfig
+from slidegen.schemas.profile_config import DataSourceConfig, GenieSpaceConfig, ProfileConfig
 from slidegen.schemas.profiles import EndpointChoice
 from slidegen.services.toolbox import _workspace_client
 
@@ -113,3 +113,20 @@ def check_workspace(
         if known.get(space.space_id) is None:
             warnings += check_genie_space(space, settings)
     return warnings
+
+
+def check_data_source(source: DataSourceConfig) -> str:
+    """Connect read-only and describe the tables; raise with the reason if that fails."""
+    from slidegen.services.toolbox import SAMPLE_PATH, SAMPLE_URL
+    from slidegen.tools.base import ToolError
+    from slidegen.tools.sample_data import ensure_sample_database
+    from slidegen.tools.sql import SqlTool
+
+    url = ensure_sample_database(SAMPLE_PATH) if source.url == SAMPLE_URL else source.url
+    tool = SqlTool(source.name, source.description or "", url, max_rows=source.max_rows)
+    try:
+        return tool.describe_schema()
+    except ToolError as exc:
+        raise ValidationError(f"Data source {source.name!r}: {exc.user_message}") from None
+    finally:
+        tool.close()

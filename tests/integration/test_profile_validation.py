@@ -161,3 +161,21 @@ def test_save_refuses_bad_input_and_keeps_the_profile(db: Session, settings: Set
     with pytest.raises(ValidationError, match="profile name"):
         admin.create_profile(db, ALICE, name="  ", settings=settings)
     assert admin.show_profile(db, ALICE, name="default").config == before
+
+
+def test_data_source_connection_check(tmp_path) -> None:
+    import sqlite3
+
+    from slidegen.schemas.profile_config import DataSourceConfig
+
+    path = tmp_path / "sales.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE revenue (month TEXT, amount REAL)")
+    good = DataSourceConfig(name="sales", url=f"sqlite:///{path}")
+    assert "revenue(month" in workspace.check_data_source(good)
+    sample = DataSourceConfig(name="demo", url="sample:")
+    assert "Tables:" in workspace.check_data_source(sample)
+    with pytest.raises(ValidationError, match="'gone'"):
+        workspace.check_data_source(DataSourceConfig(name="gone", url=f"sqlite:///{path}.nope"))
+    with pytest.raises(ValidationError, match="SQLite or PostgreSQL"):
+        parse_config(with_value("data_sources.0.url", "mysql://reader@db/sales"))
