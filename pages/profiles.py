@@ -44,7 +44,7 @@ with st.expander(f"All profiles ({len(rows)})"):
             for r in rows
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 apply_pending_selection(list(by_name))
 

@@ -55,7 +55,7 @@ def history_tab(profile: ProfileDetail) -> None:
             for e in page.entries
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     last = page.offset + len(page.entries)
     st.caption(f"Changes {page.offset + 1}–{last} of {page.total}, newest first.")
@@ -141,7 +141,7 @@ def compare_tab(profile: ProfileDetail, names: list[str]) -> None:
     st.dataframe(
         frame.style.apply(lambda _: ["background-color: #fff3cd"] * 3, axis=1),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     st.caption(f"{len(changes)} fields differ (equal fields are not listed).")
 

@@ -130,7 +130,7 @@ def data_sources_tab(profile: ProfileDetail) -> tuple[list[dict], list[dict]]:
     spaces = st.data_editor(
         pd.DataFrame(profile.config["genie_spaces"] or [], columns=genie_cols),
         num_rows="dynamic",
-        use_container_width=True,
+        width="stretch",
         key=key(pid, "genie"),
         column_config={"space_id": "Space id", "space_name": "Name", "description": "Description"},
     )
@@ -142,7 +142,7 @@ def data_sources_tab(profile: ProfileDetail) -> tuple[list[dict], list[dict]]:
     sources = st.data_editor(
         pd.DataFrame(profile.config["data_sources"] or [], columns=sql_cols),
         num_rows="dynamic",
-        use_container_width=True,
+        width="stretch",
         key=key(pid, "sql"),
         column_config={
             "name": "Name",

@@ -13,7 +13,9 @@ _FLASH = "pf.flash"
 
 def apply_pending_selection(names: list[str]) -> None:
     """Before the selector renders: switch to a profile an action asked for, or a valid one."""
-    wanted = st.session_state.pop(_NEXT, None) or st.query_params.get("profile")
+    wanted = st.session_state.pop(_NEXT, None)
+    if wanted is None and SELECTED not in st.session_state:  # first visit: honour ?profile=
+        wanted = st.query_params.get("profile")
     if wanted in names and st.session_state.get(SELECTED) != wanted:
         st.session_state[SELECTED] = wanted
     if st.session_state.get(SELECTED) not in names and names:
