@@ -23,7 +23,8 @@ with user_errors(), session_scope() as session:
 
 st.title("Profiles")
 st.caption("A profile sets the LLM, data sources, MLflow tracing and prompts of a chat.")
-show_flash()
+with st.container():  # always present, so the elements below keep their place (and tab)
+    show_flash()
 if not rows:
     st.warning("No profiles yet: run `python -m slidegen db seed`.", icon=":material/warning:")
     st.stop()
@@ -72,7 +73,8 @@ description = st.text_input(
     "Description", profile.description or "", key=key(profile.id, "description")
 )
 tabs = st.tabs(
-    ["AI infrastructure", "Data sources", "MLflow", "Prompts", "History", "Compare", "Sharing"]
+    ["AI infrastructure", "Data sources", "MLflow", "Prompts", "History", "Compare", "Sharing"],
+    key="pf.tabs",
 )
 with user_errors():
     with tabs[0]:

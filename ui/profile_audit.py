@@ -63,7 +63,7 @@ def history_tab(profile: ProfileDetail) -> None:
     chosen = st.selectbox(
         "Show change",
         list(by_id),
-        key="pf.h.entry",
+        key=f"pf.h.entry.{page.entries[0].id}",  # a new change selects itself
         format_func=lambda i: f"#{i} {by_id[i].action} {by_id[i].domain} by {by_id[i].changed_by}",
     )
     render_changes(by_id[chosen].changes)

@@ -35,7 +35,8 @@ def run_action(action: Any, success: str, *, select: str | None = None) -> None:
 def toolbar(profile: ProfileListItem, names: list[str]) -> None:
     """New, Duplicate, Delete, Set default, Set as my default, Import, Export."""
     user, settings = current_user(), get_settings()
-    new, dup, delete, default, mine, port = st.columns([1, 1.1, 1, 1.2, 1.5, 1.4])
+    row = st.container(horizontal=True)
+    new, dup, delete, default, mine, port = row, row, row, row, row, row
     with new.popover("New", icon=":material/add:"):
         name = st.text_input("Name", key="pf.new.name")
         source = st.selectbox("Start from", ["system defaults", *names], key="pf.new.source")

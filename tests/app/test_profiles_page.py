@@ -49,7 +49,7 @@ def test_edit_save_history_and_restore(app_env: str) -> None:
     assert history["fields"].iloc[0] == "ai_infra.llm_temperature"
 
     # Restore the first version (the seed's), confirming first.
-    entry = at.selectbox(key="pf.h.entry")
+    entry = at.selectbox(key=widget_key(at, "selectbox", f".{history['id'].iloc[0]}"))
     entry.set_value(int(history["id"].iloc[1])).run()
     assert at.button(key="pf.h.restore").disabled
     at.checkbox(key="pf.h.sure").check().run()
