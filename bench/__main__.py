@@ -1,6 +1,14 @@
 """Run every benchmark and print its figures."""
 
-from bench import chat_page, data_layer, export_fidelity, generation, history_page, library_page
+from bench import (
+    chat_page,
+    data_layer,
+    export_fidelity,
+    generation,
+    history_page,
+    library_page,
+    profiles_page,
+)
 
 if __name__ == "__main__":
     data_layer.main()
@@ -9,3 +17,4 @@ if __name__ == "__main__":
     export_fidelity.main()
     library_page.main()
     history_page.main()
+    profiles_page.main()

@@ -14,14 +14,14 @@ from pydantic import ValidationError as SettingsError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from slidegen import cli_decks, cli_export, cli_library, cli_sessions
+from slidegen import cli_decks, cli_export, cli_library, cli_profiles, cli_sessions
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
 from slidegen.db.errors import translate_db_error
 from slidegen.errors import SlidegenError
 from slidegen.identity import User, resolve_user
-from slidegen.services import profiles, seed
+from slidegen.services import seed
 
 Handler = Callable[[argparse.Namespace, Database], int]
 
@@ -89,13 +89,8 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_decks.add_commands(commands)
     cli_export.add_commands(commands)
     cli_library.add_commands(commands)
+    cli_profiles.add_commands(commands)
     cli_sessions.add_commands(commands)
-    for name, handler, what in (("profiles", _profiles_list, "configuration profiles"),):
-        group = commands.add_parser(name, help=f"{what}")
-        actions = group.add_subparsers(title=f"{name} commands", metavar="ACTION", required=True)
-        listing = actions.add_parser("list", help=f"list {what}")
-        listing.add_argument("--json", action="store_true", help="print JSON")
-        listing.set_defaults(handler=handler)
     return parser
 
 
@@ -154,15 +149,6 @@ def _require_migrated(engine: Engine) -> None:
 def _cli_user(settings: Settings) -> User:
     return resolve_user({}, settings)
 
-
-def _profiles_list(args: argparse.Namespace, db: Database) -> int:
-    with db.scope() as session:
-        rows = profiles.list_profiles(session, _cli_user(db.settings))
-    if args.json:
-        return _print_json(rows)
-    for row in rows:
-        marker = "*" if row.is_default else " "
-        print(f"{marker} {row.name:<24} {row.provider:<10} {row.llm_endpoint}")
     return 0
 
 

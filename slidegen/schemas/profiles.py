@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -33,3 +34,92 @@ class ActiveProfile(BaseModel):
     is_offline: bool
     deck_prompt_name: str | None
     slide_style_name: str | None
+
+
+class ProfileListItem(ProfileSummary):
+    """A profile in the list, with how it relates to the current user."""
+
+    is_my_default: bool = False
+    session_count: int = 0
+    my_permission: str = "CAN_USE"
+    created_by: str | None = None
+
+
+class ProfileDetail(BaseModel):
+    """One profile with its whole configuration."""
+
+    id: int
+    name: str
+    description: str | None
+    is_default: bool
+    is_my_default: bool
+    global_permission: str | None
+    my_permission: str
+    created_by: str | None
+    updated_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    session_count: int
+    config: dict[str, Any]
+
+
+class FieldChange(BaseModel):
+    """One field that differs: `field` is a dotted path such as `ai_infra.llm_temperature`."""
+
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class HistoryEntry(BaseModel):
+    """One audited change."""
+
+    id: int
+    profile_id: int
+    profile_name: str
+    domain: str
+    action: str
+    changed_by: str
+    timestamp: datetime
+    changes: list[FieldChange]
+
+
+class HistoryPage(BaseModel):
+    """A page of history entries, newest first."""
+
+    entries: list[HistoryEntry]
+    total: int
+    offset: int
+    limit: int
+
+
+class ValidationReport(BaseModel):
+    """Warnings that did not block a save (errors raise instead)."""
+
+    warnings: list[str] = []
+
+
+class SaveResult(BaseModel):
+    """What a save changed."""
+
+    profile: ProfileDetail
+    changes: list[FieldChange]
+    warnings: list[str] = []
+
+
+class Contributor(BaseModel):
+    """A user or group granted access to a profile."""
+
+    identity_type: str
+    identity_id: str
+    identity_name: str
+    permission_level: str
+
+
+class EndpointChoice(BaseModel):
+    """A serving endpoint offered in the endpoint dropdown."""
+
+    name: str
+    task: str | None
+    chat_capable: bool
+    ready: bool

@@ -1,4 +1,7 @@
-"""Profile queries (the full management service arrives with the profiles issue)."""
+"""Profile queries the engine uses: the list, the active profile and its snapshot.
+
+Management (create, edit, history, sharing, import/export) is in the profile_* modules.
+"""
 
 from __future__ import annotations
 
@@ -13,28 +16,38 @@ from slidegen.db.models import (
     ConfigProfile,
     ConfigPrompts,
     UserProfilePreference,
+    UserSession,
 )
 from slidegen.errors import NotFoundError
 from slidegen.identity import User
-from slidegen.schemas.profiles import ActiveProfile, ProfileSummary
+from slidegen.schemas.profiles import ActiveProfile, ProfileListItem
 
 
-def list_profiles(session: Session, user: User) -> list[ProfileSummary]:
-    """List live profiles, the default first, then by name."""
-    space_counts = (
-        select(ConfigGenieSpace.profile_id, func.count().label("spaces"))
-        .group_by(ConfigGenieSpace.profile_id)
-        .subquery()
+def list_profiles(session: Session, user: User) -> list[ProfileListItem]:
+    """List the live profiles the user can see: the default first, then by name."""
+    from slidegen.services.profile_access import permission_level, visible_filter
+
+    space_counts = _count_by_profile(ConfigGenieSpace.profile_id)
+    session_counts = _count_by_profile(UserSession.profile_id)
+    mine = session.scalar(
+        select(UserProfilePreference.default_profile_id).where(
+            UserProfilePreference.user_name == user.name
+        )
     )
     rows = session.execute(
-        select(ConfigProfile, func.coalesce(space_counts.c.spaces, 0))
+        select(
+            ConfigProfile,
+            func.coalesce(space_counts.c.n, 0),
+            func.coalesce(session_counts.c.n, 0),
+        )
         .outerjoin(space_counts, space_counts.c.profile_id == ConfigProfile.id)
+        .outerjoin(session_counts, session_counts.c.profile_id == ConfigProfile.id)
         .options(selectinload(ConfigProfile.ai_infra))
-        .where(ConfigProfile.is_deleted.is_(False))
+        .where(visible_filter(user))
         .order_by(ConfigProfile.is_default.desc(), ConfigProfile.name)
     ).all()
     return [
-        ProfileSummary(
+        ProfileListItem(
             id=profile.id,
             name=profile.name,
             description=profile.description,
@@ -43,9 +56,29 @@ def list_profiles(session: Session, user: User) -> list[ProfileSummary]:
             llm_endpoint=profile.ai_infra.llm_endpoint if profile.ai_infra else "",
             genie_space_count=spaces,
             updated_at=profile.updated_at,
+            is_my_default=profile.id == mine,
+            session_count=sessions,
+            my_permission=_quick_level(session, profile, user, permission_level),
+            created_by=profile.created_by,
         )
-        for profile, spaces in rows
+        for profile, spaces, sessions in rows
     ]
+
+
+def _quick_level(session: Session, profile: ConfigProfile, user: User, full: Any) -> str:
+    # Most rows are the user's own or system profiles: no contributor query needed.
+    if profile.created_by == user.name:
+        return "CAN_MANAGE"
+    return full(session, profile, user) or "CAN_USE"
+
+
+def _count_by_profile(column: Any) -> Any:
+    return (
+        select(column.label("profile_id"), func.count().label("n"))
+        .where(column.is_not(None))
+        .group_by(column)
+        .subquery()
+    )
 
 
 def active_profile_row(session: Session, user: User) -> ConfigProfile:

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from slidegen.db.base import utcnow
 from slidegen.db.models import ChatRequest, ConfigProfile, UserSession
-from slidegen.errors import ConflictError, NotFoundError, ValidationError
+from slidegen.errors import ConflictError, ValidationError
 from slidegen.identity import User
 from slidegen.services.decks import add_message, load_deck
 from slidegen.services.permissions import load_session
+from slidegen.services.profile_access import load_profile
 from slidegen.services.profiles import active_profile_row, profile_snapshot
 
 MAX_PROMPT_CHARS = 20_000
@@ -190,14 +191,8 @@ def _clean_prompt(prompt: str) -> str:
 
 
 def _find_profile(session: Session, user: User, name: str | None) -> ConfigProfile:
-    query = select(ConfigProfile).where(ConfigProfile.is_deleted.is_(False))
-    if name:
-        profile = session.scalar(query.where(ConfigProfile.name == name))
-        if profile is None:
-            raise NotFoundError(
-                f"No profile named {name!r}; see `python -m slidegen profiles list`."
-            )
-        return profile
+    if name:  # only a profile the user may use (sharing)
+        return load_profile(session, user, name)
     return active_profile_row(session, user)
 
 

@@ -93,15 +93,17 @@ def build_tools(
     return tools
 
 
-def _workspace_client(settings: Settings) -> Any:
+def _workspace_client(settings: Settings, **options: Any) -> Any:
     from databricks.sdk import WorkspaceClient  # heavy; only Genie needs it
+    from databricks.sdk.core import Config
 
-    credentials: dict[str, str] = {}
+    credentials: dict[str, Any] = dict(options)
     if settings.databricks_token:
-        credentials = {"token": settings.databricks_token.get_secret_value(), "auth_type": "pat"}
+        credentials |= {"token": settings.databricks_token.get_secret_value(), "auth_type": "pat"}
     elif settings.databricks_client_id and settings.databricks_client_secret:
-        credentials = {
+        credentials |= {
             "client_id": settings.databricks_client_id,
             "client_secret": settings.databricks_client_secret.get_secret_value(),
         }
-    return WorkspaceClient(host=settings.databricks_host, **credentials)
+    # `options` are further SDK settings, e.g. shorter retries for interactive checks.
+    return WorkspaceClient(config=Config(host=settings.databricks_host, **credentials))

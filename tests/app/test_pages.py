@@ -47,10 +47,11 @@ def test_chat_names_the_profile_and_the_offline_engine(app_env: str) -> None:
 
 def test_profiles_lists_the_default_profile(app_env: str) -> None:
     at = run_page("pages/profiles.py")
-    frame = at.table[0].value
+    frame = at.dataframe[0].value
     assert list(frame["Name"]) == ["default"]
     assert list(frame["Default"]) == ["★"]
     assert list(frame["Provider"]) == ["offline"]
+    assert at.selectbox(key="pf.selected").value == "default"
 
 
 def test_library_lists_prompts_and_styles(app_env: str) -> None:

@@ -35,8 +35,9 @@ def test_navigation_reaches_every_page(page: Page, app_url: str) -> None:
 
 def test_profiles_and_library_show_seeded_rows(page: Page, app_url: str) -> None:
     open_page(page, app_url + "/profiles", "Profiles")
-    expect(page.get_by_text("★ marks the default profile (default).")).to_be_visible()
-    expect(page.get_by_role("cell", name="slidegen-offline")).to_be_attached()
+    expect(page.get_by_role("combobox", name="Profile")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text("All profiles (1)")).to_be_visible()
+    expect(page.get_by_label("Endpoint / model")).to_have_value("slidegen-offline")
 
     open_page(page, app_url + "/library", "Library")
     expect(page.get_by_test_id("stButtonGroup").get_by_text("Deck prompts")).to_be_visible()

@@ -88,6 +88,7 @@ class FakeGenieServer:
         self.workspace_id = workspace_id
         self.requests: list[RecordedRequest] = []
         self._spaces: dict[str, _Space] = {}
+        self.endpoints: list[dict[str, Any]] = []  # serving endpoints the workspace lists
         self._messages: dict[tuple[str, str], _Message] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -121,6 +122,10 @@ class FakeGenieServer:
         with self._lock:
             self._spaces[space_id] = _Space(answer, forbidden)
 
+    def add_endpoint(self, name: str, task: str = "llm/v1/chat") -> None:
+        """List a serving endpoint in the workspace (ready)."""
+        self.endpoints.append({"name": name, "task": task, "state": {"ready": "READY"}})
+
     def genie_requests(self) -> list[RecordedRequest]:
         """The recorded Genie API calls (without the SDK's host-metadata probe)."""
         return [r for r in self.requests if r.path.startswith(PREFIX)]
@@ -133,7 +138,9 @@ class FakeGenieServer:
             return 200, {"oidc_endpoint": f"{self.url}/oidc", "workspace_id": self.workspace_id}
         if auth != f"Bearer {self.token}":
             return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}
-        match = re.fullmatch(r"/api/2\.0/genie/spaces/([^/]+)/(.*)", path)
+        if method == "GET" and path == "/api/2.0/serving-endpoints":
+            return 200, {"endpoints": self.endpoints}
+        match = re.fullmatch(r"/api/2\.0/genie/spaces/([^/]+)(?:/(.*))?", path)
         if not match:
             return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API at {path}"}
         space_id, rest = match.groups()
@@ -142,6 +149,8 @@ class FakeGenieServer:
             return 404, _error("RESOURCE_DOES_NOT_EXIST", f"Genie space {space_id} not found.")
         if space.forbidden:
             return 403, _error("PERMISSION_DENIED", "You need CAN VIEW on this Genie space.")
+        if rest is None:  # GET a space: its metadata
+            return 200, {"space_id": space_id, "title": f"Space {space_id}"}
         with self._lock:
             return self._route(method, space_id, space, rest, body or {})
 

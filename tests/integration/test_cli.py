@@ -138,3 +138,57 @@ def test_databricks_workspace_makes_databricks_the_default_provider(
         "databricks",
         "databricks-claude-sonnet-4-5",
     )
+
+
+def test_profiles_commands(
+    db_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The profiles commands, in-process for speed (the subprocess path is tested above)."""
+    from slidegen.cli import main
+    from slidegen.config import reload_settings
+
+    for name, value in db_env.items():
+        monkeypatch.setenv(name, value)
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        status = main(list(args))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    assert cli("db", "upgrade")[0] == 0 and cli("db", "seed")[0] == 0
+    assert cli("profiles", "create", "fast", "--copy-from", "default")[0] == 0
+    status, out, err = cli("profiles", "update", "fast", "--temperature", "0.3", "--json")
+    assert [c["field"] for c in json.loads(out)["changes"]] == ["ai_infra.llm_temperature"]
+    status, out, err = cli("profiles", "update", "fast", "--temperature", "3")
+    assert status == 1 and "temperature: Input should be less than or equal to 1" in err
+    assert len(err.strip().splitlines()) == 1
+    history = json.loads(cli("profiles", "history", "fast", "--json")[1])
+    assert [e["action"] for e in history["entries"]] == ["update", "create"]
+    diff = json.loads(cli("profiles", "diff", "default", "fast", "--json")[1])
+    assert [(d["field"], d["old"], d["new"]) for d in diff] == [
+        ("ai_infra.llm_temperature", 0.7, 0.3)
+    ]
+    first = history["entries"][-1]["id"]
+    assert (
+        "ai_infra.llm_temperature: 0.3 -> 0.7"
+        in cli("profiles", "restore", "fast", "--to", str(first))[1]
+    )
+    exported = cli("profiles", "export", "fast")[1]
+    (tmp_path / "p.json").write_text(exported)
+    assert '"format": "slidegen-profile/1"' in exported
+    imported = cli("profiles", "import", str(tmp_path / "p.json"), "--json")[1]
+    assert json.loads(imported)["name"] == "fast (2)"
+    assert cli("profiles", "set-default", "fast")[0] == 0
+    status, out, err = cli("profiles", "delete", "fast", "--yes")
+    assert status == 1 and "is the default profile" in err
+    listing = json.loads(cli("profiles", "list", "--json")[1])
+    assert [(p["name"], p["is_default"]) for p in listing] == [
+        ("fast", True),
+        ("default", False),
+        ("fast (2)", False),
+    ]
+    monkeypatch.undo()
+    reload_settings()

@@ -1,0 +1,131 @@
+"""The Profiles page and `profiles list` with 200 profiles and 5,000 history rows.
+
+Runs the page with streamlit's AppTest (no browser) against a SQLite database, and the
+`profiles list --json` and `profiles history NAME --json` commands in-process. Baseline in the
+same run: the same on a freshly seeded database (one profile, one history row).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from slidegen.cli import main as cli_main
+from slidegen.config import Settings, reload_settings
+from slidegen.db import migrate
+from slidegen.db.database import Database
+from slidegen.db.models import ConfigHistory, ConfigProfile
+from slidegen.identity import User
+from slidegen.services import profile_admin
+from slidegen.services.seed import seed_database
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+USER = User(name="bench@example.com", display_name="Bench")
+PROFILES, HISTORY, RUNS = 200, 5000, 7
+
+
+def _build(url: str, *, big: bool) -> None:
+    database = Database(Settings(DATABASE_URL=url, SLIDEGEN_USER=USER.name))
+    migrate.upgrade(database.engine)
+    with database.scope() as session:
+        seed_database(session, settings=database.settings)
+        if big:
+            for n in range(PROFILES - 1):
+                profile_admin.create_profile(
+                    session,
+                    USER,
+                    name=f"team-{n:03d}",
+                    copy_from="default",
+                    settings=database.settings,
+                )
+    if big:
+        with database.scope() as session:
+            ids = list(
+                session.scalars(
+                    ConfigProfile.__table__.select().with_only_columns(ConfigProfile.id)
+                )
+            )
+            rows = [
+                {
+                    "profile_id": ids[n % len(ids)],
+                    "domain": "ai_infra",
+                    "action": "update",
+                    "changed_by": USER.name,
+                    "snapshot": None,
+                    "changes": {"ai_infra.llm_temperature": {"old": 0.7, "new": 0.5}},
+                }
+                for n in range(HISTORY - PROFILES)
+            ]
+            session.execute(insert(ConfigHistory), rows)
+    database.dispose()
+
+
+def _median_ms(action: Callable[[], object]) -> float:
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def _page_rerun_ms() -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/profiles.py")
+    at.run()
+    assert not at.exception, at.exception
+    return _median_ms(at.run)
+
+
+def _cli_ms(*args: str) -> float:
+    def run() -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert cli_main(list(args)) == 0
+
+    return _median_ms(run)
+
+
+def _measure(tmp: str, name: str, *, big: bool) -> tuple[float, float, float]:
+    url = f"sqlite:///{Path(tmp) / name}"
+    os.environ.update(DATABASE_URL=url, SLIDEGEN_USER=USER.name)
+    reload_settings()
+    _build(url, big=big)
+    return (
+        _page_rerun_ms(),
+        _cli_ms("profiles", "list", "--json"),
+        _cli_ms("profiles", "history", "default", "--json"),
+    )
+
+
+def main() -> None:
+    """Print the Profiles page rerun and CLI times, large database against a fresh one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{Path(tmp) / 'mlflow.db'}"
+        small = _measure(tmp, "small.db", big=False)
+        large = _measure(tmp, "large.db", big=True)
+    print(f"Profiles: {PROFILES} profiles, {HISTORY} history rows; median of {RUNS} (SQLite)")
+    print(f"{'database':<28} {'page rerun ms':>14} {'list ms':>8} {'history ms':>11}")
+    for label, (page, listing, history) in (
+        ("seeded (baseline)", small),
+        (f"{PROFILES} profiles / {HISTORY} history", large),
+    ):
+        print(f"{label:<28} {page:>14.0f} {listing:>8.0f} {history:>11.0f}")
+    print(
+        f"large / baseline: page {large[0] / small[0]:.1f}x, list {large[1] / small[1]:.1f}x, "
+        f"history {large[2] / small[2]:.1f}x; goal: page rerun under 300 ms, history paginated"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Validation before saving: every field's bad input gets a clear message; workspace checks
+go through databricks-sdk to a fake workspace on 127.0.0.1."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from slidegen.config import Settings
+from slidegen.errors import ConfigurationError, ValidationError
+from slidegen.identity import User
+from slidegen.services import profile_admin as admin
+from slidegen.services import profile_validation as workspace
+from slidegen.services.profile_store import parse_config
+from slidegen.services.seed import seed_database
+from tests.fakes.genie_server import FakeGenieServer, TextAnswer
+
+ALICE = User(name="alice@example.com", display_name="Alice")
+GOOD: dict[str, Any] = {
+    "description": "ok",
+    "ai_infra": {"provider": "databricks", "llm_endpoint": "databricks-claude"},
+    "genie_spaces": [{"space_id": "space-ok", "space_name": "Sales"}],
+    "data_sources": [{"name": "warehouse", "url": "postgresql://reader@db/sales"}],
+    "mlflow": {"experiment_name": "/Users/alice@example.com/slidegen"},
+    "prompts": {
+        "system_prompt": "At most {max_slides} slides.",
+        "slide_editing_instructions": "Edit.",
+        "user_prompt_template": "{question}",
+    },
+}
+
+
+def with_value(path: str, value: Any) -> dict[str, Any]:
+    config = copy.deepcopy(GOOD)
+    *parents, last = path.split(".")
+    target: Any = config
+    for part in parents:
+        target = target[int(part)] if part.isdigit() else target[part]
+    target[last] = value
+    return config
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("ai_infra.provider", "gpt", "AI infrastructure › provider"),
+        ("ai_infra.llm_endpoint", "", "endpoint / model"),
+        ("ai_infra.llm_temperature", 1.5, "temperature: Input should be less than or equal to 1"),
+        ("ai_infra.llm_temperature", -0.1, "temperature"),
+        ("ai_infra.llm_temperature", "warm", "temperature"),
+        ("ai_infra.llm_max_tokens", 0, "max tokens: Input should be greater than 0"),
+        ("ai_infra.llm_timeout_s", -5, "timeout (s)"),
+        ("ai_infra.base_url", "ftp://x", "base URL: must start with http://"),
+        ("ai_infra.base_url", "https://u:pw@host/v1", "must not contain credentials"),
+        ("genie_spaces.0.space_id", "a b/c", "space id: may contain only"),
+        ("genie_spaces.0.space_name", "", "Genie spaces › #1 › name"),
+        ("data_sources.0.name", "Ware House", "use lower-case letters"),
+        ("data_sources.0.url", "not a url", "is not a database URL"),
+        ("data_sources.0.url", "postgresql://u:secret@h/db", "must not contain a password"),
+        ("data_sources.0.max_rows", 0, "max rows"),
+        ("mlflow.experiment_name", "", "experiment name"),
+        ("mlflow.experiment_name", "/Users//x", "a workspace path must look like"),
+        ("mlflow.experiment_name", "bad\nname", "without control characters"),
+        ("prompts.system_prompt", "  ", "system prompt: must not be empty"),
+        ("prompts.system_prompt", "Hi {audience}", "Unknown placeholder {audience}"),
+        ("prompts.slide_editing_instructions", "Use { carefully", "Unmatched brace"),
+        ("prompts.user_prompt_template", "Make slides", "must contain {question}"),
+        ("prompts.selected_deck_prompt_id", "x", "Prompts › selected_deck_prompt_id"),
+    ],
+)
+def test_bad_field_gets_a_clear_message(path: str, value: Any, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_config(with_value(path, value))
+    assert message in caught.value.user_message
+    assert caught.value.user_message.startswith("Not saved: ")
+    assert (
+        "Traceback" not in caught.value.user_message and "pydantic" not in caught.value.user_message
+    )
+
+
+def test_duplicates_and_unknown_keys_are_refused() -> None:
+    twice = with_value("genie_spaces", GOOD["genie_spaces"] * 2)
+    with pytest.raises(ValidationError, match="only once"):
+        parse_config(twice)
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        parse_config({**GOOD, "api_key": "dapi-secret"})
+    parse_config(GOOD)
+
+
+@pytest.fixture
+def fake_workspace() -> Iterator[FakeGenieServer]:
+    with FakeGenieServer(token="dapi-test") as fake:
+        fake.add_endpoint("team-embeddings", task="llm/v1/embeddings")
+        fake.add_endpoint("my-chat")
+        fake.add_endpoint("databricks-claude")
+        fake.set_space("space-ok", TextAnswer("hi"))
+        fake.set_space("space-secret", TextAnswer("no"), forbidden=True)
+        yield fake
+
+
+def on(fake: FakeGenieServer) -> Settings:
+    return Settings(
+        DATABASE_URL="sqlite:///unused.db", DATABRICKS_HOST=fake.url, DATABRICKS_TOKEN="dapi-test"
+    )
+
+
+def test_endpoints_listed_chat_first_then_databricks_prefixed(fake_workspace: FakeGenieServer):
+    choices = workspace.list_endpoints(on(fake_workspace))
+    assert [c.name for c in choices] == ["databricks-claude", "my-chat", "team-embeddings"]
+    assert [c.chat_capable for c in choices] == [True, True, False]
+    assert fake_workspace.requests[-1].authorization == "Bearer dapi-test"
+
+
+def test_workspace_checks(fake_workspace: FakeGenieServer) -> None:
+    settings = on(fake_workspace)
+    assert workspace.check_workspace(parse_config(GOOD), settings) == []
+    missing = parse_config(with_value("ai_infra.llm_endpoint", "databricks-gone"))
+    with pytest.raises(
+        ValidationError, match="'databricks-gone' does not exist.*databricks-claude"
+    ):
+        workspace.check_workspace(missing, settings)
+    unknown_space = parse_config(with_value("genie_spaces.0.space_id", "space-nope"))
+    with pytest.raises(ValidationError, match="does not exist; copy the id"):
+        workspace.check_workspace(unknown_space, settings)
+    forbidden = parse_config(with_value("genie_spaces.0.space_id", "space-secret"))
+    with pytest.raises(ValidationError, match="ask its owner for CAN VIEW"):
+        workspace.check_workspace(forbidden, settings)
+    # Unchanged parts are not re-checked on every save.
+    assert workspace.check_workspace(missing, settings, previous=missing.model_dump()) == []
+
+
+def test_without_a_workspace_checks_are_warnings(settings: Settings) -> None:
+    warnings = workspace.check_workspace(parse_config(GOOD), settings)
+    assert len(warnings) == 2 and all("No Databricks workspace" in w for w in warnings)
+    with pytest.raises(ConfigurationError, match="DATABRICKS_HOST"):
+        workspace.list_endpoints(settings)
+    openai = with_value("ai_infra.provider", "openai")
+    with pytest.raises(ValidationError, match="needs a base URL"):
+        workspace.check_workspace(parse_config(openai), settings)
+
+
+def test_save_refuses_bad_input_and_keeps_the_profile(db: Session, settings: Settings) -> None:
+    seed_database(db, settings=settings)
+    before = admin.show_profile(db, ALICE, name="default").config
+    with pytest.raises(ValidationError, match="temperature"):
+        admin.update_profile(
+            db, ALICE, name="default", settings=settings, ai_infra={"llm_temperature": 7}
+        )
+    with pytest.raises(ValidationError, match="deck prompt 999999 does not exist"):
+        admin.update_profile(
+            db,
+            ALICE,
+            name="default",
+            settings=settings,
+            prompts={"selected_deck_prompt_id": 999999},
+        )
+    with pytest.raises(ValidationError, match="profile name"):
+        admin.create_profile(db, ALICE, name="  ", settings=settings)
+    assert admin.show_profile(db, ALICE, name="default").config == before
+
+
+def test_data_source_connection_check(tmp_path) -> None:
+    import sqlite3
+
+    from slidegen.schemas.profile_config import DataSourceConfig
+
+    path = tmp_path / "sales.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE revenue (month TEXT, amount REAL)")
+    good = DataSourceConfig(name="sales", url=f"sqlite:///{path}")
+    assert "revenue(month" in workspace.check_data_source(good)
+    sample = DataSourceConfig(name="demo", url="sample:")
+    assert "Tables:" in workspace.check_data_source(sample)
+    with pytest.raises(ValidationError, match="'gone'"):
+        workspace.check_data_source(DataSourceConfig(name="gone", url=f"sqlite:///{path}.nope"))
+    with pytest.raises(ValidationError, match="SQLite or PostgreSQL"):
+        parse_config(with_value("data_sources.0.url", "mysql://reader@db/sales"))
