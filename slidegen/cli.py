@@ -14,7 +14,7 @@ from pydantic import ValidationError as SettingsError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from slidegen import cli_decks
+from slidegen import cli_decks, cli_doctor
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
@@ -87,6 +87,7 @@ def _build_parser() -> argparse.ArgumentParser:
     reset.set_defaults(handler=_db_reset)
 
     cli_decks.add_commands(commands)
+    cli_doctor.add_commands(commands)
     for name, handler, what in (
         ("profiles", _profiles_list, "configuration profiles"),
         ("library", _library_list, "deck prompts and slide styles"),

@@ -70,6 +70,7 @@ def _start_trace(ctx: RunContext, settings: Settings) -> RequestTrace:
         request_id=ctx.request_id,
         mode=ctx.mode,
         prompt=ctx.prompt,
+        experiment_id=settings.mlflow_experiment_id,
     )
 
 
@@ -100,7 +101,7 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
     llm = toolbox.llm_settings(ctx.config, settings)
     provider = toolbox.build_provider(llm, settings)
     ctx.engine = provider.name
-    tools = toolbox.build_tools(ctx.config, settings, ctx.conversations)
+    tools = toolbox.build_tools(ctx.config, settings, ctx.conversations, user_token=ctx.user_token)
     deck = Deck(
         title=ctx.deck.title if ctx.deck.slides else "Untitled deck",
         css=ctx.parts.style_css or "",
@@ -140,7 +141,7 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
     llm = toolbox.llm_settings(ctx.config, settings)
     provider = toolbox.build_provider(llm, settings)
     ctx.engine = provider.name
-    tools = toolbox.build_tools(ctx.config, settings, ctx.conversations)
+    tools = toolbox.build_tools(ctx.config, settings, ctx.conversations, user_token=ctx.user_token)
     text, selected = edit_request_text(ctx.deck, ctx.prompt, ctx.slide_ids)
     operations = []
     events = run_agent(

@@ -51,9 +51,17 @@ _providers_lock = threading.Lock()
 
 
 def build_tools(
-    config: dict[str, Any], settings: Settings, conversations: dict[str, str]
+    config: dict[str, Any],
+    settings: Settings,
+    conversations: dict[str, str],
+    *,
+    user_token: str | None = None,
 ) -> list[DataTool]:
-    """Return one tool per Genie space and per SQL data source of the snapshot."""
+    """Return one tool per Genie space and per SQL data source of the snapshot.
+
+    With a forwarded user token, Genie runs on behalf of the user (their own Unity Catalog
+    permissions); without one, as the app's own identity.
+    """
     tools: list[DataTool] = []
     for source in config.get("data_sources") or []:
         url = source["url"]
@@ -79,18 +87,22 @@ def build_tools(
                 space["space_id"],
                 space["space_name"],
                 space.get("description") or "",
-                client_factory=lambda: _workspace_client(settings),
+                client_factory=lambda: workspace_client(settings, user_token),
                 conversation_id=conversations.get(space["space_id"]),
             )
         )
     return tools
 
 
-def _workspace_client(settings: Settings) -> Any:
+def workspace_client(settings: Settings, user_token: str | None = None) -> Any:
+    """Return a WorkspaceClient acting for the user (their token) or for the app itself."""
     from databricks.sdk import WorkspaceClient  # heavy; only Genie needs it
 
     credentials: dict[str, str] = {}
-    if settings.databricks_token:
+    if user_token:
+        # auth_type="pat" keeps the app's own DATABRICKS_CLIENT_ID/SECRET out of this client.
+        credentials = {"token": user_token, "auth_type": "pat"}
+    elif settings.databricks_token:
         credentials = {"token": settings.databricks_token.get_secret_value(), "auth_type": "pat"}
     elif settings.databricks_client_id and settings.databricks_client_secret:
         credentials = {
