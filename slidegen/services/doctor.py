@@ -13,9 +13,12 @@ from slidegen.db.database import Database
 from slidegen.db.errors import database_label, translate_db_error
 from slidegen.db.models import ConfigGenieSpace, ConfigProfile
 from slidegen.errors import SlidegenError
-from slidegen.llm.base import Message
+from slidegen.llm.base import Message, make_provider
 from slidegen.services import toolbox
 from slidegen.services.profiles import profile_snapshot
+
+
+PROBE_TIMEOUT_S = 10
 
 
 class Check(BaseModel):
@@ -113,7 +116,8 @@ def _check_llm(config: dict[str, Any], settings: Settings) -> Check:
     if llm.provider == "offline":
         return Check(name=name, ok=True, detail="offline engine, no endpoint needed")
     try:
-        provider = toolbox.build_provider(llm, settings)
+        quick = llm.model_copy(update={"max_retries": 0, "timeout_s": float(PROBE_TIMEOUT_S)})
+        provider = make_provider(quick, settings)
         events = provider.stream(
             [Message(role="user", content="Reply with OK.")], [], temperature=0.0, max_tokens=8
         )
@@ -140,7 +144,10 @@ def _check_genie(space_id: str, space_name: str, settings: Settings) -> Check:
             fix="Set DATABRICKS_HOST and credentials (DATABRICKS_TOKEN or a service principal).",
         )
     try:
-        space = toolbox.workspace_client(settings).genie.get_space(space_id)
+        client = toolbox.workspace_client(
+            settings, retry_timeout_seconds=PROBE_TIMEOUT_S, http_timeout_seconds=PROBE_TIMEOUT_S
+        )
+        space = client.genie.get_space(space_id)
     except Exception as exc:
         return Check(
             name=name,

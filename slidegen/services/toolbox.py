@@ -94,9 +94,13 @@ def build_tools(
     return tools
 
 
-def workspace_client(settings: Settings, user_token: str | None = None) -> Any:
-    """Return a WorkspaceClient acting for the user (their token) or for the app itself."""
+def workspace_client(settings: Settings, user_token: str | None = None, **options: Any) -> Any:
+    """Return a WorkspaceClient acting for the user (their token) or for the app itself.
+
+    `options` go to the SDK's Config (e.g. retry_timeout_seconds for a quick check).
+    """
     from databricks.sdk import WorkspaceClient  # heavy; only Genie needs it
+    from databricks.sdk.config import Config
 
     credentials: dict[str, str] = {}
     if user_token:
@@ -109,4 +113,5 @@ def workspace_client(settings: Settings, user_token: str | None = None) -> Any:
             "client_id": settings.databricks_client_id,
             "client_secret": settings.databricks_client_secret.get_secret_value(),
         }
-    return WorkspaceClient(host=settings.databricks_host, **credentials)
+    config = Config(host=settings.databricks_host, **credentials, **options)
+    return WorkspaceClient(config=config)
