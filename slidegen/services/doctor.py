@@ -17,7 +17,6 @@ from slidegen.llm.base import Message, make_provider
 from slidegen.services import toolbox
 from slidegen.services.profiles import profile_snapshot
 
-
 PROBE_TIMEOUT_S = 10
 
 
