@@ -9,6 +9,7 @@ from ui.chat_view import plain, provider_line, show_messages, show_progress
 from ui.db import session_scope
 from ui.deck_view import download_html, present, show_deck, show_save_points
 from ui.errors import user_errors
+from ui.trace_link import trace_link
 from ui.user import current_user
 
 user = current_user()
@@ -72,6 +73,7 @@ else:
         show_messages(messages)
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
+        trace_link(detail.session_id)
     with deck_column:
 
         @st.fragment(run_every=1.0 if running else None)

@@ -81,9 +81,13 @@ def developer_user_switcher() -> None:
         return
     with st.expander(":material/construction: Developer only: act as", expanded=False):
         st.caption("Shown because SLIDEGEN_DEV_MODE is on. Permissions follow the chosen name.")
-        name = st.text_input("User name", key="slidegen.dev_act_as_input").strip()
-        if st.button("Switch user", key="slidegen.dev_switch") and name != (
-            st.session_state.get(_ACT_AS_KEY) or ""
-        ):
-            st.session_state[_ACT_AS_KEY] = name or None
-            st.rerun()
+        st.text_input(
+            "User name (Enter to switch, empty for yourself)",
+            key="slidegen.dev_act_as_input",
+            on_change=_switch_user,
+        )
+
+
+def _switch_user() -> None:
+    # A callback runs before the script, so this rerun already resolves the chosen user.
+    st.session_state[_ACT_AS_KEY] = st.session_state["slidegen.dev_act_as_input"].strip() or None
