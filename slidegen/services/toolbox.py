@@ -11,7 +11,6 @@ from slidegen.config import Settings
 from slidegen.llm.base import LLMProvider, LLMSettings, make_provider, resolve_llm_settings
 from slidegen.llm.offline import OfflineProvider
 from slidegen.tools.base import DataTool, ToolError
-from slidegen.tools.genie import GenieTool
 from slidegen.tools.sample_data import ensure_sample_database
 from slidegen.tools.sql import SqlTool
 
@@ -82,6 +81,8 @@ def build_tools(
         tool.description = f"{tool.description}\n\nSchema:\n{schema}"
         tools.append(tool)
     for space in config.get("genie_spaces") or []:
+        from slidegen.tools.genie import GenieTool  # databricks-sdk: only when a space is used
+
         tools.append(
             GenieTool(
                 space["space_id"],
