@@ -6,6 +6,7 @@ import streamlit as st
 
 from slidegen.config import get_settings
 from slidegen.identity import User
+from ui.chat_view import plain
 from ui.db import database
 
 _REPORT_KEY = "slidegen.status_report"
@@ -35,6 +36,7 @@ def status_panel(user: User) -> None:
             return
         for check in report.checks:
             icon = ":material/check_circle:" if check.ok else ":material/error:"
-            st.markdown(f"{icon} **{check.name}**: {check.detail}")
+            # Names and details carry profile data and server errors: rendered literally.
+            st.markdown(f"{icon} **{plain(check.name)}**: {plain(check.detail)}")
             if check.fix:
-                st.caption(f"Fix: {check.fix}")
+                st.caption(f"Fix: {plain(check.fix)}")

@@ -70,5 +70,5 @@ def test_status_panel_runs_the_doctor_checks(
     at.button(key="slidegen.status_run").click().run()
     assert not at.exception, at.exception
     text = "\n".join(m.value for m in at.markdown)
-    assert "**Database (" in text and "**Model endpoint (offline" in text
+    assert "**Database \\(" in text and "**Model endpoint \\(offline" in text
     assert "**MLflow experiment" in text
