@@ -4,7 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.user import resolve_current_user
+from ui.status_panel import status_panel
+from ui.user import developer_user_switcher, resolve_current_user
 
 # A local file: a Material icon as favicon makes the browser fetch it from Google's fonts.
 FAVICON = str(Path(__file__).parent / "ui" / "favicon.png")
@@ -22,4 +23,6 @@ navigation = st.navigation(
 )
 with st.sidebar:
     st.caption(f"Signed in as **{user.display_name}**")
+    developer_user_switcher()
+    status_panel(user)
 navigation.run()

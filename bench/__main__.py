@@ -8,6 +8,7 @@ from bench import (
     history_page,
     library_page,
     profiles_page,
+    startup,
 )
 
 if __name__ == "__main__":
@@ -18,3 +19,4 @@ if __name__ == "__main__":
     library_page.main()
     history_page.main()
     profiles_page.main()
+    startup.main()

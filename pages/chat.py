@@ -10,6 +10,7 @@ from ui.db import session_scope
 from ui.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.errors import user_errors
 from ui.export_view import export_control
+from ui.trace_link import trace_link
 from ui.user import current_user
 
 user = current_user()
@@ -86,6 +87,7 @@ else:
         show_messages(messages)
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
+        trace_link(detail.session_id)
         prompt = request_box(detail, running=running, read_only=read_only)
     with deck_column:
 

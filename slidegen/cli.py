@@ -14,7 +14,7 @@ from pydantic import ValidationError as SettingsError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from slidegen import cli_decks, cli_export, cli_library, cli_profiles, cli_sessions
+from slidegen import cli_decks, cli_doctor, cli_export, cli_library, cli_profiles, cli_sessions
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
@@ -91,6 +91,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_library.add_commands(commands)
     cli_profiles.add_commands(commands)
     cli_sessions.add_commands(commands)
+    cli_doctor.add_commands(commands)
     return parser
 
 

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         default_factory=_local_user_name, validation_alias=AliasChoices("SLIDEGEN_USER")
     )
 
+    user_groups: str = Field("", validation_alias="SLIDEGEN_USER_GROUPS")
+    genie_space_id: str | None = Field(None, validation_alias="SLIDEGEN_GENIE_SPACE_ID")
+    admin_group: str | None = Field(None, validation_alias="SLIDEGEN_ADMIN_GROUP")
+    dev_mode: bool = Field(False, validation_alias="SLIDEGEN_DEV_MODE")
+    mlflow_experiment_id: str | None = Field(None, validation_alias="MLFLOW_EXPERIMENT_ID")
+
     @field_validator("llm_provider")
     @classmethod
     def _known_provider(cls, value: str | None) -> str | None:
@@ -77,6 +83,16 @@ class Settings(BaseSettings):
     def runs_as_databricks_app(self) -> bool:
         """Whether we run inside a Databricks App (its runtime sets DATABRICKS_APP_NAME)."""
         return bool(self.databricks_app_name)
+
+    @property
+    def local_groups(self) -> tuple[str, ...]:
+        """The development user's groups from SLIDEGEN_USER_GROUPS (comma-separated)."""
+        return tuple(g.strip() for g in self.user_groups.split(",") if g.strip())
+
+    @property
+    def developer_switcher(self) -> bool:
+        """Whether the developer-only user switcher shows (never inside a Databricks App)."""
+        return self.dev_mode and not self.runs_as_databricks_app
 
     @property
     def effective_mlflow_tracking_uri(self) -> str:

@@ -53,6 +53,7 @@ class RequestTrace:
     tracking_uri: str
     root: SpanRecord
     tags: dict[str, str]
+    experiment_id: str | None = None  # the app's experiment resource wins over the name
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
@@ -81,6 +82,7 @@ def start_trace(
     request_id: str,
     mode: str,
     prompt: str,
+    experiment_id: str | None = None,
 ) -> RequestTrace:
     """Begin recording a request's trace."""
     root = SpanRecord(
@@ -95,7 +97,11 @@ def start_trace(
         "slidegen.request_id": request_id,
     }
     return RequestTrace(
-        experiment_name=experiment_name, tracking_uri=tracking_uri, root=root, tags=tags
+        experiment_name=experiment_name,
+        tracking_uri=tracking_uri,
+        root=root,
+        tags=tags,
+        experiment_id=experiment_id,
     )
 
 
@@ -202,6 +208,8 @@ class TraceExporter:
         )
 
     def _experiment_id(self, mlflow: Any, trace: RequestTrace) -> str:
+        if trace.experiment_id:
+            return trace.experiment_id
         key = (trace.tracking_uri, trace.experiment_name)
         if key not in self._experiments:
             client = mlflow.MlflowClient()

@@ -71,6 +71,7 @@ def _start_trace(ctx: RunContext, settings: Settings) -> RequestTrace:
         request_id=ctx.request_id,
         mode=ctx.mode,
         prompt=ctx.prompt,
+        experiment_id=settings.mlflow_experiment_id,
     )
 
 
@@ -102,7 +103,11 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
     provider = toolbox.build_provider(llm, settings)
     ctx.engine = provider.name
     tools = toolbox.build_tools(
-        ctx.config, settings, ctx.conversations, images=(db.scope, ctx.user)
+        ctx.config,
+        settings,
+        ctx.conversations,
+        images=(db.scope, ctx.user),
+        user_token=ctx.user_token,
     )
     deck = Deck(
         title=ctx.deck.title if ctx.deck.slides else "Untitled deck",
@@ -144,7 +149,11 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
     provider = toolbox.build_provider(llm, settings)
     ctx.engine = provider.name
     tools = toolbox.build_tools(
-        ctx.config, settings, ctx.conversations, images=(db.scope, ctx.user)
+        ctx.config,
+        settings,
+        ctx.conversations,
+        images=(db.scope, ctx.user),
+        user_token=ctx.user_token,
     )
     text, selected = edit_request_text(ctx.deck, ctx.prompt, ctx.slide_ids)
     operations = []

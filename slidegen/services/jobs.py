@@ -40,14 +40,19 @@ class JobRunner:
         self._heart = threading.Thread(target=self._beat, name="slidegen-heartbeat", daemon=True)
         self._heart.start()
 
-    def submit(self, request_id: str) -> Future[None]:
-        """Run a pending request in the background."""
-        return self._pool.submit(self._run, request_id)
+    def submit(self, request_id: str, *, user_token: str | None = None) -> Future[None]:
+        """Run a pending request in the background.
 
-    def _run(self, request_id: str) -> None:
+        `user_token` (the proxy's forwarded access token) travels in memory with this one
+        request to its data tools; it is never written to the database or logged.
+        """
+        return self._pool.submit(self._run, request_id, user_token)
+
+    def _run(self, request_id: str, user_token: str | None = None) -> None:
         ctx = claim_request(self.db, request_id, self.worker_id)
         if ctx is None:
             return  # another worker claimed it
+        ctx.user_token = user_token
         with self._lock:
             self._running.add(ctx.request_pk)
         try:

@@ -12,7 +12,7 @@ from slidegen.config import Settings
 from slidegen.errors import ConfigurationError, ValidationError
 from slidegen.schemas.profile_config import DataSourceConfig, GenieSpaceConfig, ProfileConfig
 from slidegen.schemas.profiles import EndpointChoice
-from slidegen.services.toolbox import _workspace_client
+from slidegen.services.toolbox import workspace_client
 
 _CHAT_TASKS = ("llm/v1/chat", "agent/v1/chat", "agent/v2/chat")
 _FAST = {"retry_timeout_seconds": 5, "http_timeout_seconds": 10}
@@ -24,7 +24,7 @@ def _client(settings: Settings) -> Any:
         raise ConfigurationError(
             "No Databricks workspace is configured; set DATABRICKS_HOST and credentials."
         )
-    return _workspace_client(settings, **_FAST)
+    return workspace_client(settings, **_FAST)
 
 
 def list_endpoints(settings: Settings) -> list[EndpointChoice]:

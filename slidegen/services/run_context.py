@@ -40,6 +40,9 @@ class RunContext:
     engine: str = ""
     conversations: dict[str, str] = field(default_factory=dict)
     trace: RequestTrace | None = None
+    # The forwarded user access token (on-behalf-of-user data access): in memory only,
+    # handed over by JobRunner.submit, never stored, logged or printed.
+    user_token: str | None = field(default=None, repr=False)
 
 
 def claim_request(db: Database, request_id: str, worker_id: str) -> RunContext | None:

@@ -11,6 +11,7 @@ from slidegen.config import Settings
 from slidegen.db.models import (
     ConfigAIInfra,
     ConfigDataSource,
+    ConfigGenieSpace,
     ConfigHistory,
     ConfigMLflow,
     ConfigProfile,
@@ -130,6 +131,10 @@ def _seed_default_profile(session: Session, settings: Settings) -> list[str]:
                 url=SAMPLE_SOURCE_URL,
                 description=SAMPLE_SOURCE_DESCRIPTION,
             )
+        )
+    if settings.genie_space_id:  # the app's Genie space resource (app.yaml valueFrom)
+        profile.genie_spaces.append(
+            ConfigGenieSpace(space_id=settings.genie_space_id, space_name="Genie")
         )
     session.add(profile)
     session.flush()

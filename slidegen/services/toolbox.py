@@ -12,7 +12,6 @@ from slidegen.identity import User
 from slidegen.llm.base import LLMProvider, LLMSettings, make_provider, resolve_llm_settings
 from slidegen.llm.offline import OfflineProvider
 from slidegen.tools.base import DataTool, ToolError
-from slidegen.tools.genie import GenieTool
 from slidegen.tools.images import ImageLibraryTool, SessionFactory, library_has_images
 from slidegen.tools.sample_data import ensure_sample_database
 from slidegen.tools.sql import SqlTool
@@ -57,8 +56,14 @@ def build_tools(
     settings: Settings,
     conversations: dict[str, str],
     images: tuple[SessionFactory, User] | None = None,
+    *,
+    user_token: str | None = None,
 ) -> list[DataTool]:
-    """Return one tool per Genie space and per SQL data source, plus the image library's."""
+    """Return one tool per Genie space and per SQL data source, plus the image library's.
+
+    With a forwarded user token, Genie runs on behalf of the user (their own Unity Catalog
+    permissions); without one, as the app's own identity.
+    """
     tools: list[DataTool] = []
     if images and library_has_images(images[0]):
         tools.append(ImageLibraryTool(*images))
@@ -81,29 +86,38 @@ def build_tools(
         tool.description = f"{tool.description}\n\nSchema:\n{schema}"
         tools.append(tool)
     for space in config.get("genie_spaces") or []:
+        from slidegen.tools.genie import GenieTool  # databricks-sdk: only when a space is used
+
         tools.append(
             GenieTool(
                 space["space_id"],
                 space["space_name"],
                 space.get("description") or "",
-                client_factory=lambda: _workspace_client(settings),
+                client_factory=lambda: workspace_client(settings, user_token),
                 conversation_id=conversations.get(space["space_id"]),
             )
         )
     return tools
 
 
-def _workspace_client(settings: Settings, **options: Any) -> Any:
-    from databricks.sdk import WorkspaceClient  # heavy; only Genie needs it
-    from databricks.sdk.core import Config
+def workspace_client(settings: Settings, user_token: str | None = None, **options: Any) -> Any:
+    """Return a WorkspaceClient acting for the user (their token) or for the app itself.
 
-    credentials: dict[str, Any] = dict(options)
-    if settings.databricks_token:
-        credentials |= {"token": settings.databricks_token.get_secret_value(), "auth_type": "pat"}
+    `options` go to the SDK's Config (e.g. retry_timeout_seconds for a quick check).
+    """
+    from databricks.sdk import WorkspaceClient  # heavy; only Genie needs it
+    from databricks.sdk.config import Config
+
+    credentials: dict[str, str] = {}
+    if user_token:
+        # auth_type="pat" keeps the app's own DATABRICKS_CLIENT_ID/SECRET out of this client.
+        credentials = {"token": user_token, "auth_type": "pat"}
+    elif settings.databricks_token:
+        credentials = {"token": settings.databricks_token.get_secret_value(), "auth_type": "pat"}
     elif settings.databricks_client_id and settings.databricks_client_secret:
         credentials |= {
             "client_id": settings.databricks_client_id,
             "client_secret": settings.databricks_client_secret.get_secret_value(),
         }
-    # `options` are further SDK settings, e.g. shorter retries for interactive checks.
-    return WorkspaceClient(config=Config(host=settings.databricks_host, **credentials))
+    config = Config(host=settings.databricks_host, **credentials, **options)
+    return WorkspaceClient(config=config)

@@ -2,7 +2,10 @@
 
 It serves exactly what `genie.start_conversation`, `genie.create_message`, their `_and_wait`
 polling (`GET .../messages/{id}`) and `genie.get_message_attachment_query_result` call, plus
-the host-metadata probe the SDK makes when a WorkspaceClient is created.
+the host-metadata probe the SDK makes when a WorkspaceClient is created, `genie.get_space`,
+and the SCIM calls for a user's groups (`current_user.me()` with a user's own token, and
+`users.list(filter='userName eq "..."')` as the app). Users added with `add_user` sign in with
+their own token (on-behalf-of-user access); a space can be limited to some users.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ import itertools
 import json
 import re
 import threading
+import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 PREFIX = "/api/2.0/genie/spaces/"
+SCIM = "/api/2.0/preview/scim/v2/"
 
 
 @dataclass
@@ -67,6 +72,7 @@ class RecordedRequest:
 class _Space:
     answer: Answer
     forbidden: bool = False
+    only_users: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -89,6 +95,7 @@ class FakeGenieServer:
         self.requests: list[RecordedRequest] = []
         self._spaces: dict[str, _Space] = {}
         self.endpoints: list[dict[str, Any]] = []  # serving endpoints the workspace lists
+        self._users: dict[str, tuple[str, list[str]]] = {}  # token -> (user name, groups)
         self._messages: dict[tuple[str, str], _Message] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -117,10 +124,25 @@ class FakeGenieServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def set_space(self, space_id: str, answer: Answer, *, forbidden: bool = False) -> None:
-        """Create or re-script a space: every new message in it gets `answer`."""
+    def set_space(
+        self,
+        space_id: str,
+        answer: Answer,
+        *,
+        forbidden: bool = False,
+        only_users: tuple[str, ...] | None = None,
+    ) -> None:
+        """Create or re-script a space: every new message in it gets `answer`.
+
+        `only_users`: user names (see add_user) allowed in; everyone else gets 403.
+        """
         with self._lock:
-            self._spaces[space_id] = _Space(answer, forbidden)
+            self._spaces[space_id] = _Space(answer, forbidden, only_users)
+
+    def add_user(self, token: str, name: str, groups: list[str]) -> None:
+        """A workspace user who calls with their own access token."""
+        with self._lock:
+            self._users[token] = (name, groups)
 
     def add_endpoint(self, name: str, task: str = "llm/v1/chat") -> None:
         """List a serving endpoint in the workspace (ready)."""
@@ -136,10 +158,14 @@ class FakeGenieServer:
         self.requests.append(RecordedRequest(method, path, body, auth))
         if path == "/.well-known/databricks-config":
             return 200, {"oidc_endpoint": f"{self.url}/oidc", "workspace_id": self.workspace_id}
-        if auth != f"Bearer {self.token}":
+        token = (auth or "").removeprefix("Bearer ")
+        caller = self._users.get(token)
+        if token != self.token and caller is None:
             return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}
         if method == "GET" and path == "/api/2.0/serving-endpoints":
             return 200, {"endpoints": self.endpoints}
+        if path.startswith(SCIM):
+            return self._scim(path.removeprefix(SCIM), caller, body or {})
         match = re.fullmatch(r"/api/2\.0/genie/spaces/([^/]+)(?:/(.*))?", path)
         if not match:
             return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API at {path}"}
@@ -147,12 +173,24 @@ class FakeGenieServer:
         space = self._spaces.get(space_id)
         if space is None:
             return 404, _error("RESOURCE_DOES_NOT_EXIST", f"Genie space {space_id} not found.")
-        if space.forbidden:
+        denied = space.only_users is not None and (
+            caller is None or caller[0] not in space.only_users
+        )
+        if space.forbidden or denied:
             return 403, _error("PERMISSION_DENIED", "You need CAN VIEW on this Genie space.")
-        if rest is None:  # GET a space: its metadata
+        if rest is None and method == "GET":  # GET a space: its metadata
             return 200, {"space_id": space_id, "title": f"Space {space_id}"}
         with self._lock:
             return self._route(method, space_id, space, rest, body or {})
+
+    def _scim(self, rest: str, caller: tuple[str, list[str]] | None, query: dict[str, Any]):
+        if rest == "Me" and caller is not None:
+            return 200, _scim_user(*caller)
+        if rest == "Users":
+            wanted = re.fullmatch(r'userName eq "(.*)"', query.get("filter", ""))
+            found = [u for u in self._users.values() if wanted and u[0] == wanted.group(1)]
+            return 200, {"Resources": [_scim_user(*u) for u in found], "totalResults": len(found)}
+        return 404, _error("ENDPOINT_NOT_FOUND", f"No SCIM API {rest}")
 
     def _route(self, method: str, space_id: str, space: _Space, rest: str, body: dict[str, Any]):
         if method == "POST" and rest == "start-conversation":
@@ -270,7 +308,9 @@ class FakeGenieServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
-                path = self.path.split("?", 1)[0]
+                path, _, query = self.path.partition("?")
+                if body is None and query:
+                    body = {k: v[0] for k, v in urllib.parse.parse_qs(query).items()}
                 status, payload = fake._handle(
                     self.command, path, body, self.headers.get("Authorization")
                 )
@@ -287,6 +327,14 @@ class FakeGenieServer:
                 pass
 
         return Handler
+
+
+def _scim_user(name: str, groups: list[str]) -> dict[str, Any]:
+    return {
+        "id": f"id-{name}",
+        "userName": name,
+        "groups": [{"display": g, "value": f"g-{g}"} for g in groups],
+    }
 
 
 def _error(code: str, message: str) -> dict[str, str]:

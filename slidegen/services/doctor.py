@@ -1,0 +1,190 @@
+"""Check each dependency the app is configured for and say how to fix what is wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from slidegen.config import Settings
+from slidegen.db import migrate
+from slidegen.db.database import Database
+from slidegen.db.errors import database_label, translate_db_error
+from slidegen.db.models import ConfigGenieSpace, ConfigProfile
+from slidegen.errors import SlidegenError
+from slidegen.llm.base import Message, make_provider
+from slidegen.services import toolbox
+from slidegen.services.profiles import profile_snapshot
+
+PROBE_TIMEOUT_S = 10
+
+
+class Check(BaseModel):
+    """One dependency's health: what was checked, what was found, and the fix if broken."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+class DoctorReport(BaseModel):
+    """Every check, in the order they ran."""
+
+    checks: list[Check]
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+
+def run_doctor(db: Database, settings: Settings) -> DoctorReport:
+    """Run every check that applies to this configuration; never raises."""
+    checks = [_check_database(db, settings)]
+    config: dict[str, Any] = {}
+    spaces: list[tuple[str, str]] = []
+    if checks[0].ok:
+        config, spaces = _configuration(db)
+    checks.append(_check_llm(config, settings))
+    checks += [_check_genie(space_id, name, settings) for space_id, name in spaces]
+    checks.append(_check_mlflow(config, settings))
+    return DoctorReport(checks=checks)
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, SlidegenError):
+        return exc.user_message
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
+def _check_database(db: Database, settings: Settings) -> Check:
+    name = f"Database ({database_label(settings)})"
+    try:
+        current = migrate.current_revision(db.engine)
+    except Exception as exc:
+        message = translate_db_error(exc, settings).user_message if _is_db(exc) else None
+        return Check(
+            name=name,
+            ok=False,
+            detail=message or _error_text(exc),
+            fix="Check DATABASE_URL (or the Lakebase PG* variables) and that the server runs; "
+            "in a Databricks App, grant the app's service principal CONNECT and CREATE on the "
+            "database.",
+        )
+    head = migrate.head_revision()
+    if current != head:
+        return Check(
+            name=name,
+            ok=False,
+            detail=f"schema at revision {current or 'none'}, the code needs {head}",
+            fix="Run `python -m slidegen db upgrade` (the app.yaml command does it at start).",
+        )
+    return Check(name=name, ok=True, detail=f"reachable, schema at revision {head}")
+
+
+def _is_db(exc: Exception) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(exc, SQLAlchemyError)
+
+
+def _configuration(db: Database) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The default profile's snapshot and every Genie space any live profile uses."""
+    with db.scope() as session:
+        default = session.scalar(
+            select(ConfigProfile).where(
+                ConfigProfile.is_default.is_(True), ConfigProfile.is_deleted.is_(False)
+            )
+        )
+        config = profile_snapshot(default) if default else {}
+        rows = session.execute(
+            select(ConfigGenieSpace.space_id, ConfigGenieSpace.space_name)
+            .join(ConfigProfile)
+            .where(ConfigProfile.is_deleted.is_(False))
+            .order_by(ConfigGenieSpace.space_name)
+        ).all()
+    unique = dict((space_id, name) for space_id, name in rows)
+    return config, sorted(unique.items(), key=lambda item: item[1])
+
+
+def _check_llm(config: dict[str, Any], settings: Settings) -> Check:
+    llm = toolbox.llm_settings(config, settings)
+    name = f"Model endpoint ({llm.provider}: {llm.endpoint or 'none'})"
+    if llm.provider == "offline":
+        return Check(name=name, ok=True, detail="offline engine, no endpoint needed")
+    try:
+        quick = llm.model_copy(update={"max_retries": 0, "timeout_s": float(PROBE_TIMEOUT_S)})
+        provider = make_provider(quick, settings)
+        events = provider.stream(
+            [Message(role="user", content="Reply with OK.")], [], temperature=0.0, max_tokens=8
+        )
+        for _ in events:
+            pass
+    except Exception as exc:
+        return Check(
+            name=name,
+            ok=False,
+            detail=_error_text(exc),
+            fix="Check the profile's endpoint name and that it serves a chat model; in a "
+            "Databricks App, add the serving endpoint as an app resource with CAN QUERY.",
+        )
+    return Check(name=name, ok=True, detail="answered a chat completion")
+
+
+def _check_genie(space_id: str, space_name: str, settings: Settings) -> Check:
+    name = f"Genie space {space_name} ({space_id})"
+    if not settings.has_databricks_workspace:
+        return Check(
+            name=name,
+            ok=False,
+            detail="no Databricks workspace configured",
+            fix="Set DATABRICKS_HOST and credentials (DATABRICKS_TOKEN or a service principal).",
+        )
+    try:
+        client = toolbox.workspace_client(
+            settings, retry_timeout_seconds=PROBE_TIMEOUT_S, http_timeout_seconds=PROBE_TIMEOUT_S
+        )
+        space = client.genie.get_space(space_id)
+    except Exception as exc:
+        return Check(
+            name=name,
+            ok=False,
+            detail=_error_text(exc),
+            fix="Check the space id in the profile, and grant the app's service principal "
+            "(and the users) CAN RUN on the space and SELECT on its tables.",
+        )
+    return Check(name=name, ok=True, detail=f"reachable: {space.title or space_id}")
+
+
+def _check_mlflow(config: dict[str, Any], settings: Settings) -> Check:
+    uri = settings.effective_mlflow_tracking_uri
+    experiment = settings.mlflow_experiment_id or (config.get("mlflow") or {}).get(
+        "experiment_name", "slidegen"
+    )
+    name = f"MLflow experiment {experiment} ({uri})"
+    try:
+        _write_probe_run(uri, experiment, by_id=bool(settings.mlflow_experiment_id))
+    except Exception as exc:
+        return Check(
+            name=name,
+            ok=False,
+            detail=_error_text(exc),
+            fix="Set MLFLOW_TRACKING_URI and the experiment; in a Databricks App, add the "
+            "experiment as an app resource with CAN EDIT (it sets MLFLOW_EXPERIMENT_ID).",
+        )
+    return Check(name=name, ok=True, detail="writable (a probe run was created and deleted)")
+
+
+def _write_probe_run(uri: str, experiment: str, *, by_id: bool) -> None:
+    from mlflow import MlflowClient  # ~1.5 s to import: only when the doctor runs
+
+    client = MlflowClient(tracking_uri=uri)
+    if by_id:
+        experiment_id = client.get_experiment(experiment).experiment_id
+    else:
+        found = client.get_experiment_by_name(experiment)
+        experiment_id = found.experiment_id if found else client.create_experiment(experiment)
+    run = client.create_run(experiment_id, run_name="slidegen-doctor-probe")
+    client.delete_run(run.info.run_id)

@@ -1,0 +1,83 @@
+"""`doctor` against fake servers: all healthy, then each dependency broken in turn."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from slidegen.services.doctor import run_doctor
+from tests.fakes.genie_server import FakeGenieServer
+from tests.fakes.openai_server import Reply
+from tests.integration.test_generation import (
+    USAGE,
+    FakeLLM,
+    Workspace,
+    _genie_profile,
+    _isolate_databricks_env,
+    fake_llm_fixture,  # noqa: F401  (the `llm` fixture)
+    workspace_fixture,  # noqa: F401  (the `ws` fixture)
+)
+
+TOKEN = "dapi-doctor"
+
+
+def test_doctor_reports_each_broken_dependency_with_its_fix(
+    ws: Workspace, llm: FakeLLM, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _isolate_databricks_env(monkeypatch, tmp_path)
+    mlflow_ok = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    with FakeGenieServer(token=TOKEN) as genie:
+        genie.set_space("space-usage", USAGE)
+        _genie_profile(ws, "doctor-genie")
+        env = {**llm.env, "DATABRICKS_HOST": genie.url, "DATABRICKS_TOKEN": TOKEN}
+        healthy = ws.settings_with(**env, MLFLOW_TRACKING_URI=mlflow_ok)
+        llm.server.enqueue(Reply.text("OK"))
+        report = run_doctor(ws.db, healthy)
+        assert report.ok, [c for c in report.checks if not c.ok]
+        names = [c.name for c in report.checks]
+        assert names[0].startswith("Database") and "Genie space Usage (space-usage)" in names
+        assert len(llm.server.chat_requests) == 1  # the endpoint answered a chat completion
+
+        # The model endpoint refuses: the check says so and how to fix it.
+        llm.server.enqueue(Reply.error(404, "The model does-not-exist does not exist"))
+        report = run_doctor(ws.db, healthy)
+        [model] = [c for c in report.checks if c.name.startswith("Model endpoint")]
+        assert not model.ok and "endpoint" in model.fix
+        assert [c.name for c in report.checks if not c.ok] == [model.name]
+
+        # The Genie space is not shared with the app.
+        genie.set_space("space-usage", USAGE, forbidden=True)
+        llm.server.enqueue(Reply.text("OK"))
+        report = run_doctor(ws.db, healthy)
+        [space] = [c for c in report.checks if not c.ok]
+        assert space.name == "Genie space Usage (space-usage)"
+        assert "CAN RUN" in space.fix
+
+
+def test_doctor_command_on_an_unmigrated_database_and_unwritable_mlflow_prints_the_fixes(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABRICKS_", "SLIDEGEN_"))}
+    env |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        "MLFLOW_TRACKING_URI": "sqlite:////dev/null/cannot/mlflow.db",
+        "HOME": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "slidegen", "doctor"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "[FAIL] Database" in done.stdout and "schema at revision none" in done.stdout
+    assert "fix: Run `python -m slidegen db upgrade`" in done.stdout
+    assert "[ok] Model endpoint (offline" in done.stdout
+    assert "[FAIL] MLflow experiment slidegen (sqlite:////dev/null" in done.stdout
+    assert "fix: Set MLFLOW_TRACKING_URI" in done.stdout
+    assert "2 check(s) failed." in done.stdout
