@@ -12,6 +12,7 @@ from slidegen.identity import User
 from slidegen.schemas.sessions import SessionPage, SessionSummary
 from ui import history_dialogs
 from ui.chat_view import plain
+from ui.export_view import export_control
 
 PAGE_SIZE = 12
 SCOPES = {"all": "All", "mine": "Mine", "shared": "Shared with me", "workspace": "Workspace"}
@@ -100,6 +101,8 @@ def _card(item: SessionSummary, thumb: str | None, user: User) -> None:
     )
     with row[1].popover("More"):
         history_dialogs.actions(user, item)
+        if item.slide_count:
+            export_control(user, item.session_id, key="history")
 
 
 def pager(page: SessionPage) -> None:

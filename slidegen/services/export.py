@@ -24,8 +24,10 @@ from slidegen.db.models.jobs import EXPORT_FORMATS
 from slidegen.errors import NotFoundError, ValidationError
 from slidegen.identity import User
 from slidegen.render.deck import Deck
+from slidegen.render.images import embed_images, image_references
 from slidegen.schemas.exports import ExportJobOut
 from slidegen.services.decks import load_deck
+from slidegen.services.images import image_data_uris
 from slidegen.services.permissions import load_session
 from slidegen.services.requests import JOB_TIMEOUT, STALE_HEARTBEAT
 
@@ -136,7 +138,7 @@ def run_export(db: Database, job_pk: int, settings: Settings) -> None:
             )
             if row is None:
                 raise NotFoundError("The deck was deleted before the export started.")
-            deck, format = load_deck(row), job.format
+            deck, format = _with_library_images(session, load_deck(row)), job.format
         data, warnings = _render(db, job_pk, deck, format)
         path = _write(settings, job_pk, data, format)
         _finish(db, job_pk, status="completed", output_path=str(path), warnings=warnings)
@@ -146,6 +148,15 @@ def run_export(db: Database, job_pk: int, settings: Settings) -> None:
             f"The export failed unexpectedly ({type(exc).__name__}); try again."
         )
         _finish(db, job_pk, status="error", error_message=message)
+
+
+def _with_library_images(session: Session, deck: Deck) -> Deck:
+    """Return the deck with its library images (`image:NAME`) embedded as data URIs."""
+    images = image_data_uris(session, image_references(s.html for s in deck.slides))
+    if not images:
+        return deck
+    slides = [s.model_copy(update={"html": embed_images(s.html, images)}) for s in deck.slides]
+    return deck.model_copy(update={"slides": slides, "images": images})
 
 
 def _render(db: Database, job_pk: int, deck: Deck, format: str) -> tuple[bytes, list[str]]:

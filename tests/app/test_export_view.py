@@ -7,19 +7,17 @@ import time
 
 from pptx import Presentation
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
 from slidegen.config import Settings
 from slidegen.db.database import Database
 from slidegen.db.models import ExportJob
-from tests.app.test_chat_page import detail, generate, open_chat
+from tests.app.test_chat_page import APP, detail, generate, open_chat
 
 
-def test_download_pptx_exports_in_the_background_and_offers_the_file(app_env: str) -> None:
-    session_id = generate(app_env)
-    at = open_chat(session_id)
-    at.button(key=f"slidegen.export.chat.{session_id}.pptx.start").click().run()
-    assert not at.exception, at.exception
-    database = Database(Settings(DATABASE_URL=app_env))
+def _wait_for_export(url: str, session_id: str) -> tuple[str, str | None, ExportJob]:
+    """Wait for the session's export job to end; return its status, file and row."""
+    database = Database(Settings(DATABASE_URL=url))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with database.scope() as session:
@@ -29,6 +27,15 @@ def test_download_pptx_exports_in_the_background_and_offers_the_file(app_env: st
             break
         time.sleep(0.1)
     database.dispose()
+    return status, path, job
+
+
+def test_download_pptx_exports_in_the_background_and_offers_the_file(app_env: str) -> None:
+    session_id = generate(app_env)
+    at = open_chat(session_id)
+    at.button(key=f"slidegen.export.chat.{session_id}.pptx.start").click().run()
+    assert not at.exception, at.exception
+    status, path, job = _wait_for_export(app_env, session_id)
     assert status == "completed"
     at.run()
     assert not at.exception, at.exception
@@ -39,3 +46,16 @@ def test_download_pptx_exports_in_the_background_and_offers_the_file(app_env: st
     assert job.total_slides == slides
     with open(path, "rb") as handle:
         assert len(Presentation(io.BytesIO(handle.read())).slides) == slides
+
+
+def test_history_exports_any_deck_the_user_can_read(app_env: str) -> None:
+    session_id = generate(app_env)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/history.py").run()
+    assert not at.exception, at.exception
+    at.button(key=f"slidegen.export.history.{session_id}.pptx.start").click().run()
+    assert not at.exception, at.exception
+    assert _wait_for_export(app_env, session_id)[0] == "completed"
+    at.run()
+    saves = [el for el in at.get("download_button") if el.proto.label.startswith("Save ")]
+    assert [el.proto.label for el in saves] == ["Save PPTX"]

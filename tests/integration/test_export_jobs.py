@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from sqlalchemy import update
 
 from slidegen.config import Settings
@@ -23,14 +24,15 @@ from slidegen.db.database import Database
 from slidegen.db.models import ExportJob
 from slidegen.errors import NotFoundError, ValidationError
 from slidegen.identity import User
-from slidegen.render.deck import Deck
+from slidegen.render.deck import Deck, Slide
 from slidegen.seed_content.css import MIDNIGHT_CSS
-from slidegen.services import decks, export
+from slidegen.services import decks, export, images
 from slidegen.services.jobs import JobRunner
 from tests.conftest import DatabaseFactory
 from tests.export_corpus import corpus_deck
 from tests.factories import make_session
 from tests.integration.test_cli import assert_clean_failure, run_cli
+from tests.library_files import image_bytes
 
 ALICE = User(name="alice@example.com", display_name="Alice")
 BOB = User(name="bob@example.com", display_name="Bob")
@@ -143,3 +145,24 @@ def test_cli_export_writes_the_file(database: Database, tmp_path: Path) -> None:
     assert len(Presentation(str(out)).slides) == 18
     denied = run_cli("export", session_id, "--out", str(out), env=env | {"SLIDEGEN_USER": BOB.name})
     assert_clean_failure(denied, "don't have access")
+
+
+def test_library_images_are_exported_as_pictures(database: Database, runner: JobRunner) -> None:
+    with database.scope() as session:
+        images.upload_image(
+            session, ALICE, filename="logo.png", data=image_bytes(size=(200, 100)), name="logo"
+        )
+    html = (
+        '<section class="slide"><h1>Our logo</h1>'
+        '<img src="image:logo" alt="The company logo"></section>'
+    )
+    session_id = _store(database, Deck(title="Brand", slides=[Slide(html=html)]))
+    job = _run(database, runner, ALICE, session_id)
+    assert job.status == "completed" and job.warnings == []
+    with database.scope() as session:
+        data, _, _ = export.export_file(session, ALICE, job_id=job.job_id)
+    shapes = Presentation(io.BytesIO(data)).slides[0].shapes
+    pictures = [shape for shape in shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 1
+    assert pictures[0].image.content_type == "image/png"
+    assert pictures[0].width / pictures[0].height == pytest.approx(2.0, rel=0.02)
