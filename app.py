@@ -15,10 +15,10 @@ user = resolve_current_user()
 
 navigation = st.navigation(
     [
-        st.Page("pages/chat.py", title="Chat", icon=":material/chat:", default=True),
-        st.Page("pages/profiles.py", title="Profiles", icon=":material/tune:"),
-        st.Page("pages/library.py", title="Library", icon=":material/collections_bookmark:"),
-        st.Page("pages/history.py", title="History", icon=":material/history:"),
+        st.Page("app_pages/chat.py", title="Chat", icon=":material/chat:", default=True),
+        st.Page("app_pages/profiles.py", title="Profiles", icon=":material/tune:"),
+        st.Page("app_pages/library.py", title="Library", icon=":material/collections_bookmark:"),
+        st.Page("app_pages/history.py", title="History", icon=":material/history:"),
     ]
 )
 with st.sidebar:

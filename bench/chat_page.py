@@ -91,7 +91,7 @@ def main() -> None:
         session_id = _build(url)
         chat = _time_page(session_id, None)
         grid = _time_page(session_id, None, grid=True)
-        history = _time_page(None, "pages/history.py")
+        history = _time_page(None, "app_pages/history.py")
     print(f"Chat page: {SLIDES} slides, {MESSAGES} messages; median of {RUNS} reruns (AppTest)")
     print(f"{'page':<30} {'first ms':>9} {'rerun ms':>9} {'slide HTML KB/rerun':>20}")
     rows = (

@@ -85,7 +85,7 @@ def _time_page(counter: StatementCounter) -> tuple[float, float, int, int]:
     at = AppTest.from_file(APP, default_timeout=120)
     start = time.perf_counter()
     at.run()
-    at.switch_page("pages/history.py")
+    at.switch_page("app_pages/history.py")
     at.run()
     first = time.perf_counter() - start
     samples = []

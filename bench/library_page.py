@@ -83,7 +83,7 @@ def _time(section: str | None, style_id: int | None = None) -> tuple[float, floa
     at = AppTest.from_file(APP, default_timeout=120)
     start = time.perf_counter()
     at.run()
-    at.switch_page("pages/history.py" if section is None else "pages/library.py")
+    at.switch_page("app_pages/history.py" if section is None else "app_pages/library.py")
     at.run()
     if section:
         at.button_group(key="library-section").set_value(section).run()

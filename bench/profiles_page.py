@@ -82,7 +82,7 @@ def _page_rerun_ms() -> float:
 
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.switch_page("pages/profiles.py")
+    at.switch_page("app_pages/profiles.py")
     at.run()
     assert not at.exception, at.exception
     return _median_ms(at.run)

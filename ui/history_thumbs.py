@@ -37,7 +37,9 @@ def thumbnails(session: Session, user: User, items: list[SessionSummary]) -> dic
             if session_id in found:
                 slide_json, css = found[session_id]
                 slide = Slide.model_validate_json(slide_json)
-                cache[(session_id, version)] = sandboxed_slide(slide, css, label="First slide")
+                cache[(session_id, version)] = sandboxed_slide(
+                    slide, css, label="First slide", fill_frame=True
+                )
         while len(cache) > MAX_THUMBNAILS:
             cache.popitem(last=False)
     return {sid: cache[(sid, v)] for sid, v in wanted if (sid, v) in cache}

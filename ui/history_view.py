@@ -72,6 +72,9 @@ def filters(profile_names: list[str]) -> Filters:
     )
 
 
+THUMBNAIL_HEIGHT = 150  # px
+
+
 def cards(page: SessionPage, thumbs: dict[str, str], user: User) -> None:
     """Show one card per session, three per row."""
     columns = st.columns(3)
@@ -82,7 +85,7 @@ def cards(page: SessionPage, thumbs: dict[str, str], user: User) -> None:
 
 def _card(item: SessionSummary, thumb: str | None, user: User) -> None:
     if thumb:
-        st.iframe(thumb, height="content")
+        st.iframe(thumb, height=THUMBNAIL_HEIGHT)  # fixed: the slide is fitted inside
     else:
         st.caption("No slides yet")
     st.markdown(f"**{plain(item.title)}**")
@@ -94,7 +97,7 @@ def _card(item: SessionSummary, thumb: str | None, user: User) -> None:
     )
     row = st.columns([1, 1], vertical_alignment="center")
     row[0].page_link(
-        "pages/chat.py",
+        "app_pages/chat.py",
         label="Open",
         icon=":material/chat:",
         query_params={"session": item.session_id},

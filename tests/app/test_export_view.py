@@ -51,7 +51,7 @@ def test_download_pptx_exports_in_the_background_and_offers_the_file(app_env: st
 def test_history_exports_any_deck_the_user_can_read(app_env: str) -> None:
     session_id = generate(app_env)
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/history.py").run()
+    at.switch_page("app_pages/history.py").run()
     assert not at.exception, at.exception
     at.button(key=f"slidegen.export.history.{session_id}.pptx.start").click().run()
     assert not at.exception, at.exception

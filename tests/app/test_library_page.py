@@ -24,7 +24,7 @@ def texts(at: AppTest, kind: str) -> str:
 
 
 def test_deck_prompts_create_search_duplicate_and_validate(app_env: str) -> None:
-    at = run_page("pages/library.py")
+    at = run_page("app_pages/library.py")
     frame = at.dataframe[0].value
     assert "Quarterly Business Review" in set(frame["Name"]) and len(frame) == 4
 
@@ -48,7 +48,7 @@ def test_deck_prompts_create_search_duplicate_and_validate(app_env: str) -> None
 
 
 def test_system_style_is_protected_and_preview_uses_the_sandbox(app_env: str) -> None:
-    at = open_section(run_page("pages/library.py"), "Slide styles")
+    at = open_section(run_page("app_pages/library.py"), "Slide styles")
     frame = at.dataframe[0].value
     assert frame["Name"].iloc[0] == "System Default" and frame["Default"].iloc[0] == "★"
     chooser = at.selectbox(key="choose-library.style_id")
@@ -77,7 +77,7 @@ def test_images_show_thumbnails_and_search(app_env: str) -> None:
                 tags=["icon"] if n % 2 else ["photo"],
             )
     database.dispose()
-    at = open_section(run_page("pages/library.py"), "Images")
+    at = open_section(run_page("app_pages/library.py"), "Images")
     assert "30 images" in texts(at, "caption")
     thumbnails = at.get("image")
     assert len(thumbnails) == 24  # one page of thumbnails, not the full images

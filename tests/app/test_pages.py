@@ -46,7 +46,7 @@ def test_chat_names_the_profile_and_the_offline_engine(app_env: str) -> None:
 
 
 def test_profiles_lists_the_default_profile(app_env: str) -> None:
-    at = run_page("pages/profiles.py")
+    at = run_page("app_pages/profiles.py")
     frame = at.dataframe[0].value
     assert list(frame["Name"]) == ["default"]
     assert list(frame["Default"]) == ["★"]
@@ -55,7 +55,7 @@ def test_profiles_lists_the_default_profile(app_env: str) -> None:
 
 
 def test_library_lists_prompts_and_styles(app_env: str) -> None:
-    at = run_page("pages/library.py")
+    at = run_page("app_pages/library.py")
     prompts = at.dataframe[0].value
     assert "Quarterly Business Review" in set(prompts["Name"])
     assert len(prompts) == 4
@@ -66,7 +66,7 @@ def test_library_lists_prompts_and_styles(app_env: str) -> None:
 
 
 def test_history_is_empty_at_first(app_env: str) -> None:
-    at = run_page("pages/history.py")
+    at = run_page("app_pages/history.py")
     assert "no decks yet" in at.info[0].value
 
 
@@ -89,7 +89,7 @@ def test_history_lists_what_i_may_see_with_search_and_scopes(app_env: str) -> No
         )
         shared_deck(session, visibility="workspace", owner="olga@example.com")
     database.dispose()
-    at = run_page("pages/history.py")
+    at = run_page("app_pages/history.py")
     titles = [m.value for m in at.markdown if m.value.startswith("**")]
     assert titles == ["**Quarterly review**", "**Olga's shared plan**", "**Q3 consumption**"]
     at.segmented_control(key="history_scope").set_value("shared").run()

@@ -12,7 +12,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 def open_profiles() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
-    at.switch_page("pages/profiles.py")
+    at.switch_page("app_pages/profiles.py")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -64,3 +64,16 @@ def test_proxy_headers_identify_the_user(browser: Browser, app_url: str) -> None
         expect(page.get_by_text("Signed in as Quinn")).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_page_url_opened_directly_runs_inside_the_app_frame(page: Page, app_url: str) -> None:
+    # Each page must run through app.py (identity, navigation, layout), never on its own.
+    for path, heading in (("history", "History"), ("library", "Library"), ("profiles", "Profiles")):
+        page.goto(f"{app_url}/{path}")
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(
+            timeout=TIMEOUT_MS
+        )
+        expect(page.get_by_text(f"Signed in as {LOCAL_USER}")).to_be_visible()
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_text("Chat", exact=True)).to_be_visible()
+        expect(nav.get_by_text("app", exact=True)).to_have_count(0)

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = {
     "slidegen": {"streamlit"},
-    "pages": {"sqlalchemy", "openai", "databricks", "mlflow", "pptx", "psycopg2"},
+    "app_pages": {"sqlalchemy", "openai", "databricks", "mlflow", "pptx", "psycopg2"},
 }
 
 

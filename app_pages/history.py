@@ -24,7 +24,7 @@ with user_errors(), session_scope() as session:
 if not page.items:
     if chosen.scope == "all" and not chosen.search and page.total == 0:
         st.info("You have no decks yet. Start one in Chat.", icon=":material/history:")
-        st.page_link("pages/chat.py", label="Go to Chat", icon=":material/chat:")
+        st.page_link("app_pages/chat.py", label="Go to Chat", icon=":material/chat:")
     else:
         st.info("No decks match these filters.", icon=":material/search_off:")
     st.stop()
