@@ -45,7 +45,8 @@ def images_tab(user: User) -> None:
         return
     if pages > 1:
         st.number_input(f"Page (of {pages})", 1, pages, page, key=_PAGE)
-    st.caption(f'{total} images. Slides use an image with `<img src="image:NAME">`.')
+    noun = "image" if total == 1 else "images"
+    st.caption(f'{total} {noun}. Slides use an image with `<img src="image:NAME">`.')
     shown = found.images
     for start in range(0, len(shown), COLUMNS):
         for column, image in zip(st.columns(COLUMNS), shown[start : start + COLUMNS], strict=False):
@@ -100,7 +101,7 @@ def _card(user: User, image: ImageSummary) -> None:
             st.image(f"data:image/png;base64,{image.thumbnail_base64}", width="stretch")
         st.markdown(f"**{image.name}**")
         st.caption(
-            f"{image.description or 'No description'} · {image.size_bytes / 1024:.0f} KB"
+            f"{image.description or 'No description'} · {max(image.size_bytes / 1024, 0.1):.1f} KB"
             + (f" · {', '.join(image.tags)}" if image.tags else "")
         )
         st.code(f'<img src="image:{image.name}" alt="">', language="html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
 from slidegen.seed_content.styles import SLIDE_STYLES
+from tests.library_files import image_bytes
 
 TIMEOUT_MS = 20_000
 SHOTS = Path("/tmp/library_e2e_shots")
@@ -84,3 +86,33 @@ def test_style_previews_and_live_css_editing(page: Page, app_url: str, tmp_path:
     expect(page.get_by_text(f"Saved “{copy_name}”.")).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_text("position: fixed escapes the slide")).to_be_visible()
     expect(preview_slide(page, "Bullets", red).locator("h1")).to_have_css("color", red)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_uploading_images_keeps_the_good_ones_and_explains_the_bad(
+    page: Page, app_url: str, tmp_path: Path
+) -> None:
+    logo, fake = tmp_path / "company-logo.png", tmp_path / "notes.png"
+    logo.write_bytes(image_bytes(size=(300, 150)))
+    fake.write_bytes(b"this is text, not a PNG")
+    page.set_viewport_size({"width": 1500, "height": 1100})
+    page.goto(f"{app_url}/library")
+    expect(page.get_by_role("heading", name="Library", exact=True)).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    page.get_by_test_id("stButtonGroup").get_by_text("Images", exact=True).click()
+    page.get_by_text("Upload images").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(logo), str(fake)])
+    page.get_by_label("Description (helps the model choose)").fill("Our logo")
+    submit = page.get_by_test_id("stBaseButton-primaryFormSubmit")
+    expect(submit).to_be_enabled(timeout=TIMEOUT_MS)  # disabled while the files upload
+    submit.click()
+    expect(page.get_by_text("Uploaded image:company-logo.")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text("notes.png").first).to_be_visible()  # the refused file is named
+    expect(page.get_by_text('<img src="image:company-logo" alt="">')).to_be_visible()
+    thumbnail = page.get_by_test_id("stImage").locator("img").first
+    expect(thumbnail).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+    page.screenshot(path=str(tmp_path / "images.png"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tmp_path / "images.png", SHOTS / "images.png")
