@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from pydantic import BaseModel
 from pydantic import ValidationError as SettingsError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -151,18 +148,3 @@ def _cli_user(settings: Settings) -> User:
     return resolve_user({}, settings)
 
     return 0
-
-
-def _print_json(payload: Any) -> int:
-    print(json.dumps(_plain(payload), indent=2, default=str))
-    return 0
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
+from slidegen.cli_output import print_json
 from slidegen.db.database import Database
 from slidegen.errors import ValidationError
 from slidegen.identity import User, resolve_user
@@ -84,7 +83,7 @@ def _list(args: argparse.Namespace, db: Database) -> int:
         prompts = library.list_deck_prompts(session, user)
         styles = library.list_slide_styles(session, user)
     if args.json:
-        return _print_json({"deck_prompts": prompts, "slide_styles": styles})
+        return print_json({"deck_prompts": prompts, "slide_styles": styles})
     print("Deck prompts:")
     for prompt in prompts:
         print(f"  {prompt.name:<32} {prompt.category or '':<10} {prompt.description or ''}")
@@ -101,7 +100,7 @@ def _show(args: argparse.Namespace, db: Database) -> int:
     with db.scope() as session:
         item = _find(session, _user(db), args.kind, args.name)
     if args.json:
-        return _print_json(item)
+        return print_json(item)
     body = item.prompt_content if args.kind == "prompt" else item.style_content  # type: ignore[union-attr]
     state = "active" if item.is_active else "inactive"
     print(f"{item.name}  [{item.category or 'no category'}]  {state}")
@@ -237,7 +236,7 @@ def _import(args: argparse.Namespace, db: Database) -> int:
             session, _user(db), text=text, on_conflict=args.on_conflict
         )
     if args.json:
-        return _print_json(report)
+        return print_json(report)
     for label, names in report.model_dump().items():
         if names:
             print(f"{label.capitalize()}: {', '.join(names)}")
@@ -248,18 +247,3 @@ def _report_removed(removed: list[Any]) -> None:
     for item in removed:
         what = f"{item.where} {{ {item.declaration} }}" if item.declaration else item.where
         print(f"warning: removed {what}: {item.reason}", file=sys.stderr)
-
-
-def _print_json(payload: Any) -> int:
-    print(json.dumps(_plain(payload), indent=2, default=str))
-    return 0
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value

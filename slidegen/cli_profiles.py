@@ -9,8 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
+from slidegen.cli_output import print_json
 from slidegen.db.database import Database
 from slidegen.errors import ValidationError
 from slidegen.identity import User, resolve_user
@@ -283,14 +282,4 @@ def _short(value: Any, limit: int = 60) -> str:
 
 def _say(message: str) -> int:
     print(message)
-    return 0
-
-
-def print_json(payload: Any) -> int:
-    """Print a DTO (or list of them) as JSON."""
-    if isinstance(payload, list):
-        payload = [p.model_dump(mode="json") if isinstance(p, BaseModel) else p for p in payload]
-    elif isinstance(payload, BaseModel):
-        payload = payload.model_dump(mode="json")
-    print(json.dumps(payload, indent=2, default=str))
     return 0
