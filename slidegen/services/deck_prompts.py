@@ -6,7 +6,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import ConfigPrompts, SlideDeckPrompt
-from slidegen.errors import NotFoundError
 from slidegen.identity import User
 from slidegen.schemas.library import DeckPromptDetail, DeckPromptSummary
 from slidegen.services.library_common import (
@@ -15,6 +14,8 @@ from slidegen.services.library_common import (
     clean_name,
     ensure_unique,
     free_copy_name,
+    load_by_id,
+    load_by_name,
     profiles_using,
 )
 
@@ -54,10 +55,7 @@ def get_deck_prompt(session: Session, user: User, *, prompt_id: int) -> DeckProm
 
 def find_deck_prompt(session: Session, user: User, *, name: str) -> DeckPromptDetail:
     """Return the deck prompt with this name (case-insensitive)."""
-    row = session.scalar(select(SlideDeckPrompt).where(SlideDeckPrompt.name.ilike(name.strip())))
-    if row is None:
-        raise NotFoundError(f"No deck prompt is named “{name}”.")
-    return _detail(session, row)
+    return _detail(session, load_by_name(session, SlideDeckPrompt, name, WHAT))
 
 
 def create_deck_prompt(
@@ -149,10 +147,7 @@ def deck_prompt_categories(session: Session, user: User) -> list[str]:
 
 
 def _load(session: Session, prompt_id: int) -> SlideDeckPrompt:
-    row = session.get(SlideDeckPrompt, prompt_id)
-    if row is None:
-        raise NotFoundError(f"Deck prompt {prompt_id} does not exist (it may have been deleted).")
-    return row
+    return load_by_id(session, SlideDeckPrompt, prompt_id, WHAT)
 
 
 def _detail(session: Session, row: SlideDeckPrompt) -> DeckPromptDetail:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import ConfigProfile, ConfigPrompts
-from slidegen.errors import ConflictError, ValidationError
+from slidegen.errors import ConflictError, NotFoundError, ValidationError
 
+T = TypeVar("T")
 MAX_NAME = 255
 MAX_CATEGORY = 100
 MAX_CONTENT = 200_000
@@ -80,3 +81,21 @@ def profiles_using(session: Session, column: Any, ids: list[int]) -> dict[int, l
     for row_id, profile in rows:
         used.setdefault(row_id, []).append(profile)
     return used
+
+
+def load_by_id(session: Session, model: type[T], item_id: int, what: str) -> T:
+    """Return the library row with this id, or raise a NotFoundError naming what it is."""
+    row = session.get(model, item_id)
+    if row is None:
+        raise NotFoundError(
+            f"{what.capitalize()} {item_id} does not exist (it may have been deleted)."
+        )
+    return row
+
+
+def load_by_name(session: Session, model: type[T], name: str, what: str) -> T:
+    """Return the library row with this name (case-insensitive), or raise a NotFoundError."""
+    row = session.scalar(select(model).where(model.name.ilike(name.strip())))
+    if row is None:
+        raise NotFoundError(f"No {what} is named “{name}”.")
+    return row

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import ConfigPrompts, SlideStyle
-from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from slidegen.errors import ConflictError, PermissionDeniedError, ValidationError
 from slidegen.identity import User
 from slidegen.render.sanitize import sanitize_css
 from slidegen.schemas.library import (
@@ -21,6 +21,8 @@ from slidegen.services.library_common import (
     clean_name,
     ensure_unique,
     free_copy_name,
+    load_by_id,
+    load_by_name,
     profiles_using,
 )
 
@@ -55,10 +57,7 @@ def get_slide_style(session: Session, user: User, *, style_id: int) -> SlideStyl
 
 def find_slide_style(session: Session, user: User, *, name: str) -> SlideStyleDetail:
     """Return the slide style with this name (case-insensitive)."""
-    row = session.scalar(select(SlideStyle).where(SlideStyle.name.ilike(name.strip())))
-    if row is None:
-        raise NotFoundError(f"No slide style is named “{name}”.")
-    return _detail(session, row)
+    return _detail(session, load_by_name(session, SlideStyle, name, WHAT))
 
 
 def create_slide_style(
@@ -197,10 +196,7 @@ def _nonempty(css: str, removed: list[CssRemovalOut]) -> str:
 
 
 def _load(session: Session, style_id: int) -> SlideStyle:
-    row = session.get(SlideStyle, style_id)
-    if row is None:
-        raise NotFoundError(f"Slide style {style_id} does not exist (it may have been deleted).")
-    return row
+    return load_by_id(session, SlideStyle, style_id, WHAT)
 
 
 def _detail(session: Session, row: SlideStyle) -> SlideStyleDetail:
