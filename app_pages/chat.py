@@ -91,9 +91,12 @@ else:
         prompt = request_box(detail, running=running, read_only=read_only)
     with deck_column:
 
-        @st.fragment(run_every=1.0 if running else None)
         def live_deck() -> None:
-            """Poll the database while a job runs; slides appear as they are stored."""
+            """Show the deck; while a job runs, a fragment polls it and slides appear as stored.
+
+            Otherwise it is part of the page, so a tick or a click reruns the whole page and
+            the request box above names the ticked slides at once.
+            """
             with user_errors(), session_scope() as session:
                 current = decks.show_session(session, user, session_id=session_id)
             still_running = current.last_request and current.last_request.status in (
@@ -120,7 +123,7 @@ else:
                 locked = still_running or read_only
                 show_deck(current, on_action=None if locked else action, editable=not locked)
 
-        live_deck()
+        (st.fragment(live_deck, run_every=1.0) if running else live_deck)()
         show_save_points(
             detail.versions,
             on_restore=None

@@ -73,16 +73,20 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     """Render the deck: a page of full-size slides with their actions, or the thumbnail grid."""
     deck = to_deck(detail)
     sid = detail.session_id
-    selected = set(state.selected_slides(sid))
-    shown: dict[str, bool] = {}  # slide id -> ticked, for the slides on screen
+    ids = [slide.slide_id for slide in deck.slides]
+    selected = [i for i in state.selected_slides(sid) if i in ids]  # deleted slides drop out
+    state.set_selected_slides(sid, selected)
     view = deck_nav.choose_view(sid, len(deck.slides))
 
     def tick(slide: Slide, number: int) -> None:
-        shown[slide.slide_id] = st.checkbox(
+        key = f"sel-{sid}-{slide.slide_id}"
+        st.checkbox(
             f"Slide {number}",
             value=slide.slide_id in selected,
-            key=f"sel-{sid}-{slide.slide_id}",
+            key=key,
             disabled=not editable,
+            on_change=_toggle,
+            args=(sid, slide.slide_id, key, ids),
         )
 
     if view == deck_nav.GRID:
@@ -98,12 +102,15 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
             _slide_card(deck, index, tick, on_action if editable else None)
         deck_nav.pager(sid, len(deck.slides), key="pager-bottom")
         _bring_into_view(sid, deck)
-    ids = {slide.slide_id for slide in deck.slides}
-    kept = {i for i in selected if i in ids and shown.get(i, True)}
-    chosen = [s.slide_id for s in deck.slides if s.slide_id in kept or shown.get(s.slide_id)]
-    if chosen != state.selected_slides(sid):
-        state.set_selected_slides(sid, chosen)
-        st.rerun()  # the whole page: the request box names the ticked slides
+
+
+def _toggle(session_id: str, slide_id: str, key: str, deck_order: list[str]) -> None:
+    # A callback: runs before the page, so the request box above the deck names the new
+    # selection in the same run. Ticks on other pages of the deck are kept.
+    chosen = set(state.selected_slides(session_id)) - {slide_id}
+    if st.session_state.get(key):
+        chosen.add(slide_id)
+    state.set_selected_slides(session_id, [i for i in deck_order if i in chosen])
 
 
 def _slide_card(
