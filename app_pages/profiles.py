@@ -13,7 +13,7 @@ from ui.profile_forms import (
     prompt_preview,
     prompts_tab,
 )
-from ui.profile_state import SELECTED, apply_pending_selection, key, show_flash
+from ui.profile_state import SELECTED, apply_pending_selection, draft_of, key, show_flash
 from ui.profile_toolbar import save_bar, toolbar
 from ui.user import current_user
 
@@ -64,43 +64,49 @@ toolbar(summary, list(by_name))
 with user_errors(), session_scope() as session:
     profile = profile_admin.show_profile(session, user, name=selected)
 
+draft, rebased = draft_of(profile)
 st.caption(
     f"{profile.description or 'No description.'} · used by {profile.session_count} sessions · "
     f"updated {profile.updated_at:%Y-%m-%d %H:%M} UTC by {profile.updated_by or 'system'} · "
     f"your access: {profile.my_permission}"
 )
+if rebased:
+    st.info(
+        f"{profile.updated_by or 'Somebody'} saved this profile while you were editing it. "
+        "Your unsaved edits are kept on top of their version.",
+        icon=":material/sync:",
+    )
 description = st.text_input(
-    "Description", profile.description or "", key=key(profile.id, "description")
+    "Description", draft["description"] or "", key=key(profile.id, "description")
 )
-tabs = st.tabs(
-    ["AI infrastructure", "Data sources", "MLflow", "Prompts", "History", "Compare", "Sharing"],
-    key="pf.tabs",
+draft["description"] = description or None
+
+
+def _prompts() -> None:
+    draft["prompts"] = prompts_tab(profile, draft)
+    prompt_preview(draft)
+
+
+# A section control, not st.tabs: only the open section runs on a rerun. The draft keeps what
+# the other sections edited.
+SECTIONS = {
+    "AI infrastructure": lambda: draft.update(ai_infra=ai_infra_tab(profile, draft)),
+    "Data sources": lambda: draft.update(data_sources_tab(profile, draft)),
+    "MLflow": lambda: draft.update(mlflow=mlflow_tab(profile, draft)),
+    "Prompts": _prompts,
+    "History": lambda: history_tab(profile),
+    "Compare": lambda: compare_tab(profile, list(by_name)),
+    "Sharing": lambda: sharing_tab(profile),
+}
+section = st.segmented_control(
+    "Section",
+    list(SECTIONS),
+    default="AI infrastructure",
+    key="pf.section",
+    label_visibility="collapsed",
 )
 with user_errors():
-    with tabs[0]:
-        ai_infra = ai_infra_tab(profile)
-    with tabs[1]:
-        genie_spaces, data_sources = data_sources_tab(profile)
-    with tabs[2]:
-        mlflow = mlflow_tab(profile)
-    with tabs[3]:
-        prompts = prompts_tab(profile)
-    draft = {
-        "description": description or None,
-        "ai_infra": ai_infra,
-        "genie_spaces": genie_spaces,
-        "data_sources": data_sources,
-        "mlflow": mlflow,
-        "prompts": prompts,
-    }
-    with tabs[3]:
-        prompt_preview(draft)
-    with tabs[4]:
-        history_tab(profile)
-    with tabs[5]:
-        compare_tab(profile, list(by_name))
-    with tabs[6]:
-        sharing_tab(profile)
+    SECTIONS[section or "AI infrastructure"]()
 
 with st.container(border=True):
     save_bar(profile, draft)

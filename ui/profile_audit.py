@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pandas as pd
@@ -17,18 +19,22 @@ from slidegen.services.profile_access import LEVELS
 from ui.db import session_scope
 from ui.profile_state import reset_draft
 from ui.profile_toolbar import run_action
-from ui.user import current_user
+from ui.user import current_user, user_token
 
 PAGE_SIZE = 20
+SNAPSHOT_CHOICES = 100
 
 
 def history_tab(profile: ProfileDetail) -> None:
     """A filtered, paginated table of changes; a readable diff of one; Restore to it."""
     user = current_user()
-    left, mid, right = st.columns([1, 1.5, 1])
-    domain = left.selectbox("Domain", ["(all)", *profile_history.DOMAINS], key="pf.h.domain")
-    who = mid.text_input("Changed by", key="pf.h.user", placeholder="anyone")
-    page_no = right.number_input("Page", 1, 10_000, 1, key="pf.h.page")
+    domain_col, who_col, when_col, page_col = st.columns([1, 1.3, 1.5, 0.7])
+    domain = domain_col.selectbox("Domain", ["(all)", *profile_history.DOMAINS], key="pf.h.domain")
+    who = who_col.text_input("Changed by", key="pf.h.user", placeholder="anyone")
+    since, until = _period(
+        when_col.date_input("Changed between (UTC)", value=(), key="pf.h.when", format="YYYY-MM-DD")
+    )
+    page_no = int(page_col.number_input("Page", 1, 100_000, 1, key="pf.h.page"))
     with session_scope() as session:
         page = profile_history.list_history(
             session,
@@ -36,11 +42,17 @@ def history_tab(profile: ProfileDetail) -> None:
             profile_name=profile.name,
             domain=None if domain == "(all)" else domain,
             changed_by=who.strip() or None,
-            offset=(int(page_no) - 1) * PAGE_SIZE,
+            since=since,
+            until=until,
+            offset=(page_no - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
     if not page.entries:
-        st.info("No changes match.")
+        pages = math.ceil(page.total / PAGE_SIZE)
+        if page.total:
+            st.info(f"Page {page_no} is past the end: {page.total} changes fill {pages} pages.")
+        else:
+            st.info("No changes match.")
         return
     st.dataframe(
         [
@@ -58,7 +70,11 @@ def history_tab(profile: ProfileDetail) -> None:
         width="stretch",
     )
     last = page.offset + len(page.entries)
-    st.caption(f"Changes {page.offset + 1}–{last} of {page.total}, newest first.")
+    pages = math.ceil(page.total / PAGE_SIZE)
+    st.caption(
+        f"Changes {page.offset + 1}–{last} of {page.total}, newest first "
+        f"(page {page_no} of {pages})."
+    )
     by_id = {e.id: e for e in page.entries}
     chosen = st.selectbox(
         "Show change",
@@ -68,6 +84,15 @@ def history_tab(profile: ProfileDetail) -> None:
     )
     render_changes(by_id[chosen].changes)
     _restore(profile, chosen)
+
+
+def _period(chosen: Any) -> tuple[datetime | None, datetime | None]:
+    """Turn the date picker's range (none, one day, or two days) into timestamps."""
+    days = [d for d in (chosen if isinstance(chosen, (list, tuple)) else [chosen]) if d]
+    if not days:
+        return None, None
+    first, last = days[0], days[-1]
+    return datetime.combine(first, time.min, UTC), datetime.combine(last, time.max, UTC)
 
 
 def render_changes(changes: list[FieldChange]) -> None:
@@ -105,6 +130,7 @@ def _restore(profile: ProfileDetail, history_id: int) -> None:
                     name=profile.name,
                     history_id=history_id,
                     settings=get_settings(),
+                    user_token=user_token(),
                 ).changes
             ],
             f"Restored {profile.name!r} to change #{history_id}; changed:",
@@ -127,7 +153,21 @@ def compare_tab(profile: ProfileDetail, names: list[str]) -> None:
             changes = profile_io.compare_profiles(session, user, left=profile.name, right=other)
             label = other
         else:
-            history_id = st.number_input("History entry id", 1, step=1, key="pf.c.hid")
+            recent = profile_history.list_history(
+                session, user, profile_name=profile.name, limit=SNAPSHOT_CHOICES
+            ).entries
+            by_id = {e.id: e for e in recent}
+            history_id = st.selectbox(
+                "Snapshot (the profile as saved by a change)",
+                list(by_id),
+                key="pf.c.hid",
+                format_func=lambda i: (
+                    f"#{i} · {by_id[i].timestamp:%Y-%m-%d %H:%M} · {by_id[i].action} "
+                    f"{by_id[i].domain} by {by_id[i].changed_by}"
+                ),
+                help=f"The {SNAPSHOT_CHOICES} most recent changes; older ones: "
+                "`python -m slidegen profiles diff NAME --history ID`.",
+            )
             changes = profile_io.compare_profiles(
                 session, user, left=profile.name, right_history_id=int(history_id)
             )
@@ -143,7 +183,10 @@ def compare_tab(profile: ProfileDetail, names: list[str]) -> None:
         hide_index=True,
         width="stretch",
     )
-    st.caption(f"{len(changes)} fields differ (equal fields are not listed).")
+    count = (
+        f"{len(changes)} field differs" if len(changes) == 1 else f"{len(changes)} fields differ"
+    )
+    st.caption(f"{count} (equal fields are not listed).")
 
 
 def sharing_tab(profile: ProfileDetail) -> None:

@@ -1,4 +1,8 @@
-"""The configuration tabs of the Profiles page: each widget edits one field of a draft."""
+"""The configuration sections of the Profiles page: each widget edits one field of the draft.
+
+Every section starts its widgets from the draft (ui/profile_state.py), not from the stored
+profile, and returns its part of the draft, so an edit survives a visit to another section.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +21,8 @@ from slidegen.schemas.profiles import ProfileDetail
 from slidegen.services import library, profile_store
 from slidegen.services import profile_validation as checks
 from ui.db import session_scope
-from ui.profile_state import key
-from ui.user import current_user
+from ui.profile_state import key, start_value
+from ui.user import current_user, user_token
 
 PROVIDERS = ["offline", "databricks", "openai"]
 
@@ -31,9 +35,9 @@ def _endpoints(host: str) -> tuple[list[str], str | None]:
         return [], exc.user_message
 
 
-def ai_infra_tab(profile: ProfileDetail) -> dict[str, Any]:
+def ai_infra_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str, Any]:
     """Provider, endpoint (a dropdown when a workspace answers), temperature, tokens, timeout."""
-    ai = profile.config["ai_infra"] or {}
+    ai = draft["ai_infra"] or {}
     settings, pid = get_settings(), profile.id
     provider = st.selectbox(
         "Provider",
@@ -122,13 +126,15 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def data_sources_tab(profile: ProfileDetail) -> tuple[list[dict], list[dict]]:
+def data_sources_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str, Any]:
     """Genie spaces and SQL data sources as editable tables, with connection checks."""
     pid = profile.id
     st.markdown("**Genie spaces** — each becomes a tool the LLM can ask questions.")
     genie_cols = ["space_id", "space_name", "description"]
     spaces = st.data_editor(
-        pd.DataFrame(profile.config["genie_spaces"] or [], columns=genie_cols),
+        pd.DataFrame(
+            start_value(key(pid, "genie"), draft["genie_spaces"] or []), columns=genie_cols
+        ),
         num_rows="dynamic",
         width="stretch",
         key=key(pid, "genie"),
@@ -136,11 +142,17 @@ def data_sources_tab(profile: ProfileDetail) -> tuple[list[dict], list[dict]]:
     )
     genie = _rows(spaces, genie_cols)
     if st.button("Check Genie spaces", key=key(pid, "check_genie"), disabled=not genie):
-        _check_each(genie, GenieSpaceConfig, lambda s: checks.check_genie_space(s, get_settings()))
+        # As the user: the space must be readable by whoever chats with it, not only the app.
+        token = user_token()
+        _check_each(
+            genie,
+            GenieSpaceConfig,
+            lambda s: checks.check_genie_space(s, get_settings(), user_token=token),
+        )
     st.markdown("**SQL data sources** — read-only; the URL holds no password.")
     sql_cols = ["name", "url", "description", "max_rows"]
     sources = st.data_editor(
-        pd.DataFrame(profile.config["data_sources"] or [], columns=sql_cols),
+        pd.DataFrame(start_value(key(pid, "sql"), draft["data_sources"] or []), columns=sql_cols),
         num_rows="dynamic",
         width="stretch",
         key=key(pid, "sql"),
@@ -159,7 +171,7 @@ def data_sources_tab(profile: ProfileDetail) -> tuple[list[dict], list[dict]]:
         row["max_rows"] = int(row.get("max_rows") or 200)
     if st.button("Test connections", key=key(pid, "check_sql"), disabled=not sql):
         _check_each(sql, DataSourceConfig, lambda s: [checks.check_data_source(s)])
-    return genie, sql
+    return {"genie_spaces": genie, "data_sources": sql}
 
 
 def _check_each(rows: list[dict], model: type, check: Any) -> None:
@@ -181,9 +193,9 @@ def _check_each(rows: list[dict], model: type, check: Any) -> None:
                 st.success(f"{label}: reachable. {notes[0][:200] if notes else ''}")
 
 
-def mlflow_tab(profile: ProfileDetail) -> dict[str, Any]:
+def mlflow_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str, Any]:
     """The MLflow experiment traces go to."""
-    mlflow = profile.config["mlflow"] or {}
+    mlflow = draft["mlflow"] or {}
     name = st.text_input(
         "Experiment name",
         mlflow.get("experiment_name", ""),
@@ -193,9 +205,9 @@ def mlflow_tab(profile: ProfileDetail) -> dict[str, Any]:
     return {"experiment_name": name}
 
 
-def prompts_tab(profile: ProfileDetail) -> dict[str, Any]:
+def prompts_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str, Any]:
     """Deck prompt and slide style, three prompt editors, and the assembled system prompt."""
-    prompts, pid, user = profile.config["prompts"] or {}, profile.id, current_user()
+    prompts, pid, user = draft["prompts"] or {}, profile.id, current_user()
     with session_scope() as session:
         decks = {p.id: p.name for p in library.list_deck_prompts(session, user) if p.is_active}
         styles = {s.id: s.name for s in library.list_slide_styles(session, user) if s.is_active}
@@ -213,7 +225,7 @@ def prompts_tab(profile: ProfileDetail) -> dict[str, Any]:
     ):
         st.markdown(f"**{label}**")
         texts[field] = st_ace(
-            value=prompts.get(field) or "",
+            value=start_value(key(pid, field), prompts.get(field) or ""),
             language="markdown",
             theme="chrome",
             height=height,

@@ -14,7 +14,7 @@ from slidegen.services import profile_admin as admin
 from slidegen.services import profile_history, profile_io, profile_store
 from ui.db import session_scope
 from ui.profile_state import flash, reset_draft, select_next
-from ui.user import current_user
+from ui.user import current_user, user_token
 
 
 def run_action(action: Any, success: str, *, select: str | None = None) -> None:
@@ -143,7 +143,12 @@ def _save(profile: ProfileDetail, draft: dict[str, Any]) -> None:
     try:
         with st.spinner("Validating and saving…"), session_scope() as session:
             result = admin.save_configuration(
-                session, user, name=profile.name, config=draft, settings=get_settings()
+                session,
+                user,
+                name=profile.name,
+                config=draft,
+                settings=get_settings(),
+                user_token=user_token(),
             )
     except SlidegenError as exc:
         st.error(exc.user_message, icon=":material/error:")

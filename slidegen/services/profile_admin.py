@@ -133,13 +133,19 @@ def save_configuration(
     new_name: str | None = None,
     action: str = "update",
     domain: str | None = None,
+    user_token: str | None = None,
 ) -> SaveResult:
-    """Validate and save a profile's configuration (and name); record what changed."""
+    """Validate and save a profile's configuration (and name); record what changed.
+
+    `user_token` (the proxy's forwarded token) checks new Genie spaces as the user sees them.
+    """
     profile = load_profile(session, user, name, need="CAN_EDIT", for_update=True)
     before = profile_snapshot(profile)
     parsed = store.parse_config(config)
     store.check_references(session, parsed)
-    warnings = workspace.check_workspace(parsed, settings, previous=store.config_of(profile))
+    warnings = workspace.check_workspace(
+        parsed, settings, previous=store.config_of(profile), user_token=user_token
+    )
     if new_name is not None and new_name != profile.name:
         new_name = check_name(new_name)
         _name_free(session, new_name, except_id=profile.id)
@@ -182,7 +188,13 @@ def update_profile(
 
 
 def restore_profile(
-    session: Session, user: User, *, name: str, history_id: int, settings: Settings
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    history_id: int,
+    settings: Settings,
+    user_token: str | None = None,
 ) -> SaveResult:
     """Bring a profile back to the snapshot of one history entry (recorded as a change)."""
     profile = load_profile(session, user, name, need="CAN_EDIT")
@@ -197,6 +209,7 @@ def restore_profile(
         settings=settings,
         action="restore",
         domain="profile",
+        user_token=user_token,
     )
 
 

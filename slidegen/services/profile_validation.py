@@ -1,12 +1,17 @@
 """Checks that need a workspace: the LLM endpoint exists, Genie spaces are reachable.
 
+Genie spaces are checked with the user's own forwarded token when there is one: the space must
+be readable by the person who will chat with it, not only by the app.
+
 Without a configured Databricks workspace (or when it cannot be reached) these checks become
 warnings, so a laptop install can still save a profile meant for a workspace.
 """
 
 from __future__ import annotations
 
+import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 from slidegen.config import Settings
 from slidegen.errors import ConfigurationError, ValidationError
@@ -16,15 +21,35 @@ from slidegen.services.toolbox import workspace_client
 
 _CHAT_TASKS = ("llm/v1/chat", "agent/v1/chat", "agent/v2/chat")
 _FAST = {"retry_timeout_seconds": 5, "http_timeout_seconds": 10}
+_CONNECT_TIMEOUT_S = 3
 NO_WORKSPACE = "No Databricks workspace is configured (DATABRICKS_HOST), so {what} was not checked."
 
 
-def _client(settings: Settings) -> Any:
+def _client(settings: Settings, user_token: str | None = None) -> Any:
     if not settings.has_databricks_workspace:
         raise ConfigurationError(
             "No Databricks workspace is configured; set DATABRICKS_HOST and credentials."
         )
-    return workspace_client(settings, **_FAST)
+    _check_reachable(settings.databricks_host or "")
+    return workspace_client(settings, user_token, **_FAST)
+
+
+def _check_reachable(host: str) -> None:
+    """Fail at once when nothing answers at the workspace's address.
+
+    The SDK would retry for its whole retry budget, twice (host metadata, then the call): about
+    15 seconds per check for a host that refuses connections.
+    """
+    url = urlsplit(host if "://" in host else f"https://{host}")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname or "", port), timeout=_CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigurationError(
+            f"The Databricks workspace at {host} did not answer ({reason}); check "
+            "DATABRICKS_HOST and the network."
+        ) from None
 
 
 def list_endpoints(settings: Settings) -> list[EndpointChoice]:
@@ -77,14 +102,18 @@ def check_endpoint(config: ProfileConfig, settings: Settings) -> list[str]:
     return []
 
 
-def check_genie_space(space: GenieSpaceConfig, settings: Settings) -> list[str]:
-    """Raise if the space does not exist or is not shared with us; warn if unchecked."""
+def check_genie_space(
+    space: GenieSpaceConfig, settings: Settings, *, user_token: str | None = None
+) -> list[str]:
+    """Raise if the space does not exist or is not shared with the user; warn if unchecked."""
     from databricks.sdk.errors import NotFound, PermissionDenied, Unauthenticated
 
     if not settings.has_databricks_workspace:
         return [NO_WORKSPACE.format(what=f"Genie space {space.space_id!r}")]
     try:
-        _client(settings).genie.get_space(space.space_id)
+        _client(settings, user_token).genie.get_space(space.space_id)
+    except ConfigurationError as exc:
+        return [f"{exc.user_message} Genie space {space.space_id!r} was not checked."]
     except NotFound:
         raise ValidationError(
             f"Not saved: Genie space {space.space_id!r} ({space.space_name}) does not exist; "
@@ -101,7 +130,11 @@ def check_genie_space(space: GenieSpaceConfig, settings: Settings) -> list[str]:
 
 
 def check_workspace(
-    config: ProfileConfig, settings: Settings, *, previous: dict[str, Any] | None = None
+    config: ProfileConfig,
+    settings: Settings,
+    *,
+    previous: dict[str, Any] | None = None,
+    user_token: str | None = None,
 ) -> list[str]:
     """Run the workspace checks for what changed; return the warnings."""
     before = previous or {}
@@ -111,7 +144,7 @@ def check_workspace(
     known = {s.get("space_id"): s for s in before.get("genie_spaces") or []}
     for space in config.genie_spaces:
         if known.get(space.space_id) is None:
-            warnings += check_genie_space(space, settings)
+            warnings += check_genie_space(space, settings, user_token=user_token)
     return warnings
 
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from slidegen.config import Settings
+from slidegen.db.database import Database
+from slidegen.identity import User
+from slidegen.services import profile_admin
+from tests.app.conftest import APP_USER
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP_USER_OBJ = User(name=APP_USER, display_name="Pat")
 
 
 def open_profiles() -> AppTest:
@@ -21,6 +29,11 @@ def open_profiles() -> AppTest:
 def messages(at: AppTest) -> str:
     kinds = ("success", "warning", "error", "info", "caption", "markdown")
     return "\n".join(str(el.value) for kind in kinds for el in getattr(at, kind))
+
+
+def open_section(at: AppTest, name: str) -> None:
+    at.button_group(key="pf.section").set_value(name).run()
+    assert not at.exception, at.exception
 
 
 def history_table(at: AppTest):
@@ -44,6 +57,7 @@ def test_edit_save_history_and_restore(app_env: str) -> None:
     assert not at.exception, at.exception
     text = messages(at)
     assert "Saved 'default'." in text and "ai_infra.llm_temperature: 0.7 → 0.25" in text
+    open_section(at, "History")
     history = history_table(at)
     assert list(history["action"][:2]) == ["update", "create"]
     assert history["fields"].iloc[0] == "ai_infra.llm_temperature"
@@ -56,12 +70,14 @@ def test_edit_save_history_and_restore(app_env: str) -> None:
     at.button(key="pf.h.restore").click().run()
     assert not at.exception, at.exception
     assert "Restored 'default' to change" in messages(at)
-    assert at.slider(key=widget_key(at, "slider", ".temperature")).value == 0.7
     assert history_table(at)["action"].iloc[0] == "restore"
+    open_section(at, "AI infrastructure")
+    assert at.slider(key=widget_key(at, "slider", ".temperature")).value == 0.7
 
 
 def test_discard_and_inline_validation(app_env: str) -> None:
     at = open_profiles()
+    open_section(at, "MLflow")
     experiment = widget_key(at, "text_input", ".experiment")
     at.text_input(key=experiment).input("/Users//broken").run()
     text = messages(at)
@@ -97,3 +113,77 @@ def test_new_set_default_and_delete(app_env: str) -> None:
     assert not at.exception, at.exception
     assert "Deleted profile 'Team deck'." in messages(at)
     assert at.selectbox(key="pf.selected").options == ["default  (★ default)"]
+
+
+def test_unsaved_edits_survive_moving_between_sections(app_env: str) -> None:
+    """Only the open section runs; edits made in the others are kept in the draft."""
+    at = open_profiles()
+    at.slider(key=widget_key(at, "slider", ".temperature")).set_value(0.4).run()
+    open_section(at, "MLflow")
+    at.text_input(key=widget_key(at, "text_input", ".experiment")).input("decks").run()
+    open_section(at, "History")
+    assert "Unsaved changes (2): ai_infra.llm_temperature, mlflow.experiment_name" in messages(at)
+    open_section(at, "AI infrastructure")
+    assert at.slider(key=widget_key(at, "slider", ".temperature")).value == 0.4
+    at.button(key="pf.save").click().run()
+    text = messages(at)
+    assert "ai_infra.llm_temperature: 0.7 → 0.4" in text
+    assert 'mlflow.experiment_name: "slidegen" → "decks"' in text
+    open_section(at, "MLflow")
+    assert at.text_input(key=widget_key(at, "text_input", ".experiment")).value == "decks"
+    assert "No unsaved changes." in messages(at)
+
+
+def test_a_save_elsewhere_keeps_my_edits_on_top_of_theirs(app_env: str) -> None:
+    """Another user saves the profile while I edit it: my unsaved field stays mine, theirs is
+    taken, and my Save does not undo their change."""
+    at = open_profiles()
+    at.slider(key=widget_key(at, "slider", ".temperature")).set_value(0.3).run()
+    settings = Settings(DATABASE_URL=app_env, SLIDEGEN_USER="other@example.com")
+    database = Database(settings)
+    with database.scope() as session:
+        profile_admin.update_profile(
+            session,
+            User(name="other@example.com", display_name="Other"),
+            name="default",
+            settings=settings,
+            ai_infra={"llm_max_tokens": 4000},
+        )
+    database.dispose()
+    at.run()
+    text = messages(at)
+    assert "other@example.com saved this profile while you were editing it" in text
+    assert "Unsaved changes (1): ai_infra.llm_temperature" in text
+    assert at.slider(key=widget_key(at, "slider", ".temperature")).value == 0.3
+    assert at.number_input(key=widget_key(at, "number_input", ".max_tokens")).value == 4000
+    at.button(key="pf.save").click().run()
+    assert "Saved 'default'." in messages(at)
+    with database.scope() as session:
+        saved = profile_admin.show_profile(session, APP_USER_OBJ, name="default").config
+    database.dispose()
+    assert saved["ai_infra"]["llm_temperature"] == 0.3
+    assert saved["ai_infra"]["llm_max_tokens"] == 4000
+
+
+def test_history_filters_by_date_and_compare_picks_a_snapshot(app_env: str) -> None:
+    at = open_profiles()
+    at.slider(key=widget_key(at, "slider", ".temperature")).set_value(0.2).run()
+    at.button(key="pf.save").click().run()
+    open_section(at, "History")
+    assert len(history_table(at)) == 2
+    today = datetime.now(UTC).date()
+    at.date_input(key="pf.h.when").set_value((today - timedelta(days=9), today - timedelta(days=8)))
+    at.run()
+    assert "No changes match." in messages(at), [e.value for e in at.error]
+    at.date_input(key="pf.h.when").set_value((today, today)).run()
+    assert len(history_table(at)) == 2
+
+    open_section(at, "Compare")
+    at.radio(key="pf.c.mode").set_value("a snapshot").run()
+    picker = at.selectbox(key="pf.c.hid")
+    assert len(picker.options) == 2 and "create" in picker.options[1]
+    create_id = int(picker.options[1].split(" ")[0].removeprefix("#"))
+    picker.set_value(create_id).run()
+    compared = [d.value for d in at.dataframe if "field" in getattr(d.value, "columns", [])][0]
+    assert list(compared["field"]) == ["ai_infra.llm_temperature"]
+    assert "1 field differs (equal fields are not listed)." in messages(at)

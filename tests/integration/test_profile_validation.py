@@ -18,6 +18,7 @@ from slidegen.services import profile_validation as workspace
 from slidegen.services.profile_store import parse_config
 from slidegen.services.seed import seed_database
 from tests.fakes.genie_server import FakeGenieServer, TextAnswer
+from tests.pgserver import free_port
 
 ALICE = User(name="alice@example.com", display_name="Alice")
 GOOD: dict[str, Any] = {
@@ -131,6 +132,61 @@ def test_workspace_checks(fake_workspace: FakeGenieServer) -> None:
         workspace.check_workspace(forbidden, settings)
     # Unchanged parts are not re-checked on every save.
     assert workspace.check_workspace(missing, settings, previous=missing.model_dump()) == []
+
+
+def test_genie_space_is_checked_with_the_users_own_token(
+    fake_workspace: FakeGenieServer, db: Session, settings: Settings
+) -> None:
+    """A space only the user may read passes with their forwarded token; the app's own
+    credentials are refused, and the fake saw the user's token."""
+    fake_workspace.add_user("user-token-alice", ALICE.name, ["analysts"])
+    fake_workspace.set_space("space-alice", TextAnswer("hi"), only_users=(ALICE.name,))
+    workspace_settings = on(fake_workspace)
+    space = parse_config(with_value("genie_spaces.0.space_id", "space-alice")).genie_spaces[0]
+    assert (
+        workspace.check_genie_space(space, workspace_settings, user_token="user-token-alice") == []
+    )
+    assert fake_workspace.requests[-1].authorization == "Bearer user-token-alice"
+    with pytest.raises(ValidationError, match="ask its owner for CAN VIEW"):
+        workspace.check_genie_space(space, workspace_settings)
+    assert fake_workspace.requests[-1].authorization == "Bearer dapi-test"
+
+    # Saving through the service checks the new space as the user too.
+    seed_database(db, settings=settings)
+    config = admin.show_profile(db, ALICE, name="default").config
+    config["genie_spaces"] = [{"space_id": "space-alice", "space_name": "Alice's"}]
+    with pytest.raises(ValidationError, match="ask its owner"):
+        admin.save_configuration(
+            db, ALICE, name="default", config=config, settings=workspace_settings
+        )
+    saved = admin.save_configuration(
+        db,
+        ALICE,
+        name="default",
+        config=config,
+        settings=workspace_settings,
+        user_token="user-token-alice",
+    )
+    assert saved.warnings == []
+    assert saved.profile.config["genie_spaces"][0]["space_id"] == "space-alice"
+
+
+def test_an_unreachable_workspace_gives_warnings_not_errors() -> None:
+    """A configured workspace that does not answer must not block saving: each check says it
+    could not run, and why."""
+    settings = Settings(
+        DATABASE_URL="sqlite:///unused.db",
+        DATABRICKS_HOST=f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        DATABRICKS_TOKEN="dapi-test",
+    )
+    warnings = workspace.check_workspace(parse_config(GOOD), settings)
+    assert len(warnings) == 2, warnings
+    endpoint, space = warnings
+    assert (
+        "The Databricks workspace at http://127.0.0.1:" in endpoint and "did not answer" in endpoint
+    )
+    assert "'databricks-claude' was not checked" in endpoint
+    assert "did not answer" in space and "'space-ok' was not checked" in space
 
 
 def test_without_a_workspace_checks_are_warnings(settings: Settings) -> None:
