@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import SessionPermission, UserSession
@@ -27,8 +27,11 @@ _RANK = {None: 0, "read": 1, "edit": 2, "manage": 3}
 
 def principal_match(user: User) -> ColumnElement[bool]:
     """SQL filter: a grant row names the user or one of their groups."""
+    # E-mail addresses match whatever their case: grants made before they were stored in
+    # lower case, or typed differently from the proxy's header, still apply.
     by_user = and_(
-        SessionPermission.principal_type == "user", SessionPermission.principal_id == user.name
+        SessionPermission.principal_type == "user",
+        func.lower(SessionPermission.principal_id) == user.name.lower(),
     )
     if not user.groups:
         return by_user

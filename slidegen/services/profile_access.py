@@ -7,7 +7,7 @@ by the seed (no personal creator) and the default profile are usable by everyone
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import ConfigProfile, ConfigProfileContributor
@@ -50,8 +50,9 @@ def permission_level(session: Session, profile: ConfigProfile, user: User) -> st
 
 
 def _matches(user: User) -> ColumnElement[bool]:
+    # E-mail addresses match whatever their case (see permissions.principal_match).
     by_name = (ConfigProfileContributor.identity_type == "USER") & (
-        ConfigProfileContributor.identity_id == user.name
+        func.lower(ConfigProfileContributor.identity_id) == user.name.lower()
     )
     if not user.groups:
         return by_name

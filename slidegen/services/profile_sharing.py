@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import ConfigProfile, ConfigProfileContributor
@@ -48,15 +48,12 @@ def grant_access(
     identity_type, identity_id = identity_type.upper(), identity_id.strip()
     if identity_type not in _TYPES or not identity_id:
         raise ValidationError("Name a user (e-mail) or a group to share with.")
+    if identity_type == "USER":
+        identity_id = identity_id.lower()  # e-mail addresses: one grant whatever the case
     if permission_level not in LEVELS:
         raise ValidationError(f"Permission must be one of {', '.join(LEVELS)}.")
     profile = load_profile(session, user, name, need="CAN_MANAGE")
-    row = session.scalar(
-        select(ConfigProfileContributor).where(
-            ConfigProfileContributor.profile_id == profile.id,
-            ConfigProfileContributor.identity_id == identity_id,
-        )
-    )
+    row = session.scalar(_contributor(profile.id, identity_id))
     old = row.permission_level if row else None
     if row is None:
         row = ConfigProfileContributor(
@@ -77,12 +74,7 @@ def revoke_access(
 ) -> list[Contributor]:
     """Remove a contributor."""
     profile = load_profile(session, user, name, need="CAN_MANAGE")
-    row = session.scalar(
-        select(ConfigProfileContributor).where(
-            ConfigProfileContributor.profile_id == profile.id,
-            ConfigProfileContributor.identity_id == identity_id,
-        )
-    )
+    row = session.scalar(_contributor(profile.id, identity_id.strip()))
     if row is not None:
         old = row.permission_level
         session.delete(row)
@@ -118,4 +110,14 @@ def _record(
         changes=[FieldChange(field=f"sharing.{who}", old=old, new=new)],
         snapshot=profile_snapshot(profile),
         domain="sharing",
+    )
+
+
+def _contributor(profile_id: int, identity_id: str) -> Select[tuple[ConfigProfileContributor]]:
+    """The contributor row of this user (e-mail, any case) or group (exact name)."""
+    same = ConfigProfileContributor.identity_id == identity_id
+    if "@" in identity_id:
+        same = or_(same, func.lower(ConfigProfileContributor.identity_id) == identity_id.lower())
+    return select(ConfigProfileContributor).where(
+        ConfigProfileContributor.profile_id == profile_id, same
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import SessionPermission, UserSession
@@ -48,7 +48,7 @@ def share_session(
     principal_id = _principal(principal_type, principal_id)
     if permission not in SESSION_PERMISSIONS:
         raise ValidationError(f"Permission must be read or edit, not {permission!r}.")
-    if principal_type == "user" and principal_id == row.created_by:
+    if principal_type == "user" and principal_id == row.created_by.lower():
         raise ValidationError("The owner always keeps edit; grant someone else.")
     grant = session.scalar(_grant_query(row, principal_type, principal_id))
     if grant is None:
@@ -84,7 +84,7 @@ def unshare_session(
         delete(SessionPermission).where(
             SessionPermission.session_id == row.id,
             SessionPermission.principal_type == principal_type,
-            SessionPermission.principal_id == principal_id,
+            _same_principal(principal_type, principal_id),
         )
     ).rowcount
     if not removed:
@@ -101,14 +101,21 @@ def _principal(principal_type: str, principal_id: str) -> str:
         raise ValidationError(f"Enter the {principal_type}'s name (at most 255 characters).")
     if principal_type == "user" and (" " in cleaned or "@" not in cleaned):
         raise ValidationError(f"{cleaned!r} is not an email address; users are shared by email.")
-    return cleaned
+    return cleaned.lower() if principal_type == "user" else cleaned
+
+
+def _same_principal(principal_type: str, principal_id: str) -> ColumnElement[bool]:
+    """Users by e-mail in any case (older grants kept the case typed); groups exactly."""
+    if principal_type == "user":
+        return func.lower(SessionPermission.principal_id) == principal_id
+    return SessionPermission.principal_id == principal_id
 
 
 def _grant_query(row: UserSession, principal_type: str, principal_id: str):  # type: ignore[no-untyped-def]
     return select(SessionPermission).where(
         SessionPermission.session_id == row.id,
         SessionPermission.principal_type == principal_type,
-        SessionPermission.principal_id == principal_id,
+        _same_principal(principal_type, principal_id),
     )
 
 

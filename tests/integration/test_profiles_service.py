@@ -164,6 +164,35 @@ def test_sharing_controls_who_sees_and_edits(seeded: Session, settings: Settings
     assert shared.total == 3
 
 
+def test_user_contributors_match_the_email_in_any_case(seeded: Session, settings: Settings):
+    admin.create_profile(seeded, ALICE, name="Cased", settings=settings)
+    people = profile_sharing.grant_access(
+        seeded,
+        ALICE,
+        name="Cased",
+        identity_type="user",
+        identity_id="Carol@Example.com",
+        permission_level="CAN_USE",
+    )
+    assert [p.identity_id for p in people] == ["carol@example.com"]
+    shouting = User(name="CAROL@EXAMPLE.COM", display_name="Carol")
+    assert admin.show_profile(seeded, shouting, name="Cased").my_permission == "CAN_USE"
+    people = profile_sharing.grant_access(  # the same person: one row, upgraded
+        seeded,
+        ALICE,
+        name="Cased",
+        identity_type="user",
+        identity_id="carol@example.com",
+        permission_level="CAN_EDIT",
+    )
+    assert [(p.identity_id, p.permission_level) for p in people] == [
+        ("carol@example.com", "CAN_EDIT")
+    ]
+    profile_sharing.revoke_access(seeded, ALICE, name="Cased", identity_id="CAROL@example.com")
+    with pytest.raises(NotFoundError):
+        admin.show_profile(seeded, CAROL, name="Cased")
+
+
 def test_export_import_and_compare(seeded: Session, settings: Settings):
     admin.update_profile(
         seeded,

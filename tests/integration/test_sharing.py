@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from slidegen.db.models import SessionMessage, SlideDeckVersion, UserSession
+from slidegen.db.models import SessionMessage, SessionPermission, SlideDeckVersion, UserSession
 from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from slidegen.identity import User
 from slidegen.services import decks, session_actions, sessions, sharing, slides
 from tests.integration.test_permission_matrix import EDITOR, OWNER, READER, STRANGER, shared_deck
 
@@ -156,3 +157,48 @@ def test_history_search_filter_sort_paginate(db: Session) -> None:
     assert sessions.list_sessions(db, OWNER, profile="no such profile").total == 0
     with pytest.raises(ValidationError, match="Unknown scope"):
         sessions.list_sessions(db, OWNER, scope="everyone")  # type: ignore[arg-type]
+
+
+def test_user_grants_match_the_email_in_any_case(db: Session) -> None:
+    """The proxy's header and the address the owner typed may differ in case; a grant stored
+    in mixed case by an earlier version still applies."""
+    session_id = shared_deck(db, visibility="private", owner=OWNER.name)
+    out = sharing.share_session(
+        db,
+        OWNER,
+        session_id=session_id,
+        principal_type="user",
+        principal_id="Zoe.Smith@Example.COM",
+        permission="read",
+    )
+    assert "zoe.smith@example.com" in {g.principal_id for g in out.grants}
+    zoe = User(name="zoe.smith@example.com", display_name="Zoe")
+    assert decks.show_session(db, zoe, session_id=session_id).session_id == session_id
+    zoe_header = User(name="ZOE.SMITH@example.com", display_name="Zoe")
+    assert decks.show_session(db, zoe_header, session_id=session_id).session_id == session_id
+    out = sharing.share_session(  # the same person again: one grant, changed
+        db,
+        OWNER,
+        session_id=session_id,
+        principal_type="user",
+        principal_id="zoe.smith@example.com",
+        permission="edit",
+    )
+    assert [g.permission for g in out.grants if "zoe" in g.principal_id] == ["edit"]
+    deck_row = db.scalar(select(UserSession).where(UserSession.session_id == session_id))
+    legacy = SessionPermission(
+        session_id=deck_row.id,
+        principal_type="user",
+        principal_id="Ann@Example.com",
+        permission="read",
+        granted_by=OWNER.name,
+    )
+    db.add(legacy)
+    db.flush()
+    ann = User(name="ann@example.com", display_name="Ann")
+    assert decks.show_session(db, ann, session_id=session_id).session_id == session_id
+    sharing.unshare_session(
+        db, OWNER, session_id=session_id, principal_type="user", principal_id="ANN@example.com"
+    )
+    with pytest.raises(NotFoundError):
+        decks.show_session(db, ann, session_id=session_id)
