@@ -28,6 +28,7 @@ from slidegen.services.decks import (
     store_deck_by_id,
 )
 from slidegen.services.editing import apply_operations, edit_request_text
+from slidegen.services.permissions import with_deck
 from slidegen.services.requests import release_lock
 from slidegen.services.run_context import RunContext, claim_request
 
@@ -243,7 +244,7 @@ def _finish(
     db: Database, ctx: RunContext, deck: Deck, outcome: AgentOutcome, description: str
 ) -> None:
     with db.scope() as session:
-        row = session.get(UserSession, ctx.session_pk)
+        row = session.get(UserSession, ctx.session_pk, options=[with_deck()])
         ctx.version = store_deck(session, row, deck, user=ctx.user, expected_version=ctx.version)
         create_save_point(session, row, deck, user=ctx.user, description=description)
         if ctx.conversations:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from slidegen.db.models import SessionPermission, UserSession
 from slidegen.errors import NotFoundError, PermissionDeniedError
@@ -92,6 +93,11 @@ def can_manage(session: Session, row: UserSession, user: User) -> bool:
     return right_on(session, row, user) == "manage"
 
 
+def with_deck() -> ORMOption:
+    """Loader option: read a session's own deck row with the session (one statement less)."""
+    return joinedload(UserSession.slide_deck)
+
+
 def load_session(
     session: Session,
     user: User,
@@ -99,13 +105,16 @@ def load_session(
     *,
     edit: bool = False,
     need: Right | None = None,
+    deck: bool = False,
 ) -> UserSession:
     """Return the session row if the user has the right (`need`, or read/edit); else raise.
 
     A session the user cannot even read is reported as missing (no leak of its existence).
+    `deck=True` reads the session's deck in the same statement.
     """
     need = need or ("edit" if edit else "read")
-    row = session.scalar(select(UserSession).where(UserSession.session_id == session_id))
+    query = select(UserSession).where(UserSession.session_id == session_id)
+    row = session.scalar(query.options(with_deck()) if deck else query)
     right = right_on(session, row, user) if row is not None else None
     if right is None:
         raise NotFoundError(f"Deck {session_id} does not exist or you don't have access to it.")

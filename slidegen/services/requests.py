@@ -67,7 +67,7 @@ def start_edit(
 ) -> RequestHandle:
     """Queue an edit of selected slides (by id, by 1-based number, or named in the text)."""
     instruction = _clean_prompt(instruction)
-    row = load_session(session, user, session_id, edit=True)
+    row = load_session(session, user, session_id, edit=True, deck=True)
     deck = load_deck(row)
     if not deck.slides:
         raise ValidationError("This deck has no slides yet; generate one first.")

@@ -15,6 +15,7 @@ from slidegen.identity import User
 from slidegen.llm.prompt import PromptParts
 from slidegen.render.deck import Deck
 from slidegen.services.decks import current_version, deck_holder, load_deck
+from slidegen.services.permissions import with_deck
 from slidegen.tracing import RequestTrace
 
 
@@ -48,7 +49,7 @@ class RunContext:
 def claim_request(db: Database, request_id: str, worker_id: str) -> RunContext | None:
     """Mark a pending request running for this worker; None if another worker took it."""
     with db.scope() as session:
-        claimed = session.execute(
+        request = session.scalar(
             update(ChatRequest)
             .where(ChatRequest.request_id == request_id, ChatRequest.status == "pending")
             .values(
@@ -58,16 +59,16 @@ def claim_request(db: Database, request_id: str, worker_id: str) -> RunContext |
                 heartbeat_at=utcnow(),
                 progress_message="Asking the model",
             )
+            .returning(ChatRequest)  # the claimed row itself, without reading it again
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:
+        if request is None:
             return None
-        request = session.scalar(select(ChatRequest).where(ChatRequest.request_id == request_id))
         return _context(session, request)
 
 
 def _context(session: Session, request: ChatRequest) -> RunContext:
-    row = session.get(UserSession, request.session_id)
+    row = session.get(UserSession, request.session_id, options=[with_deck()])
     message = session.scalar(
         select(SessionMessage).where(
             SessionMessage.request_id == request.request_id, SessionMessage.role == "user"
