@@ -32,18 +32,21 @@ def test_developer_switcher_and_status_panel_in_development(
 ) -> None:
     monkeypatch.setenv("SLIDEGEN_DEV_MODE", "true")
     monkeypatch.setenv("SLIDEGEN_USER_GROUPS", "analysts")
+    monkeypatch.setenv("SLIDEGEN_ADMIN_GROUP", "analysts")
     reload_settings()
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     assert f"Signed in as **{APP_USER}**" in all_text(at)
     assert at.text_input(key="slidegen.dev_act_as_input").label.startswith("User name")
+    assert any("App status" in e.label for e in at.expander)  # the developer is an admin
     # A new browser session whose switcher holds a name (what the input's callback stores).
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["slidegen.dev_act_as"] = "bob@example.com"
     at.run()
     assert not at.exception, at.exception
     assert "Signed in as **bob@example.com (dev)**" in all_text(at)
+    assert not any("App status" in e.label for e in at.expander)  # not the developer's groups
     db = Database(Settings(DATABASE_URL=app_env))
     try:
         with db.scope() as session:
