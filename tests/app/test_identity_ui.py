@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from slidegen.config import Settings, reload_settings
 from slidegen.db.database import Database
+from slidegen.db.migrate import head_revision
 from slidegen.db.models import AppIdentity
 from tests.app.conftest import APP_USER
 from tests.app.test_pages import APP, all_text
@@ -72,6 +73,11 @@ def test_status_panel_runs_the_doctor_checks(
     at.run()
     at.button(key="slidegen.status_run").click().run()
     assert not at.exception, at.exception
-    text = "\n".join(m.value for m in at.markdown)
-    assert "**Database \\(" in text and "**Model endpoint \\(offline" in text
-    assert "**MLflow experiment" in text
+    headers = "\n".join(m.value for m in at.markdown)
+    assert "**All checks passed.**" in headers
+    assert "**Database**" in headers and "**Model endpoint**" in headers
+    assert "**MLflow experiment slidegen**" in headers
+    found = [t.value for t in at.text]
+    assert found[0].endswith(f"\nreachable, schema at revision {head_revision()}")
+    assert found[1] == "offline: slidegen-offline\noffline engine, no endpoint needed"
+    assert found[2].endswith("mlflow.db\nwritable (a probe run was created and deleted)")
