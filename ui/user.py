@@ -81,6 +81,13 @@ def developer_user_switcher() -> None:
     """DEVELOPER ONLY (SLIDEGEN_DEV_MODE, never in a Databricks App): act as another user."""
     if not get_settings().developer_switcher:
         return
+    if st.session_state.get(_ACT_AS_KEY):
+        # Seen even with the expander closed: everything on the page is that user's view.
+        st.warning(
+            "Developer switcher: you are acting as another user. Empty the name to be "
+            "yourself again.",
+            icon=":material/construction:",
+        )
     with st.expander(":material/construction: Developer only: act as", expanded=False):
         st.caption(
             "Shown because SLIDEGEN_DEV_MODE is on. Permissions follow the chosen name, "
