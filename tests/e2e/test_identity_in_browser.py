@@ -28,6 +28,7 @@ DOCTOR_TIMEOUT_MS = 90_000  # the MLflow probe creates its SQLite store on first
 SHOTS = ROOT / "bench" / "out"
 ALICE, BOB, CAROL = "alice@example.com", "bob@example.com", "carol@example.com"
 ADA = "ada@example.com"  # an admin, by her workspace groups
+QUINN = "quinn@example.com"
 ADMINS = "slidegen-admins"
 APP_TOKEN, ADA_TOKEN = "dapi-e2e-app", "dapi-e2e-ada"
 MODEL = "gpt-fake-identity"
@@ -199,6 +200,8 @@ def test_dev_switcher_is_marked_and_acting_as_another_user_changes_what_they_see
     expect(switcher).to_be_visible()
     switcher.click()
     expect(sidebar(page).get_by_text(re.compile("SLIDEGEN_DEV_MODE is on"))).to_be_visible()
+    # Fully inside the viewport only once the expander's opening animation has ended.
+    expect(sidebar(page).get_by_label(SWITCHER_INPUT)).to_be_in_viewport(ratio=1)
     shot(page, "switcher")
 
     acting = sidebar(page).get_by_text("you are acting as another user")
@@ -270,39 +273,43 @@ def test_without_dev_mode_there_is_no_switcher(plain_app: str, page: Page) -> No
 def test_in_a_databricks_app_the_forwarded_headers_name_the_user(
     databricks_app: str, browser: Browser, workspace: FakeGenieServer
 ) -> None:
-    for email, username, admin in ((ADA, "Ada", True), ("quinn@example.com", "Quinn", False)):
+    ada = {"X-Forwarded-Preferred-Username": "Ada", "X-Forwarded-Access-Token": ADA_TOKEN}
+    visitors = (  # (headers, name shown, an admin?)
+        ({"X-Forwarded-Email": ADA, **ada}, "Ada", True),
+        ({"X-Forwarded-Email": QUINN, "X-Forwarded-Preferred-Username": "Quinn"}, "Quinn", False),
+    )
+    for headers, shown, admin in visitors:
         context = browser.new_context(
-            viewport={"width": 1400, "height": 1000},
-            extra_http_headers={
-                "X-Forwarded-Email": email,
-                "X-Forwarded-Preferred-Username": username,
-            },
+            viewport={"width": 1400, "height": 1000}, extra_http_headers=headers
         )
         try:
             page = context.new_page()
             page.goto(databricks_app)
-            expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible(
-                timeout=TIMEOUT_MS
-            )
-            signed_in_as(page, username)
-            # Admin by the workspace's groups (SCIM), never by SLIDEGEN_USER_GROUPS.
+            signed_in_as(page, shown)
+            settled(page)  # the whole sidebar is drawn: absence below means absent
+            # Admin by the workspace's groups, never by SLIDEGEN_USER_GROUPS.
             expect(sidebar(page).get_by_text("App status")).to_have_count(1 if admin else 0)
             expect(sidebar(page).get_by_text("Developer only")).to_have_count(0)
             expect(page.get_by_text(LOCAL_USER)).to_have_count(0)
-            shot(page, f"databricks-app-{username.lower()}")
+            shot(page, f"databricks-app-{shown.lower()}")
         finally:
             context.close()
-    looked_up = [(r.body or {}).get("filter") for r in workspace.requests if "scim" in r.path]
-    assert f'userName eq "{ADA}"' in looked_up  # the groups came from the workspace
+    scim = [r for r in workspace.requests if "/scim/v2/" in r.path]
+    # Ada's groups were read with her own forwarded token; Quinn's by the app, by name.
+    assert any(r.path.endswith("/Me") and r.authorization == f"Bearer {ADA_TOKEN}" for r in scim)
+    assert f'userName eq "{QUINN}"' in [(r.body or {}).get("filter") for r in scim]
 
 
 def test_in_a_databricks_app_a_request_without_headers_is_refused(
     databricks_app: str, page: Page
 ) -> None:
-    page.goto(databricks_app)
-    expect(page.get_by_text(REFUSAL)).to_be_visible(timeout=TIMEOUT_MS)
+    for path in ("", "/history"):  # every page URL goes through the same frame
+        page.goto(databricks_app + path)
+        expect(page.get_by_text(REFUSAL)).to_be_visible(timeout=TIMEOUT_MS)
+        settled(page)
+        expect(page.get_by_text("Signed in as")).to_have_count(0)
+        expect(page.get_by_text(LOCAL_USER)).to_have_count(0)
+        expect(page.get_by_role("heading", name="History")).to_have_count(0)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        assert "Traceback" not in page.inner_text("body")
     shot(page, "refused")
-    expect(page.get_by_text("Signed in as")).to_have_count(0)
-    expect(page.get_by_text(LOCAL_USER)).to_have_count(0)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    assert "Traceback" not in page.inner_text("body")
