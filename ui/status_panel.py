@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from slidegen.config import get_settings
 from slidegen.identity import User
 from ui.chat_view import plain
 from ui.db import database
+
+if TYPE_CHECKING:  # the doctor pulls in the LLM and Genie clients: imported on use
+    from slidegen.services.doctor import Check
 
 _REPORT_KEY = "slidegen.status_report"
 
@@ -34,9 +39,28 @@ def status_panel(user: User) -> None:
         if report is None:
             st.caption("Same checks as `python -m slidegen doctor`.")
             return
+        failed = sum(not check.ok for check in report.checks)
+        st.markdown(
+            f"**{failed} of {len(report.checks)} checks failed.**"
+            if failed
+            else "**All checks passed.**"
+        )
         for check in report.checks:
-            icon = ":material/check_circle:" if check.ok else ":material/error:"
-            # Names and details carry profile data and server errors: rendered literally.
-            st.markdown(f"{icon} **{plain(check.name)}**: {plain(check.detail)}")
-            if check.fix:
-                st.caption(f"Fix: {plain(check.fix)}")
+            _show(check)
+
+
+def _show(check: Check) -> None:
+    icon = ":green[:material/check_circle:]" if check.ok else ":red[:material/error:]"
+    title, target = _split(check.name)
+    st.markdown(f"{icon} **{plain(title)}**")
+    # Targets and details carry URLs and server errors: st.text shows them literally, where
+    # Markdown would turn a URL into a link with plain()'s backslashes inside it.
+    st.text("\n".join(part for part in (target, check.detail) if part))
+    if check.fix:
+        st.caption(f"Fix: {plain(check.fix)}")
+
+
+def _split(name: str) -> tuple[str, str]:
+    """'Database (sqlite:///x.db)' -> ('Database', 'sqlite:///x.db')."""
+    title, bracket, target = name.partition(" (")
+    return (title, target[:-1]) if bracket and target.endswith(")") else (name, "")

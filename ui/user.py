@@ -50,7 +50,9 @@ def resolve_current_user() -> User:
     user = with_groups(user, settings, _directory(), user_token())
     act_as = st.session_state.get(_ACT_AS_KEY)
     if settings.developer_switcher and act_as:
-        user = User(name=act_as, display_name=f"{act_as} (dev)", groups=settings.local_groups)
+        # SLIDEGEN_USER_GROUPS are the developer's own groups: another user does not inherit
+        # them, or acting as a non-admin would still show admin panels and group-shared rows.
+        user = User(name=act_as, display_name=f"{act_as} (dev)")
     _record(user)
     st.session_state[_USER_KEY] = user.model_dump()
     return user
@@ -79,8 +81,18 @@ def developer_user_switcher() -> None:
     """DEVELOPER ONLY (SLIDEGEN_DEV_MODE, never in a Databricks App): act as another user."""
     if not get_settings().developer_switcher:
         return
+    if st.session_state.get(_ACT_AS_KEY):
+        # Seen even with the expander closed: everything on the page is that user's view.
+        st.warning(
+            "Developer switcher: you are acting as another user. Empty the name to be "
+            "yourself again.",
+            icon=":material/construction:",
+        )
     with st.expander(":material/construction: Developer only: act as", expanded=False):
-        st.caption("Shown because SLIDEGEN_DEV_MODE is on. Permissions follow the chosen name.")
+        st.caption(
+            "Shown because SLIDEGEN_DEV_MODE is on. Permissions follow the chosen name, "
+            "without your groups."
+        )
         st.text_input(
             "User name (Enter to switch, empty for yourself)",
             key="slidegen.dev_act_as_input",

@@ -56,6 +56,8 @@ def _error_text(exc: Exception) -> str:
     if isinstance(exc, SlidegenError):
         return exc.user_message
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    # databricks-sdk appends its whole client configuration to auth errors: noise for a fix.
+    text = text.split(" Config: ", 1)[0]
     return f"{type(exc).__name__}: {text}"[:300]
 
 

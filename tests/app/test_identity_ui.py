@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from slidegen.config import Settings, reload_settings
 from slidegen.db.database import Database
+from slidegen.db.migrate import head_revision
 from slidegen.db.models import AppIdentity
 from tests.app.conftest import APP_USER
 from tests.app.test_pages import APP, all_text
@@ -32,18 +33,21 @@ def test_developer_switcher_and_status_panel_in_development(
 ) -> None:
     monkeypatch.setenv("SLIDEGEN_DEV_MODE", "true")
     monkeypatch.setenv("SLIDEGEN_USER_GROUPS", "analysts")
+    monkeypatch.setenv("SLIDEGEN_ADMIN_GROUP", "analysts")
     reload_settings()
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     assert f"Signed in as **{APP_USER}**" in all_text(at)
     assert at.text_input(key="slidegen.dev_act_as_input").label.startswith("User name")
+    assert any("App status" in e.label for e in at.expander)  # the developer is an admin
     # A new browser session whose switcher holds a name (what the input's callback stores).
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["slidegen.dev_act_as"] = "bob@example.com"
     at.run()
     assert not at.exception, at.exception
     assert "Signed in as **bob@example.com (dev)**" in all_text(at)
+    assert not any("App status" in e.label for e in at.expander)  # not the developer's groups
     db = Database(Settings(DATABASE_URL=app_env))
     try:
         with db.scope() as session:
@@ -69,6 +73,11 @@ def test_status_panel_runs_the_doctor_checks(
     at.run()
     at.button(key="slidegen.status_run").click().run()
     assert not at.exception, at.exception
-    text = "\n".join(m.value for m in at.markdown)
-    assert "**Database \\(" in text and "**Model endpoint \\(offline" in text
-    assert "**MLflow experiment" in text
+    headers = "\n".join(m.value for m in at.markdown)
+    assert "**All checks passed.**" in headers
+    assert "**Database**" in headers and "**Model endpoint**" in headers
+    assert "**MLflow experiment slidegen**" in headers
+    found = [t.value for t in at.text]
+    assert found[0].endswith(f"\nreachable, schema at revision {head_revision()}")
+    assert found[1] == "offline: slidegen-offline\noffline engine, no endpoint needed"
+    assert found[2].endswith("mlflow.db\nwritable (a probe run was created and deleted)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -19,6 +20,8 @@ from tests.pgserver import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_USER = "devon@example.com"
+# Traces are not under test in browser tests; MLflow rejects this URI at once.
+UNUSABLE_MLFLOW = "unusable-scheme://no-mlflow-in-browser-tests"
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -44,6 +47,26 @@ def seeded_database_url(backend: str, databases: DatabaseFactory) -> str:
         seed_database(session, settings=database.settings)
     database.dispose()
     return database_url
+
+
+def isolated_env(database_url: str, home: Path, **extra: str) -> dict[str, str]:
+    """The app's environment: this database, the local user, and only the `extra` variables.
+
+    The developer's SLIDEGEN_* and DATABRICKS_* variables (and ~/.databrickscfg, through HOME)
+    are left out, so a test sees exactly the configuration it sets.
+    """
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("SLIDEGEN_", "DATABRICKS_", "MLFLOW_"))
+    }
+    return env | {
+        "DATABASE_URL": database_url,
+        "SLIDEGEN_USER": LOCAL_USER,
+        "MLFLOW_TRACKING_URI": UNUSABLE_MLFLOW,
+        "HOME": str(home),
+        **extra,
+    }
 
 
 @contextmanager

@@ -56,6 +56,8 @@ def test_doctor_reports_each_broken_dependency_with_its_fix(
         [space] = [c for c in report.checks if not c.ok]
         assert space.name == "Genie space Usage (space-usage)"
         assert "CAN RUN" in space.fix
+        # The server's reason, without the SDK's dump of the client configuration.
+        assert space.detail == "PermissionDenied: You need CAN VIEW on this Genie space."
 
 
 def test_doctor_command_on_an_unmigrated_database_and_unwritable_mlflow_prints_the_fixes(
