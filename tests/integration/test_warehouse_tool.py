@@ -29,9 +29,9 @@ REVENUE = [("EMEA", "2026-09", 1200.5), ("EMEA", "2026-10", 1310.25), ("AMER", "
 BY_REGION = "SELECT region, SUM(amount) AS total FROM revenue GROUP BY region ORDER BY region"
 
 
-def add_sales_tables(fake: FakeGenieServer) -> None:
+def add_sales_tables(fake: FakeGenieServer, alice_token: str = ALICE_TOKEN) -> None:
     """Tables of main.sales on warehouse wh-shared: revenue for all, salaries for Alice only."""
-    fake.add_user(ALICE_TOKEN, ALICE, ["finance"])
+    fake.add_user(alice_token, ALICE, ["finance"])
     fake.sql.add_warehouse(WAREHOUSE)
     fake.sql.add_table(
         "revenue", [("region", "STRING"), ("month", "STRING"), ("amount", "DOUBLE")], REVENUE
