@@ -1,4 +1,5 @@
-"""Checks that need a workspace: the LLM endpoint exists, Genie spaces are reachable.
+"""Checks that need a workspace: the LLM endpoint exists, Genie spaces and SQL warehouses are
+reachable.
 
 Without a configured Databricks workspace (or when it cannot be reached) these checks become
 warnings, so a laptop install can still save a profile meant for a workspace.
@@ -8,9 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from slidegen.config import Settings
+from slidegen.config import Settings, get_settings
 from slidegen.errors import ConfigurationError, ValidationError
-from slidegen.schemas.profile_config import DataSourceConfig, GenieSpaceConfig, ProfileConfig
+from slidegen.schemas.profile_config import (
+    WAREHOUSE_SCHEME,
+    DataSourceConfig,
+    GenieSpaceConfig,
+    ProfileConfig,
+    parse_warehouse_url,
+)
 from slidegen.schemas.profiles import EndpointChoice
 from slidegen.services.toolbox import workspace_client
 
@@ -112,11 +119,50 @@ def check_workspace(
     for space in config.genie_spaces:
         if known.get(space.space_id) is None:
             warnings += check_genie_space(space, settings)
+    known_urls = {s.get("url") for s in before.get("data_sources") or []}
+    for source in config.data_sources:
+        if source.url.startswith(WAREHOUSE_SCHEME) and source.url not in known_urls:
+            try:
+                found, checked = warehouse_status(source, settings)
+            except ValidationError as exc:
+                raise ValidationError(f"Not saved: {exc.user_message}") from None
+            warnings += [] if checked else [found]
     return warnings
 
 
-def check_data_source(source: DataSourceConfig) -> str:
-    """Connect read-only and describe the tables; raise with the reason if that fails."""
+def warehouse_status(source: DataSourceConfig, settings: Settings) -> tuple[str, bool]:
+    """Find a databricks-sql:// source's warehouse: (what was found, whether it was checked).
+
+    Raises if the warehouse does not exist or the app's credentials may not use it.
+    """
+    from databricks.sdk.errors import NotFound, PermissionDenied, Unauthenticated
+
+    warehouse_id = parse_warehouse_url(source.url).warehouse_id
+    label = f"SQL warehouse {warehouse_id!r} of data source {source.name!r}"
+    if not settings.has_databricks_workspace:
+        return NO_WORKSPACE.format(what=label), False
+    try:
+        warehouse = _client(settings).warehouses.get(warehouse_id)
+    except NotFound:
+        raise ValidationError(
+            f"{label} does not exist; copy the id from the warehouse's connection details."
+        ) from None
+    except (PermissionDenied, Unauthenticated):
+        raise ValidationError(f"{label} cannot be used; ask its owner for CAN USE.") from None
+    except Exception as exc:
+        return f"{label} could not be checked: {exc}", False
+    state = warehouse.state.value if warehouse.state else "state unknown"
+    return (
+        f"SQL warehouse {warehouse.name or warehouse_id} ({state}); queries run with each "
+        "user's own permissions.",
+        True,
+    )
+
+
+def check_data_source(source: DataSourceConfig, settings: Settings | None = None) -> str:
+    """Describe a database's tables, or find a SQL warehouse; raise with the reason if not."""
+    if source.url.startswith(WAREHOUSE_SCHEME):
+        return warehouse_status(source, settings or get_settings())[0]
     from slidegen.services.toolbox import SAMPLE_PATH, SAMPLE_URL
     from slidegen.tools.base import ToolError
     from slidegen.tools.sample_data import ensure_sample_database
