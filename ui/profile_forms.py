@@ -148,7 +148,7 @@ def data_sources_tab(profile: ProfileDetail) -> tuple[list[dict], list[dict]]:
             "name": "Name",
             "url": st.column_config.TextColumn(
                 "URL",
-                help="sqlite:///file.db, postgresql://reader@host/db, or sample: for the demo data",
+                help="sqlite:///file.db, postgresql://reader@host/db, databricks-sql://WAREHOUSE_ID/CATALOG/SCHEMA (a SQL warehouse, queried as each user), or sample: for the demo data",  # noqa: E501
             ),
             "description": "Description",
             "max_rows": st.column_config.NumberColumn("Max rows", min_value=1, default=200),
