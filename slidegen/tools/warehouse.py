@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 FIRST_POLL_S, MAX_POLL_S = 0.1, 2.0
 MAX_WAIT_S = 50  # the longest wait_timeout the API accepts
 MAX_SCHEMA_COLUMNS, MAX_SCHEMA_TABLES = 3000, 60
+SCHEMA_TIMEOUT_S = 30  # the schema is read before the model is asked: do not hold it up long
 _RUNNING = (StatementState.PENDING, StatementState.RUNNING)
 Fetched = tuple[list[str], list[list[Any]], bool]  # column names, typed rows, truncated
 
@@ -111,7 +112,8 @@ class WarehouseSqlTool:
         )
         values = {"schema": self.schema} if self.schema else {}
         try:
-            _, rows, truncated = self._execute(query, MAX_SCHEMA_COLUMNS, values)
+            limit = min(self.timeout_s, SCHEMA_TIMEOUT_S)
+            _, rows, truncated = self._execute(query, MAX_SCHEMA_COLUMNS, values, limit)
         except ToolError as exc:
             raise ToolError(f"Cannot read the warehouse's tables: {exc.user_message}") from None
         tables: dict[str, list[str]] = {}
@@ -137,12 +139,17 @@ class WarehouseSqlTool:
             return self._client
 
     def _execute(
-        self, statement: str, row_limit: int, values: dict[str, str] | None = None
+        self,
+        statement: str,
+        row_limit: int,
+        values: dict[str, str] | None = None,
+        timeout_s: float | None = None,
     ) -> Fetched:
         """Run the statement, wait for it within the time limit, and fetch its rows."""
         client = self._workspace()
-        deadline = time.monotonic() + self.timeout_s
-        wait = int(min(MAX_WAIT_S, self.timeout_s))
+        timeout_s = timeout_s or self.timeout_s
+        deadline = time.monotonic() + timeout_s
+        wait = int(min(MAX_WAIT_S, timeout_s))
         parameters = [
             StatementParameterListItem(name=k, value=v) for k, v in (values or {}).items()
         ]
@@ -159,22 +166,23 @@ class WarehouseSqlTool:
                 wait_timeout=f"{wait}s" if wait >= 5 else "0s",  # the API takes 0 or 5-50 s
                 on_wait_timeout=ExecuteStatementRequestOnWaitTimeout.CONTINUE,
             )
-            response = self._wait(client, response, deadline)
+            response = self._wait(client, response, deadline, timeout_s)
             return self._fetch(client, response, row_limit)
         except (DatabricksError, TimeoutError) as exc:
             raise self._error(exc) from None
 
+    @staticmethod
     def _wait(
-        self, client: WorkspaceClient, response: StatementResponse, deadline: float
+        client: WorkspaceClient, response: StatementResponse, deadline: float, timeout_s: float
     ) -> StatementResponse:
         """Poll a pending or running statement until it ends; cancel it at the deadline."""
         delay = FIRST_POLL_S
         while _state(response) in _RUNNING:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self._cancel(client, response.statement_id)
+                WarehouseSqlTool._cancel(client, response.statement_id)
                 raise ToolError(
-                    f"The query took longer than {self.timeout_s:g} s and was stopped: aggregate "
+                    f"The query took longer than {timeout_s:g} s and was stopped: aggregate "
                     "or filter more (a stopped warehouse can also take a few minutes to start)."
                 )
             time.sleep(min(delay, remaining))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from slidegen.config import Settings
-from slidegen.services.toolbox import workspace_client
+from slidegen.services.toolbox import build_tools, workspace_client
 from slidegen.tools.base import DataTool, ToolError
 from slidegen.tools.warehouse import WarehouseSqlTool
 from tests.fakes.genie_server import FakeGenieServer
@@ -164,6 +164,9 @@ def test_a_statement_past_the_time_limit_is_cancelled(server: FakeGenieServer) -
     [statement_id] = server.sql.cancelled
     cancels = [r for r in server.sql_requests() if r.path.endswith("/cancel")]
     assert [r.path for r in cancels] == [f"/api/2.0/sql/statements/{statement_id}/cancel"]
+    with pytest.raises(ToolError, match="Cannot read the warehouse's tables: The query took"):
+        tool.describe_schema()
+    assert len(server.sql.cancelled) == 2
 
 
 def test_a_failed_statement_gives_the_servers_message(server: FakeGenieServer) -> None:
@@ -203,3 +206,22 @@ def test_warehouse_and_credential_problems_say_what_to_do(server: FakeGenieServe
     assert "dapi-expired" not in caught.value.user_message
     with pytest.raises(ToolError, match="Cannot read the warehouse's tables: .* was not found"):
         make_tool(server, warehouse_id="wh-gone").describe_schema()
+
+
+def test_build_tools_reads_the_schema_as_the_user_and_survives_a_missing_warehouse(
+    server: FakeGenieServer,
+) -> None:
+    settings = Settings(DATABRICKS_HOST=server.url, DATABRICKS_TOKEN=APP_TOKEN)
+    config = {
+        "data_sources": [
+            {"name": "sales", "url": f"databricks-sql://{WAREHOUSE}/main/sales", "max_rows": 50},
+            {"name": "gone", "url": "databricks-sql://wh-gone/main/sales"},
+        ]
+    }
+    sales, gone = build_tools(config, settings, {}, user_token=ALICE_TOKEN)
+    assert isinstance(sales, WarehouseSqlTool) and sales.max_rows == 50
+    assert "- salaries(team STRING, headcount INT)" in sales.description
+    assert "(unavailable: Cannot read the warehouse's tables: SQL warehouse wh-gone" in (
+        gone.description
+    )
+    assert {r.authorization for r in server.sql_requests()} == {f"Bearer {ALICE_TOKEN}"}
