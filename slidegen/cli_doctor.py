@@ -11,7 +11,7 @@ from slidegen.db.database import Database
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register doctor."""
     doctor = commands.add_parser(
-        "doctor", help="check the database, model endpoint, Genie spaces and MLflow"
+        "doctor", help="check the database, model endpoint, Genie spaces, SQL warehouses and MLflow"
     )
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
     doctor.set_defaults(handler=_doctor)

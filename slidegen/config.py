@@ -55,6 +55,7 @@ class Settings(BaseSettings):
 
     user_groups: str = Field("", validation_alias="SLIDEGEN_USER_GROUPS")
     genie_space_id: str | None = Field(None, validation_alias="SLIDEGEN_GENIE_SPACE_ID")
+    sql_warehouse_id: str | None = Field(None, validation_alias="SLIDEGEN_SQL_WAREHOUSE_ID")
     admin_group: str | None = Field(None, validation_alias="SLIDEGEN_ADMIN_GROUP")
     dev_mode: bool = Field(False, validation_alias="SLIDEGEN_DEV_MODE")
     mlflow_experiment_id: str | None = Field(None, validation_alias="MLFLOW_EXPERIMENT_ID")

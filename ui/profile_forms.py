@@ -160,7 +160,7 @@ def data_sources_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str,
             "name": "Name",
             "url": st.column_config.TextColumn(
                 "URL",
-                help="sqlite:///file.db, postgresql://reader@host/db, or sample: for the demo data",
+                help="sqlite:///file.db, postgresql://reader@host/db, databricks-sql://WAREHOUSE_ID/CATALOG/SCHEMA (a SQL warehouse, queried as each user), or sample: for the demo data",  # noqa: E501
             ),
             "description": "Description",
             "max_rows": st.column_config.NumberColumn("Max rows", min_value=1, default=200),
@@ -170,7 +170,12 @@ def data_sources_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str,
     for row in sql:
         row["max_rows"] = int(row.get("max_rows") or 200)
     if st.button("Test connections", key=key(pid, "check_sql"), disabled=not sql):
-        _check_each(sql, DataSourceConfig, lambda s: [checks.check_data_source(s)])
+        token = user_token()
+        _check_each(
+            sql,
+            DataSourceConfig,
+            lambda s: [checks.check_data_source(s, get_settings(), user_token=token)],
+        )
     return {"genie_spaces": genie, "data_sources": sql}
 
 

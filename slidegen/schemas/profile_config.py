@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -13,6 +14,50 @@ Provider = Literal["databricks", "openai", "offline"]
 _SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 _SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _EXPERIMENT = re.compile(r"^[^\x00-\x1f]{1,500}$")
+WAREHOUSE_SCHEME = "databricks-sql://"
+WAREHOUSE_URL_FORM = "databricks-sql://WAREHOUSE_ID/CATALOG/SCHEMA"
+_WAREHOUSE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+# Stricter than Unity Catalog, so a name needs no quoting wherever it is written.
+_CATALOG_NAME = re.compile(r"^[\w-]{1,255}$")
+
+
+@dataclass(frozen=True)
+class WarehouseLocation:
+    """Where a Databricks SQL data source runs: a warehouse and the default catalog and schema."""
+
+    warehouse_id: str
+    catalog: str | None = None
+    schema: str | None = None
+
+
+def parse_warehouse_url(url: str) -> WarehouseLocation:
+    """Split databricks-sql://WAREHOUSE_ID[/CATALOG[/SCHEMA]]; ValueError says what is wrong."""
+    rest = url.removeprefix(WAREHOUSE_SCHEME) if url.startswith(WAREHOUSE_SCHEME) else None
+    if rest is None:
+        raise ValueError(f"must look like {WAREHOUSE_URL_FORM} (catalog and schema optional)")
+    if "@" in rest:
+        raise ValueError(
+            "must not contain credentials: SQL runs with the signed-in user's token "
+            "(or the app's own credentials)"
+        )
+    parts = rest.removesuffix("/").split("/")
+    if len(parts) > 3:
+        raise ValueError(f"has too many parts; use {WAREHOUSE_URL_FORM}")
+    warehouse_id, catalog, schema = (parts + [None, None])[:3]
+    if not _WAREHOUSE_ID.match(warehouse_id or ""):
+        raise ValueError(
+            "needs the SQL warehouse id after databricks-sql:// (letters and digits, as in "
+            f"the warehouse's connection details): {WAREHOUSE_URL_FORM}"
+        )
+    for label, name in (("catalog", catalog), ("schema", schema)):
+        if name == "":
+            raise ValueError(f"has an empty {label} name; use {WAREHOUSE_URL_FORM}")
+        if name is not None and not _CATALOG_NAME.match(name):
+            raise ValueError(
+                f"has an invalid {label} name {name!r}: use letters, digits, '_' and '-' "
+                f"({WAREHOUSE_URL_FORM})"
+            )
+    return WarehouseLocation(warehouse_id, catalog, schema)
 
 
 class _Strict(BaseModel):
@@ -57,7 +102,7 @@ class GenieSpaceConfig(_Strict):
 
 
 class DataSourceConfig(_Strict):
-    """A read-only SQL database the LLM may query."""
+    """A read-only SQL database or Databricks SQL warehouse the LLM may query."""
 
     name: str = Field(min_length=1, max_length=64)
     url: str = Field(min_length=1, max_length=1000)
@@ -76,16 +121,22 @@ class DataSourceConfig(_Strict):
     def _url(cls, value: str) -> str:
         if value == "sample:":
             return value
+        if value.lower().startswith("databricks-sql:"):
+            parse_warehouse_url(value)
+            return value
         from sqlalchemy.engine import make_url  # only for parsing; no connection is made
 
         try:
             url = make_url(value)
         except Exception:
             raise ValueError(
-                "is not a database URL (e.g. postgresql://user@host/db, or sample:)"
+                "is not a database URL (e.g. postgresql://user@host/db, "
+                f"{WAREHOUSE_URL_FORM}, or sample:)"
             ) from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise ValueError("must be a SQLite or PostgreSQL database (or sample:)")
+            raise ValueError(
+                f"must be a SQLite or PostgreSQL database, {WAREHOUSE_URL_FORM}, or sample:"
+            )
         if url.password:
             raise ValueError("must not contain a password; secrets stay in the environment")
         return value

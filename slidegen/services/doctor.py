@@ -11,9 +11,10 @@ from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
 from slidegen.db.errors import database_label, translate_db_error
-from slidegen.db.models import ConfigGenieSpace, ConfigProfile
+from slidegen.db.models import ConfigDataSource, ConfigGenieSpace, ConfigProfile
 from slidegen.errors import SlidegenError
 from slidegen.llm.base import Message, make_provider
+from slidegen.schemas.profile_config import WAREHOUSE_SCHEME, parse_warehouse_url
 from slidegen.services import toolbox
 from slidegen.services.profiles import profile_snapshot
 
@@ -44,10 +45,13 @@ def run_doctor(db: Database, settings: Settings) -> DoctorReport:
     checks = [_check_database(db, settings)]
     config: dict[str, Any] = {}
     spaces: list[tuple[str, str]] = []
+    warehouses = {settings.sql_warehouse_id} if settings.sql_warehouse_id else set()
     if checks[0].ok:
         config, spaces = _configuration(db)
+        warehouses |= _warehouses(db)
     checks.append(_check_llm(config, settings))
     checks += [_check_genie(space_id, name, settings) for space_id, name in spaces]
+    checks += [_check_warehouse(warehouse_id, settings) for warehouse_id in sorted(warehouses)]
     checks.append(_check_mlflow(config, settings))
     return DoctorReport(checks=checks)
 
@@ -111,6 +115,26 @@ def _configuration(db: Database) -> tuple[dict[str, Any], list[tuple[str, str]]]
     return config, sorted(unique.items(), key=lambda item: item[1])
 
 
+def _warehouses(db: Database) -> set[str]:
+    """The SQL warehouses of every live profile's databricks-sql:// data sources."""
+    with db.scope() as session:
+        urls = session.scalars(
+            select(ConfigDataSource.url)
+            .join(ConfigProfile)
+            .where(
+                ConfigProfile.is_deleted.is_(False),
+                ConfigDataSource.url.startswith(WAREHOUSE_SCHEME, autoescape=True),
+            )
+        ).all()
+    found = set()
+    for url in urls:
+        try:
+            found.add(parse_warehouse_url(url).warehouse_id)
+        except ValueError:  # saved before validation knew the form; its tool reports it
+            continue
+    return found
+
+
 def _check_llm(config: dict[str, Any], settings: Settings) -> Check:
     llm = toolbox.llm_settings(config, settings)
     name = f"Model endpoint ({llm.provider}: {llm.endpoint or 'none'})"
@@ -158,6 +182,35 @@ def _check_genie(space_id: str, space_name: str, settings: Settings) -> Check:
             "(and the users) CAN RUN on the space and SELECT on its tables.",
         )
     return Check(name=name, ok=True, detail=f"reachable: {space.title or space_id}")
+
+
+def _check_warehouse(warehouse_id: str, settings: Settings) -> Check:
+    name = f"SQL warehouse {warehouse_id}"
+    if not settings.has_databricks_workspace:
+        return Check(
+            name=name,
+            ok=False,
+            detail="no Databricks workspace configured",
+            fix="Set DATABRICKS_HOST and credentials (DATABRICKS_TOKEN or a service principal).",
+        )
+    try:
+        client = toolbox.workspace_client(
+            settings, retry_timeout_seconds=PROBE_TIMEOUT_S, http_timeout_seconds=PROBE_TIMEOUT_S
+        )
+        warehouse = client.warehouses.get(warehouse_id)
+    except Exception as exc:
+        return Check(
+            name=name,
+            ok=False,
+            detail=_error_text(exc),
+            fix="Check the warehouse id in the profile's databricks-sql:// URL (or "
+            "SLIDEGEN_SQL_WAREHOUSE_ID), add the warehouse as an app resource with CAN USE, "
+            "and give the users CAN USE on it and SELECT on their tables: queries run as them.",
+        )
+    state = warehouse.state.value if warehouse.state else "state unknown"
+    return Check(
+        name=name, ok=True, detail=f"reachable: {warehouse.name or warehouse_id} ({state})"
+    )
 
 
 def _check_mlflow(config: dict[str, Any], settings: Settings) -> Check:

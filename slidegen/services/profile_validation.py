@@ -1,7 +1,8 @@
-"""Checks that need a workspace: the LLM endpoint exists, Genie spaces are reachable.
+"""Checks that need a workspace: the LLM endpoint exists, Genie spaces and SQL warehouses are
+reachable.
 
-Genie spaces are checked with the user's own forwarded token when there is one: the space must
-be readable by the person who will chat with it, not only by the app.
+Genie spaces and SQL warehouses are checked with the user's own forwarded token when there is
+one: they must be usable by the person who will chat with them, not only by the app.
 
 Without a configured Databricks workspace (or when it cannot be reached) these checks become
 warnings, so a laptop install can still save a profile meant for a workspace.
@@ -13,9 +14,15 @@ import socket
 from typing import Any
 from urllib.parse import urlsplit
 
-from slidegen.config import Settings
+from slidegen.config import Settings, get_settings
 from slidegen.errors import ConfigurationError, ValidationError
-from slidegen.schemas.profile_config import DataSourceConfig, GenieSpaceConfig, ProfileConfig
+from slidegen.schemas.profile_config import (
+    WAREHOUSE_SCHEME,
+    DataSourceConfig,
+    GenieSpaceConfig,
+    ProfileConfig,
+    parse_warehouse_url,
+)
 from slidegen.schemas.profiles import EndpointChoice
 from slidegen.services.toolbox import workspace_client
 
@@ -145,11 +152,57 @@ def check_workspace(
     for space in config.genie_spaces:
         if known.get(space.space_id) is None:
             warnings += check_genie_space(space, settings, user_token=user_token)
+    known_urls = {s.get("url") for s in before.get("data_sources") or []}
+    for source in config.data_sources:
+        if source.url.startswith(WAREHOUSE_SCHEME) and source.url not in known_urls:
+            try:
+                found, checked = warehouse_status(source, settings, user_token=user_token)
+            except ValidationError as exc:
+                raise ValidationError(f"Not saved: {exc.user_message}") from None
+            warnings += [] if checked else [found]
     return warnings
 
 
-def check_data_source(source: DataSourceConfig) -> str:
-    """Connect read-only and describe the tables; raise with the reason if that fails."""
+def warehouse_status(
+    source: DataSourceConfig, settings: Settings, *, user_token: str | None = None
+) -> tuple[str, bool]:
+    """Find a databricks-sql:// source's warehouse: (what was found, whether it was checked).
+
+    Raises if the warehouse does not exist or the user (their forwarded token; the app's
+    credentials without one) may not use it: queries will run as that user.
+    """
+    from databricks.sdk.errors import NotFound, PermissionDenied, Unauthenticated
+
+    warehouse_id = parse_warehouse_url(source.url).warehouse_id
+    label = f"SQL warehouse {warehouse_id!r} of data source {source.name!r}"
+    if not settings.has_databricks_workspace:
+        return NO_WORKSPACE.format(what=label), False
+    try:
+        warehouse = _client(settings, user_token).warehouses.get(warehouse_id)
+    except ConfigurationError as exc:
+        return f"{exc.user_message} {label} was not checked.", False
+    except NotFound:
+        raise ValidationError(
+            f"{label} does not exist; copy the id from the warehouse's connection details."
+        ) from None
+    except (PermissionDenied, Unauthenticated):
+        raise ValidationError(f"{label} cannot be used; ask its owner for CAN USE.") from None
+    except Exception as exc:
+        return f"{label} could not be checked: {exc}", False
+    state = warehouse.state.value if warehouse.state else "state unknown"
+    return (
+        f"SQL warehouse {warehouse.name or warehouse_id} ({state}); queries run with each "
+        "user's own permissions.",
+        True,
+    )
+
+
+def check_data_source(
+    source: DataSourceConfig, settings: Settings | None = None, *, user_token: str | None = None
+) -> str:
+    """Describe a database's tables, or find a SQL warehouse; raise with the reason if not."""
+    if source.url.startswith(WAREHOUSE_SCHEME):
+        return warehouse_status(source, settings or get_settings(), user_token=user_token)[0]
     from slidegen.services.toolbox import SAMPLE_PATH, SAMPLE_URL
     from slidegen.tools.base import ToolError
     from slidegen.tools.sample_data import ensure_sample_database

@@ -19,6 +19,7 @@ from slidegen.db.models import (
     SlideDeckPrompt,
     SlideStyle,
 )
+from slidegen.schemas.profile_config import WAREHOUSE_SCHEME, parse_warehouse_url
 from slidegen.services.profiles import profile_snapshot
 
 SYSTEM_USER = "system"
@@ -32,6 +33,11 @@ SAMPLE_SOURCE_URL = "sample:"
 SAMPLE_SOURCE_DESCRIPTION = (
     "Sample data: 12 months of Databricks workspace consumption (DBUs and cost by day, "
     "workspace and SKU) for demos of the Consumption Review deck."
+)
+WAREHOUSE_SOURCE_NAME = "sql_warehouse"
+WAREHOUSE_SOURCE_DESCRIPTION = (
+    "Tables of the app's SQL warehouse (its default catalog), read with each user's own "
+    "permissions."
 )
 
 
@@ -136,6 +142,8 @@ def _seed_default_profile(session: Session, settings: Settings) -> list[str]:
         profile.genie_spaces.append(
             ConfigGenieSpace(space_id=settings.genie_space_id, space_name="Genie")
         )
+    if warehouse := _warehouse_source(settings):  # the app's SQL warehouse resource
+        profile.data_sources.append(warehouse)
     session.add(profile)
     session.flush()
     session.add(
@@ -150,6 +158,19 @@ def _seed_default_profile(session: Session, settings: Settings) -> list[str]:
     )
     session.flush()
     return [profile.name]
+
+
+def _warehouse_source(settings: Settings) -> ConfigDataSource | None:
+    if not settings.sql_warehouse_id:
+        return None
+    url = WAREHOUSE_SCHEME + settings.sql_warehouse_id.strip()
+    try:
+        parse_warehouse_url(url)
+    except ValueError:  # not a warehouse id: the doctor reports SLIDEGEN_SQL_WAREHOUSE_ID
+        return None
+    return ConfigDataSource(
+        name=WAREHOUSE_SOURCE_NAME, url=url, description=WAREHOUSE_SOURCE_DESCRIPTION
+    )
 
 
 def _default_ai_infra(settings: Settings) -> ConfigAIInfra:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slidegen.config import Settings
 from slidegen.identity import User
 from slidegen.llm.base import LLMProvider, LLMSettings, make_provider, resolve_llm_settings
 from slidegen.llm.offline import OfflineProvider
+from slidegen.schemas.profile_config import WAREHOUSE_SCHEME, parse_warehouse_url
 from slidegen.tools.base import DataTool, ToolError
 from slidegen.tools.images import ImageLibraryTool, SessionFactory, library_has_images
 from slidegen.tools.sample_data import ensure_sample_database
 from slidegen.tools.sql import SqlTool
+
+if TYPE_CHECKING:
+    from slidegen.tools.warehouse import WarehouseSqlTool
 
 SAMPLE_URL = "sample:"
 SAMPLE_PATH = Path(tempfile.gettempdir()) / "slidegen_sample.db"
@@ -61,30 +65,14 @@ def build_tools(
 ) -> list[DataTool]:
     """Return one tool per Genie space and per SQL data source, plus the image library's.
 
-    With a forwarded user token, Genie runs on behalf of the user (their own Unity Catalog
-    permissions); without one, as the app's own identity.
+    With a forwarded user token, Genie and Databricks SQL run on behalf of the user (their own
+    Unity Catalog permissions); without one, as the app's own identity.
     """
     tools: list[DataTool] = []
     if images and library_has_images(images[0]):
         tools.append(ImageLibraryTool(*images))
     for source in config.get("data_sources") or []:
-        url = source["url"]
-        if url == SAMPLE_URL:
-            url = ensure_sample_database(SAMPLE_PATH)
-        tool = SqlTool(
-            source["name"],
-            source.get("description") or f"Read-only SQL database {source['name']}",
-            url,
-            max_rows=int(source.get("max_rows") or 200),
-        )
-        # The model writes SQL, so it needs the tables and columns; an unreachable source
-        # must not fail the request: its calls will report the error to the model.
-        try:
-            schema = tool.describe_schema()
-        except ToolError as exc:
-            schema = f"(unavailable: {exc.user_message})"
-        tool.description = f"{tool.description}\n\nSchema:\n{schema}"
-        tools.append(tool)
+        tools.append(_sql_tool(source, settings, user_token))
     for space in config.get("genie_spaces") or []:
         from slidegen.tools.genie import GenieTool  # databricks-sdk: only when a space is used
 
@@ -100,12 +88,45 @@ def build_tools(
     return tools
 
 
+def _sql_tool(source: dict[str, Any], settings: Settings, user_token: str | None) -> DataTool:
+    """Build a SQL data source's tool and put its tables and columns in its description."""
+    name = source["name"]
+    description = source.get("description") or f"Read-only SQL database {name}"
+    max_rows = int(source.get("max_rows") or 200)
+    url = source["url"]
+    tool: SqlTool | WarehouseSqlTool
+    if url.startswith(WAREHOUSE_SCHEME):
+        from slidegen.tools.warehouse import WarehouseSqlTool  # databricks-sdk: only when used
+
+        where = parse_warehouse_url(url)
+        tool = WarehouseSqlTool(
+            name,
+            description,
+            where.warehouse_id,
+            lambda: workspace_client(settings, user_token),
+            catalog=where.catalog,
+            schema=where.schema,
+            max_rows=max_rows,
+        )
+    else:
+        url = ensure_sample_database(SAMPLE_PATH) if url == SAMPLE_URL else url
+        tool = SqlTool(name, description, url, max_rows=max_rows)
+    # The model writes SQL, so it needs the tables and columns; an unreachable source
+    # must not fail the request: its calls will report the error to the model.
+    try:
+        schema = tool.describe_schema()
+    except ToolError as exc:
+        schema = f"(unavailable: {exc.user_message})"
+    tool.description = f"{tool.description}\n\nSchema:\n{schema}"
+    return tool
+
+
 def workspace_client(settings: Settings, user_token: str | None = None, **options: Any) -> Any:
     """Return a WorkspaceClient acting for the user (their token) or for the app itself.
 
     `options` go to the SDK's Config (e.g. retry_timeout_seconds for a quick check).
     """
-    from databricks.sdk import WorkspaceClient  # heavy; only Genie needs it
+    from databricks.sdk import WorkspaceClient  # heavy; only Genie and Databricks SQL need it
     from databricks.sdk.config import Config
 
     credentials: dict[str, str] = {}

@@ -23,6 +23,7 @@ from slidegen.tools.base import (
     format_untrusted_table,
     format_untrusted_text,
     string_argument,
+    typed_value,
 )
 
 if TYPE_CHECKING:
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 TOOL_NAME_PREFIX = "query_genie_"
 MAX_TOOL_NAME = 64  # OpenAI-compatible function names: ^[a-zA-Z0-9_-]{1,64}$
-_INTEGER_TYPES = {"BYTE", "SHORT", "INT", "LONG"}
-_FLOAT_TYPES = {"FLOAT", "DOUBLE", "DECIMAL"}
 # States the SDK waiter does not treat as final; without this it would poll until the timeout.
 _DEAD_ENDS = {MessageStatus.CANCELLED, MessageStatus.QUERY_RESULT_EXPIRED}
 
@@ -51,22 +50,6 @@ def genie_tool_name(space_name: str, space_id: str = "") -> str:
     if not slug:
         slug = re.sub(r"[^a-z0-9]+", "_", space_id.lower()).strip("_") or "space"
     return (TOOL_NAME_PREFIX + slug)[:MAX_TOOL_NAME].rstrip("_")
-
-
-def _typed(value: str | None, type_name: str | None) -> Any:
-    """Turn Genie's JSON_ARRAY strings back into numbers so they format and chart as numbers."""
-    if value is None or type_name is None:
-        return value
-    try:
-        if type_name in _INTEGER_TYPES:
-            return int(value)
-        if type_name in _FLOAT_TYPES:
-            return float(value)
-    except ValueError:
-        return value
-    if type_name == "BOOLEAN":
-        return value.lower() == "true"
-    return value
 
 
 class GenieTool:
@@ -271,7 +254,10 @@ class GenieTool:
         types = [info.type_name.value if info.type_name else None for info in infos]
         data = statement.result.data_array if statement.result else None
         rows = [
-            [_typed(value, types[i] if i < len(types) else None) for i, value in enumerate(row)]
+            [
+                typed_value(value, types[i] if i < len(types) else None)
+                for i, value in enumerate(row)
+            ]
             for row in data or []
         ]
         total = manifest.total_row_count if manifest and manifest.total_row_count else len(rows)

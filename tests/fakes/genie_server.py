@@ -5,7 +5,8 @@ polling (`GET .../messages/{id}`) and `genie.get_message_attachment_query_result
 the host-metadata probe the SDK makes when a WorkspaceClient is created, `genie.get_space`,
 and the SCIM calls for a user's groups (`current_user.me()` with a user's own token, and
 `users.list(filter='userName eq "..."')` as the app). Users added with `add_user` sign in with
-their own token (on-behalf-of-user access); a space can be limited to some users.
+their own token (on-behalf-of-user access); a space can be limited to some users. `sql` is the
+workspace's SQL warehouses (tests/fakes/warehouse.py): statements, their tables and grants.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fakes.warehouse import APP, SQL_PREFIX, FakeWarehouses
 
 PREFIX = "/api/2.0/genie/spaces/"
 SCIM = "/api/2.0/preview/scim/v2/"
@@ -99,6 +102,7 @@ class FakeGenieServer:
         self._messages: dict[tuple[str, str], _Message] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self.sql = FakeWarehouses()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         # A short poll interval keeps shutdown() (and so each test's teardown) fast.
         self._thread = threading.Thread(
@@ -152,6 +156,10 @@ class FakeGenieServer:
         """The recorded Genie API calls (without the SDK's host-metadata probe)."""
         return [r for r in self.requests if r.path.startswith(PREFIX)]
 
+    def sql_requests(self) -> list[RecordedRequest]:
+        """The recorded SQL warehouse and statement calls."""
+        return [r for r in self.requests if r.path.startswith(SQL_PREFIX)]
+
     # -- request handling ---------------------------------------------------------------
 
     def _handle(self, method: str, path: str, body: dict[str, Any] | None, auth: str | None):
@@ -166,6 +174,8 @@ class FakeGenieServer:
             return 200, {"endpoints": self.endpoints}
         if path.startswith(SCIM):
             return self._scim(path.removeprefix(SCIM), caller, body or {})
+        if path.startswith(SQL_PREFIX):
+            return self.sql.handle(method, path, body or {}, caller[0] if caller else APP)
         match = re.fullmatch(r"/api/2\.0/genie/spaces/([^/]+)(?:/(.*))?", path)
         if not match:
             return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"No API at {path}"}

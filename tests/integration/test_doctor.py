@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from slidegen.db.models import ConfigDataSource, ConfigProfile
 from slidegen.services.doctor import run_doctor
+from tests.factories import make_profile
 from tests.fakes.genie_server import FakeGenieServer
 from tests.fakes.openai_server import Reply
 from tests.integration.test_generation import (
@@ -58,6 +61,45 @@ def test_doctor_reports_each_broken_dependency_with_its_fix(
         assert "CAN RUN" in space.fix
         # The server's reason, without the SDK's dump of the client configuration.
         assert space.detail == "PermissionDenied: You need CAN VIEW on this Genie space."
+
+
+def test_doctor_checks_the_sql_warehouses_of_profiles_and_of_the_app(
+    ws: Workspace, llm: FakeLLM, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _isolate_databricks_env(monkeypatch, tmp_path)
+    with ws.db.scope() as session:
+        profile = make_profile("doctor-sql")
+        url = "databricks-sql://wh-sales/main/sales"
+        profile.data_sources.append(ConfigDataSource(name="sales", url=url))
+        session.add(profile)
+    try:
+        with FakeGenieServer(token=TOKEN) as workspace:
+            workspace.sql.add_warehouse("wh-sales", name="Sales")
+            env = {**llm.env, "DATABRICKS_HOST": workspace.url, "DATABRICKS_TOKEN": TOKEN}
+            mlflow = f"sqlite:///{tmp_path / 'mlflow.db'}"
+            settings = ws.settings_with(
+                **env, MLFLOW_TRACKING_URI=mlflow, SLIDEGEN_SQL_WAREHOUSE_ID="wh-gone"
+            )
+            llm.server.enqueue(Reply.text("OK"))
+            checks = {c.name: c for c in run_doctor(ws.db, settings).checks}
+            assert checks["SQL warehouse wh-sales"].ok
+            assert checks["SQL warehouse wh-sales"].detail == "reachable: Sales (RUNNING)"
+            gone = checks["SQL warehouse wh-gone"]  # SLIDEGEN_SQL_WAREHOUSE_ID, the app's resource
+            assert not gone.ok and "wh-gone not found" in gone.detail and "CAN USE" in gone.fix
+            warehouses = [c for c in checks.values() if c.name.startswith("SQL warehouse")]
+            assert [c.name for c in warehouses if not c.ok] == [gone.name]
+
+        # No workspace at all: the warehouse cannot work, and the check says what to set.
+        llm.server.enqueue(Reply.text("OK"))
+        offline = ws.settings_with(**llm.env, MLFLOW_TRACKING_URI=mlflow)
+        [check] = [c for c in run_doctor(ws.db, offline).checks if "wh-sales" in c.name]
+        assert not check.ok and check.detail == "no Databricks workspace configured"
+        assert "DATABRICKS_HOST" in check.fix
+    finally:
+        with ws.db.scope() as session:
+            session.scalar(
+                select(ConfigProfile).where(ConfigProfile.name == "doctor-sql")
+            ).is_deleted = True
 
 
 def test_doctor_command_on_an_unmigrated_database_and_unwritable_mlflow_prints_the_fixes(

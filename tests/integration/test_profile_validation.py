@@ -62,6 +62,12 @@ def with_value(path: str, value: Any) -> dict[str, Any]:
         ("data_sources.0.name", "Ware House", "use lower-case letters"),
         ("data_sources.0.url", "not a url", "is not a database URL"),
         ("data_sources.0.url", "postgresql://u:secret@h/db", "must not contain a password"),
+        ("data_sources.0.url", "databricks-sql://", "needs the SQL warehouse id"),
+        ("data_sources.0.url", "databricks-sql://wh/main/sales/x", "has too many parts"),
+        ("data_sources.0.url", "databricks-sql://wh//sales", "has an empty catalog name"),
+        ("data_sources.0.url", "databricks-sql://wh/main/sal es", "invalid schema name 'sal es'"),
+        ("data_sources.0.url", "databricks-sql://dapi-x@wh/main", "must not contain credentials"),
+        ("data_sources.0.url", "databricks-sql:wh", "must look like databricks-sql://WAREHOUSE_ID"),
         ("data_sources.0.max_rows", 0, "max rows"),
         ("mlflow.experiment_name", "", "experiment name"),
         ("mlflow.experiment_name", "/Users//x", "a workspace path must look like"),
@@ -100,6 +106,8 @@ def fake_workspace() -> Iterator[FakeGenieServer]:
         fake.add_endpoint("databricks-claude")
         fake.set_space("space-ok", TextAnswer("hi"))
         fake.set_space("space-secret", TextAnswer("no"), forbidden=True)
+        fake.sql.add_warehouse("wh-ok", name="Shared")
+        fake.sql.add_warehouse("wh-secret", only_users=("someone@example.com",))
         yield fake
 
 
@@ -189,9 +197,50 @@ def test_an_unreachable_workspace_gives_warnings_not_errors() -> None:
     assert "did not answer" in space and "'space-ok' was not checked" in space
 
 
+WAREHOUSE_SOURCE = "databricks-sql://wh-ok/main/sales"
+
+
+def test_sql_warehouse_checks(fake_workspace: FakeGenieServer) -> None:
+    from slidegen.schemas.profile_config import DataSourceConfig
+
+    settings = on(fake_workspace)
+    config = parse_config(with_value("data_sources.0.url", WAREHOUSE_SOURCE))
+    assert workspace.check_workspace(config, settings) == []
+    [get] = fake_workspace.sql_requests()
+    assert (get.method, get.path) == ("GET", "/api/2.0/sql/warehouses/wh-ok")
+    assert get.authorization == "Bearer dapi-test"
+    source = config.data_sources[0]
+    assert workspace.check_data_source(source, settings).startswith(
+        "SQL warehouse Shared (RUNNING)"
+    )
+
+    gone = parse_config(with_value("data_sources.0.url", "databricks-sql://wh-gone/main"))
+    with pytest.raises(ValidationError, match="Not saved: SQL warehouse 'wh-gone' of data sou"):
+        workspace.check_workspace(gone, settings)
+    with pytest.raises(ValidationError, match="'wh-gone' of data source 'warehouse' does not"):
+        workspace.check_data_source(gone.data_sources[0], settings)
+    secret = parse_config(with_value("data_sources.0.url", "databricks-sql://wh-secret"))
+    with pytest.raises(ValidationError, match="cannot be used; ask its owner for CAN USE"):
+        workspace.check_workspace(secret, settings)
+    # The user's forwarded token: a warehouse only they may use passes, as them.
+    fake_workspace.add_user("user-token-someone", "someone@example.com", [])
+    assert workspace.check_workspace(secret, settings, user_token="user-token-someone") == []
+    assert fake_workspace.sql_requests()[-1].authorization == "Bearer user-token-someone"
+    # A source saved before is not checked again.
+    assert workspace.check_workspace(gone, settings, previous=gone.model_dump()) == []
+    assert DataSourceConfig(name="x", url=WAREHOUSE_SOURCE).url == WAREHOUSE_SOURCE
+
+
 def test_without_a_workspace_checks_are_warnings(settings: Settings) -> None:
     warnings = workspace.check_workspace(parse_config(GOOD), settings)
     assert len(warnings) == 2 and all("No Databricks workspace" in w for w in warnings)
+    sql = parse_config(with_value("data_sources.0.url", WAREHOUSE_SOURCE))
+    [*_, warning] = workspace.check_workspace(sql, settings)
+    assert warning == (
+        "No Databricks workspace is configured (DATABRICKS_HOST), so SQL warehouse 'wh-ok' of "
+        "data source 'warehouse' was not checked."
+    )
+    assert workspace.check_data_source(sql.data_sources[0], settings) == warning
     with pytest.raises(ConfigurationError, match="DATABRICKS_HOST"):
         workspace.list_endpoints(settings)
     openai = with_value("ai_infra.provider", "openai")

@@ -9,6 +9,7 @@ from slidegen.config import Settings
 from slidegen.db.models import ConfigHistory, ConfigProfile, SlideDeckPrompt, SlideStyle
 from slidegen.identity import User
 from slidegen.services import library, profiles
+from slidegen.services.profile_store import config_of, parse_config
 from slidegen.services.seed import seed_database
 from tests.factories import make_profile, make_slide_style
 
@@ -103,3 +104,24 @@ def test_provider_override_from_environment(db: Session, settings: Settings) -> 
         True,
         False,
     )
+
+
+def test_seed_gives_the_default_profile_the_apps_genie_space_and_sql_warehouse(
+    db: Session, settings: Settings
+) -> None:
+    app = settings.model_copy(update={"genie_space_id": "01ef-space", "sql_warehouse_id": "abc123"})
+    seed_database(db, settings=app)
+    profile = db.scalars(select(ConfigProfile).where(ConfigProfile.name == "default")).one()
+    config = config_of(profile)
+    assert [s["space_id"] for s in config["genie_spaces"]] == ["01ef-space"]
+    assert [(s["name"], s["url"]) for s in config["data_sources"]] == [
+        ("sample_consumption", "sample:"),  # the offline demo's data, as without a warehouse
+        ("sql_warehouse", "databricks-sql://abc123"),
+    ]
+    parse_config(config)  # the seeded profile is one that saves as it is
+
+
+def test_seed_skips_a_sql_warehouse_id_that_is_not_one(db: Session, settings: Settings) -> None:
+    seed_database(db, settings=settings.model_copy(update={"sql_warehouse_id": "a b/c"}))
+    profile = db.scalars(select(ConfigProfile).where(ConfigProfile.name == "default")).one()
+    assert [s.url for s in profile.data_sources] == ["sample:"]

@@ -61,6 +61,7 @@ REJECTED_POSTGRESQL = [
     "SELECT dblink_exec('dbname=other', 'DROP TABLE x')",
     "SELECT set_config('transaction_read_only', 'off', true)",
     "SELECT pg_terminate_backend(1)",
+    "SELECT 1 --\r, pg_terminate_backend(1)",
 ]
 
 
@@ -165,6 +166,13 @@ def test_rejected_postgresql_tricks(postgres_url: str, query: str) -> None:
 def test_postgresql_quoting_that_is_harmless_runs(postgres_url: str) -> None:
     result = SqlTool("t", "", postgres_url).run({"query": "SELECT $$a;b$$ AS s, E'x\\'y' AS e"})
     assert result.rows == [["a;b", "x'y"]]
+
+
+def test_a_carriage_return_ends_a_comment_in_postgresql_but_not_in_sqlite(
+    tool: SqlTool, url: str
+) -> None:
+    result = tool.run({"query": "SELECT 1 AS a --\r, 2 AS b"})
+    assert result.columns == (["a", "b"] if url.startswith("postgresql") else ["a"])
 
 
 def test_heavy_queries_hit_the_time_limit(tool: SqlTool, url: str) -> None:

@@ -51,7 +51,7 @@ def test_app_yaml_env_names_are_settings_and_value_from_keys_are_bundle_resource
     app = load("databricks.yml")["resources"]["apps"]["slidegen"]
     keys = {resource["name"] for resource in app["resources"]}
     value_from = {entry["valueFrom"] for entry in env if "valueFrom" in entry}
-    assert value_from == {"serving-endpoint", "experiment", "genie-space"}
+    assert value_from == {"serving-endpoint", "experiment", "genie-space", "sql-warehouse"}
     assert value_from <= keys
     for resource in app["resources"]:
         kinds = set(resource) - {"name", "description"}

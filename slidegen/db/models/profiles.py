@@ -136,8 +136,9 @@ class ConfigGenieSpace(CreatedUpdatedMixin, Base):
 class ConfigDataSource(CreatedUpdatedMixin, Base):
     """A SQL database the profile's generations may query read-only (each becomes a data tool).
 
-    `url` is a SQLAlchemy URL without a password (secrets stay in the environment), or
-    `sample:` for the built-in workspace consumption dataset.
+    `url` is a SQLAlchemy URL without a password (secrets stay in the environment),
+    `databricks-sql://WAREHOUSE_ID/CATALOG/SCHEMA` for a Databricks SQL warehouse queried as
+    each user, or `sample:` for the built-in workspace consumption dataset.
     """
 
     __tablename__ = "config_data_sources"
