@@ -49,11 +49,51 @@ def run_doctor(db: Database, settings: Settings) -> DoctorReport:
     if checks[0].ok:
         config, spaces = _configuration(db)
         warehouses |= _warehouses(db)
-    checks.append(_check_llm(config, settings))
-    checks += [_check_genie(space_id, name, settings) for space_id, name in spaces]
-    checks += [_check_warehouse(warehouse_id, settings) for warehouse_id in sorted(warehouses)]
-    checks.append(_check_mlflow(config, settings))
+    # One quick probe: a workspace that does not answer fails its checks at once instead of
+    # each waiting out the SDK's and MLflow's retries (minutes in all).
+    down = _workspace_down(settings)
+    llm_down = down if toolbox.llm_settings(config, settings).provider == "databricks" else None
+    checks.append(
+        _unreachable(_llm_name(config, settings), llm_down) or _check_llm(config, settings)
+    )
+    checks += [
+        _unreachable(f"Genie space {name} ({space_id})", down)
+        or _check_genie(space_id, name, settings)
+        for space_id, name in spaces
+    ]
+    checks += [
+        _unreachable(f"SQL warehouse {warehouse_id}", down)
+        or _check_warehouse(warehouse_id, settings)
+        for warehouse_id in sorted(warehouses)
+    ]
+    mlflow_down = down if settings.effective_mlflow_tracking_uri.startswith("databricks") else None
+    checks.append(
+        _unreachable(_mlflow_name(config, settings), mlflow_down) or _check_mlflow(config, settings)
+    )
     return DoctorReport(checks=checks)
+
+
+def _workspace_down(settings: Settings) -> str | None:
+    """Why the configured workspace cannot be reached, or None (also without a workspace)."""
+    if not settings.has_databricks_workspace:
+        return None
+    try:
+        toolbox.check_reachable(settings.databricks_host or "")
+    except SlidegenError as exc:
+        return exc.user_message
+    return None
+
+
+def _unreachable(name: str, down: str | None) -> Check | None:
+    if down is None:
+        return None
+    return Check(
+        name=name,
+        ok=False,
+        detail=down,
+        fix="Set DATABRICKS_HOST to the workspace URL (https://...cloud.databricks.com) and "
+        "check that this machine can reach it.",
+    )
 
 
 def _error_text(exc: Exception) -> str:
@@ -135,9 +175,14 @@ def _warehouses(db: Database) -> set[str]:
     return found
 
 
+def _llm_name(config: dict[str, Any], settings: Settings) -> str:
+    llm = toolbox.llm_settings(config, settings)
+    return f"Model endpoint ({llm.provider}: {llm.endpoint or 'none'})"
+
+
 def _check_llm(config: dict[str, Any], settings: Settings) -> Check:
     llm = toolbox.llm_settings(config, settings)
-    name = f"Model endpoint ({llm.provider}: {llm.endpoint or 'none'})"
+    name = _llm_name(config, settings)
     if llm.provider == "offline":
         return Check(name=name, ok=True, detail="offline engine, no endpoint needed")
     try:
@@ -213,12 +258,21 @@ def _check_warehouse(warehouse_id: str, settings: Settings) -> Check:
     )
 
 
-def _check_mlflow(config: dict[str, Any], settings: Settings) -> Check:
-    uri = settings.effective_mlflow_tracking_uri
-    experiment = settings.mlflow_experiment_id or (config.get("mlflow") or {}).get(
+def _mlflow_experiment(config: dict[str, Any], settings: Settings) -> str:
+    return settings.mlflow_experiment_id or (config.get("mlflow") or {}).get(
         "experiment_name", "slidegen"
     )
-    name = f"MLflow experiment {experiment} ({uri})"
+
+
+def _mlflow_name(config: dict[str, Any], settings: Settings) -> str:
+    experiment = _mlflow_experiment(config, settings)
+    return f"MLflow experiment {experiment} ({settings.effective_mlflow_tracking_uri})"
+
+
+def _check_mlflow(config: dict[str, Any], settings: Settings) -> Check:
+    uri = settings.effective_mlflow_tracking_uri
+    experiment = _mlflow_experiment(config, settings)
+    name = _mlflow_name(config, settings)
     try:
         _write_probe_run(uri, experiment, by_id=bool(settings.mlflow_experiment_id))
     except Exception as exc:

@@ -10,9 +10,7 @@ warnings, so a laptop install can still save a profile meant for a workspace.
 
 from __future__ import annotations
 
-import socket
 from typing import Any
-from urllib.parse import urlsplit
 
 from slidegen.config import Settings, get_settings
 from slidegen.errors import ConfigurationError, ValidationError
@@ -24,11 +22,10 @@ from slidegen.schemas.profile_config import (
     parse_warehouse_url,
 )
 from slidegen.schemas.profiles import EndpointChoice
-from slidegen.services.toolbox import workspace_client
+from slidegen.services.toolbox import check_reachable, workspace_client
 
 _CHAT_TASKS = ("llm/v1/chat", "agent/v1/chat", "agent/v2/chat")
 _FAST = {"retry_timeout_seconds": 5, "http_timeout_seconds": 10}
-_CONNECT_TIMEOUT_S = 3
 NO_WORKSPACE = "No Databricks workspace is configured (DATABRICKS_HOST), so {what} was not checked."
 
 
@@ -37,26 +34,8 @@ def _client(settings: Settings, user_token: str | None = None) -> Any:
         raise ConfigurationError(
             "No Databricks workspace is configured; set DATABRICKS_HOST and credentials."
         )
-    _check_reachable(settings.databricks_host or "")
+    check_reachable(settings.databricks_host or "")
     return workspace_client(settings, user_token, **_FAST)
-
-
-def _check_reachable(host: str) -> None:
-    """Fail at once when nothing answers at the workspace's address.
-
-    The SDK would retry for its whole retry budget, twice (host metadata, then the call): about
-    15 seconds per check for a host that refuses connections.
-    """
-    url = urlsplit(host if "://" in host else f"https://{host}")
-    port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        socket.create_connection((url.hostname or "", port), timeout=_CONNECT_TIMEOUT_S).close()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ConfigurationError(
-            f"The Databricks workspace at {host} did not answer ({reason}); check "
-            "DATABRICKS_HOST and the network."
-        ) from None
 
 
 def list_endpoints(settings: Settings) -> list[EndpointChoice]:

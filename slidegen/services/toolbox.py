@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from slidegen.config import Settings
+from slidegen.errors import ConfigurationError
 from slidegen.identity import User
 from slidegen.llm.base import LLMProvider, LLMSettings, make_provider, resolve_llm_settings
 from slidegen.llm.offline import OfflineProvider
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
 
 SAMPLE_URL = "sample:"
 SAMPLE_PATH = Path(tempfile.gettempdir()) / "slidegen_sample.db"
+_CONNECT_TIMEOUT_S = 3
 
 
 def llm_settings(config: dict[str, Any], settings: Settings) -> LLMSettings:
@@ -142,3 +146,21 @@ def workspace_client(settings: Settings, user_token: str | None = None, **option
         }
     config = Config(host=settings.databricks_host, **credentials, **options)
     return WorkspaceClient(config=config)
+
+
+def check_reachable(host: str) -> None:
+    """Fail at once when nothing answers at the workspace's address.
+
+    The SDK would retry for its whole retry budget, twice (host metadata, then the call), and
+    MLflow for minutes: a check of a host that refuses connections would take that long.
+    """
+    url = urlsplit(host if "://" in host else f"https://{host}")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname or "", port), timeout=_CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigurationError(
+            f"The Databricks workspace at {host} did not answer ({reason}); check "
+            "DATABRICKS_HOST and the network."
+        ) from None

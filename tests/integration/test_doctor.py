@@ -24,6 +24,7 @@ from tests.integration.test_generation import (
     fake_llm_fixture,  # noqa: F401  (the `llm` fixture)
     workspace_fixture,  # noqa: F401  (the `ws` fixture)
 )
+from tests.pgserver import free_port
 
 TOKEN = "dapi-doctor"
 
@@ -125,3 +126,35 @@ def test_doctor_command_on_an_unmigrated_database_and_unwritable_mlflow_prints_t
     assert "[FAIL] MLflow experiment slidegen (sqlite:////dev/null" in done.stdout
     assert "fix: Set MLFLOW_TRACKING_URI" in done.stdout
     assert "2 check(s) failed." in done.stdout
+
+
+def test_an_unreachable_workspace_fails_each_of_its_checks_with_one_probe(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Nothing listens at DATABRICKS_HOST: the endpoint, Genie, warehouse and MLflow checks
+    each say the workspace did not answer and how to fix it (instead of every client retrying
+    for its whole budget); the database check is unaffected."""
+    _isolate_databricks_env(monkeypatch, tmp_path)
+    _genie_profile(ws, "doctor-down")
+    host = f"http://127.0.0.1:{free_port()}"
+    settings = ws.settings_with(
+        DATABRICKS_HOST=host,
+        DATABRICKS_TOKEN=TOKEN,
+        SLIDEGEN_LLM_PROVIDER="databricks",
+        SLIDEGEN_LLM_MODEL="databricks-claude",
+        SLIDEGEN_SQL_WAREHOUSE_ID="wh-sales",
+        MLFLOW_TRACKING_URI="databricks",
+    )
+    report = run_doctor(ws.db, settings)
+    database, *others = report.checks
+    assert database.ok
+    assert [c.name.split(" (")[0].split(" ")[0] for c in others] == [
+        "Model",
+        "Genie",
+        "SQL",
+        "MLflow",
+    ]
+    for check in others:
+        assert not check.ok
+        assert check.detail.startswith(f"The Databricks workspace at {host} did not answer")
+        assert "DATABRICKS_HOST" in check.fix
