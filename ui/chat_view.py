@@ -17,11 +17,21 @@ PROVIDER_LABELS = {
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+# Web addresses Markdown would turn into links by itself (GFM autolinks): escaping them would
+# put backslashes into the link, so they are shown as code instead: literal, and not clickable.
+_WEB_ADDRESS = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 
 
 def plain(text: str) -> str:
-    """Escape Markdown so text from users, models or data renders literally (no images)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    """Escape Markdown so text from users, models or data renders literally (no images, no
+    web links)."""
+    parts, end = [], 0
+    for match in _WEB_ADDRESS.finditer(text):
+        parts.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[end : match.start()]))
+        parts.append(f"`{match.group()}`")
+        end = match.end()
+    parts.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[end:]))
+    return "".join(parts)
 
 
 def show_messages(messages: list[MessageOut]) -> None:
