@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -56,16 +57,8 @@ def run_doctor(db: Database, settings: Settings) -> DoctorReport:
     checks.append(
         _unreachable(_llm_name(config, settings), llm_down) or _check_llm(config, settings)
     )
-    checks += [
-        _unreachable(f"Genie space {name} ({space_id})", down)
-        or _check_genie(space_id, name, settings)
-        for space_id, name in spaces
-    ]
-    checks += [
-        _unreachable(f"SQL warehouse {warehouse_id}", down)
-        or _check_warehouse(warehouse_id, settings)
-        for warehouse_id in sorted(warehouses)
-    ]
+    checks += [_check_genie(space_id, name, settings, down) for space_id, name in spaces]
+    checks += [_check_warehouse(wid, settings, down) for wid in sorted(warehouses)]
     mlflow_down = down if settings.effective_mlflow_tracking_uri.startswith("databricks") else None
     checks.append(
         _unreachable(_mlflow_name(config, settings), mlflow_down) or _check_mlflow(config, settings)
@@ -85,6 +78,7 @@ def _workspace_down(settings: Settings) -> str | None:
 
 
 def _unreachable(name: str, down: str | None) -> Check | None:
+    """The failed check of a dependency in a workspace that does not answer (None if it does)."""
     if down is None:
         return None
     return Check(
@@ -204,58 +198,58 @@ def _check_llm(config: dict[str, Any], settings: Settings) -> Check:
     return Check(name=name, ok=True, detail="answered a chat completion")
 
 
-def _check_genie(space_id: str, space_name: str, settings: Settings) -> Check:
-    name = f"Genie space {space_name} ({space_id})"
-    if not settings.has_databricks_workspace:
-        return Check(
-            name=name,
-            ok=False,
-            detail="no Databricks workspace configured",
-            fix="Set DATABRICKS_HOST and credentials (DATABRICKS_TOKEN or a service principal).",
-        )
-    try:
-        client = toolbox.workspace_client(
-            settings, retry_timeout_seconds=PROBE_TIMEOUT_S, http_timeout_seconds=PROBE_TIMEOUT_S
-        )
-        space = client.genie.get_space(space_id)
-    except Exception as exc:
-        return Check(
-            name=name,
-            ok=False,
-            detail=_error_text(exc),
-            fix="Check the space id in the profile, and grant the app's service principal "
-            "(and the users) CAN RUN on the space and SELECT on its tables.",
-        )
-    return Check(name=name, ok=True, detail=f"reachable: {space.title or space_id}")
+def _check_genie(space_id: str, space_name: str, settings: Settings, down: str | None) -> Check:
+    def look(client: Any) -> str:
+        return client.genie.get_space(space_id).title or space_id
 
-
-def _check_warehouse(warehouse_id: str, settings: Settings) -> Check:
-    name = f"SQL warehouse {warehouse_id}"
-    if not settings.has_databricks_workspace:
-        return Check(
-            name=name,
-            ok=False,
-            detail="no Databricks workspace configured",
-            fix="Set DATABRICKS_HOST and credentials (DATABRICKS_TOKEN or a service principal).",
-        )
-    try:
-        client = toolbox.workspace_client(
-            settings, retry_timeout_seconds=PROBE_TIMEOUT_S, http_timeout_seconds=PROBE_TIMEOUT_S
-        )
-        warehouse = client.warehouses.get(warehouse_id)
-    except Exception as exc:
-        return Check(
-            name=name,
-            ok=False,
-            detail=_error_text(exc),
-            fix="Check the warehouse id in the profile's databricks-sql:// URL (or "
-            "SLIDEGEN_SQL_WAREHOUSE_ID), add the warehouse as an app resource with CAN USE, "
-            "and give the users CAN USE on it and SELECT on their tables: queries run as them.",
-        )
-    state = warehouse.state.value if warehouse.state else "state unknown"
-    return Check(
-        name=name, ok=True, detail=f"reachable: {warehouse.name or warehouse_id} ({state})"
+    return _workspace_check(
+        f"Genie space {space_name} ({space_id})",
+        settings,
+        down,
+        look,
+        fix="Check the space id in the profile, and grant the app's service principal "
+        "(and the users) CAN RUN on the space and SELECT on its tables.",
     )
+
+
+def _check_warehouse(warehouse_id: str, settings: Settings, down: str | None) -> Check:
+    def look(client: Any) -> str:
+        warehouse = client.warehouses.get(warehouse_id)
+        state = warehouse.state.value if warehouse.state else "state unknown"
+        return f"{warehouse.name or warehouse_id} ({state})"
+
+    return _workspace_check(
+        f"SQL warehouse {warehouse_id}",
+        settings,
+        down,
+        look,
+        fix="Check the warehouse id in the profile's databricks-sql:// URL (or "
+        "SLIDEGEN_SQL_WAREHOUSE_ID), add the warehouse as an app resource with CAN USE, "
+        "and give the users CAN USE on it and SELECT on their tables: queries run as them.",
+    )
+
+
+def _workspace_check(
+    name: str, settings: Settings, down: str | None, look: Callable[[Any], str], fix: str
+) -> Check:
+    """One lookup in the workspace, as the app: `look(client)` says what it found."""
+    if not settings.has_databricks_workspace:
+        return Check(
+            name=name,
+            ok=False,
+            detail="no Databricks workspace configured",
+            fix="Set DATABRICKS_HOST and credentials (DATABRICKS_TOKEN or a service principal).",
+        )
+    if (unreachable := _unreachable(name, down)) is not None:
+        return unreachable
+    try:
+        client = toolbox.workspace_client(
+            settings, retry_timeout_seconds=PROBE_TIMEOUT_S, http_timeout_seconds=PROBE_TIMEOUT_S
+        )
+        found = look(client)
+    except Exception as exc:
+        return Check(name=name, ok=False, detail=_error_text(exc), fix=fix)
+    return Check(name=name, ok=True, detail=f"reachable: {found}")
 
 
 def _mlflow_experiment(config: dict[str, Any], settings: Settings) -> str:
