@@ -176,6 +176,31 @@ def format_untrusted_table(
     return _wrap(source, body)
 
 
+def query_result(
+    source: str,
+    query: str,
+    columns: list[str],
+    rows: list[list[Any]],
+    *,
+    truncated: bool,
+    max_rows: int,
+    max_chars: int,
+) -> ToolResult:
+    """The result of one SQL query on data source `source`, as the model and the UI get it."""
+    note = f"Only the first {max_rows} rows were returned." if truncated else None
+    count = f"{len(rows)}+" if truncated else str(len(rows))
+    caps = {"max_rows": max_rows, "max_chars": max_chars, "truncated": truncated}
+    return ToolResult(
+        content=format_untrusted_table(f"SQL {source}", columns, rows, note=note, **caps),
+        columns=columns,
+        rows=rows,
+        row_count=len(rows),
+        truncated=truncated,
+        summary=f"Ran SQL on {source}: {count} rows",
+        metadata={"sql": query},
+    )
+
+
 def format_untrusted_text(source: str, text: str, *, max_chars: int = 12_000) -> str:
     """Wrap free text (e.g. a Genie answer) in an untrusted-data block, capped in size."""
     budget = max(200, max_chars - len(_wrap(source, [])) - 40)

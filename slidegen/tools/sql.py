@@ -23,8 +23,8 @@ from slidegen.errors import ConfigurationError
 from slidegen.tools.base import (
     ToolError,
     ToolResult,
-    format_untrusted_table,
     plain_value,
+    query_result,
     string_argument,
 )
 from slidegen.tools.sql_guard import TOOL_NAME, validate_select
@@ -91,19 +91,14 @@ class SqlTool:
         """Validate and run the query; return its first rows inside an untrusted block."""
         query = validate_select(string_argument(arguments, "query"), self.dialect)
         columns, rows = self._execute(query)
-        truncated = len(rows) > self.max_rows
-        rows = rows[: self.max_rows]
-        note = f"Only the first {self.max_rows} rows were fetched." if truncated else None
-        count = f"{len(rows)}+" if truncated else str(len(rows))
-        caps = {"max_rows": self.max_rows, "max_chars": self.max_chars, "truncated": truncated}
-        return ToolResult(
-            content=format_untrusted_table(f"SQL {self.name}", columns, rows, note=note, **caps),
-            columns=columns,
-            rows=rows,
-            row_count=len(rows),
-            truncated=truncated,
-            summary=f"Ran SQL on {self.name}: {count} rows",
-            metadata={"sql": query},
+        return query_result(
+            self.name,
+            query,
+            columns,
+            rows[: self.max_rows],
+            truncated=len(rows) > self.max_rows,
+            max_rows=self.max_rows,
+            max_chars=self.max_chars,
         )
 
     def _execute(self, query: str) -> Fetched:

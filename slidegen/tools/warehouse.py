@@ -29,7 +29,7 @@ from slidegen.errors import ConfigurationError
 from slidegen.tools.base import (
     ToolError,
     ToolResult,
-    format_untrusted_table,
+    query_result,
     string_argument,
     typed_value,
 )
@@ -89,17 +89,14 @@ class WarehouseSqlTool:
         """Validate and run the query; return its first rows inside an untrusted block."""
         query = validate_select(string_argument(arguments, "query"), "databricks")
         columns, rows, truncated = self._execute(query, row_limit=self.max_rows)
-        note = f"Only the first {self.max_rows} rows were returned." if truncated else None
-        count = f"{len(rows)}+" if truncated else str(len(rows))
-        caps = {"max_rows": self.max_rows, "max_chars": self.max_chars, "truncated": truncated}
-        return ToolResult(
-            content=format_untrusted_table(f"SQL {self.name}", columns, rows, note=note, **caps),
-            columns=columns,
-            rows=rows,
-            row_count=len(rows),
+        return query_result(
+            self.name,
+            query,
+            columns,
+            rows,
             truncated=truncated,
-            summary=f"Ran SQL on {self.name}: {count} rows",
-            metadata={"sql": query},
+            max_rows=self.max_rows,
+            max_chars=self.max_chars,
         )
 
     def describe_schema(self, *, max_chars: int = 6000) -> str:
