@@ -25,9 +25,10 @@ def flatten(snapshot: dict[str, Any]) -> dict[str, Any]:
     for section, value in snapshot.items():
         if section in _KEYED_LISTS:
             key = _KEYED_LISTS[section]
-            for item in value or []:
+            for position, item in enumerate(value or [], start=1):
                 rest = {k: v for k, v in item.items() if k != key}
-                flat[f"{section}.{item[key]}"] = rest
+                # A draft's new row may not have its id yet: name it by its place.
+                flat[f"{section}.{item.get(key) or f'#{position}'}"] = rest
         elif isinstance(value, dict):
             for field, item in value.items():
                 flat[f"{section}.{field}"] = item

@@ -289,3 +289,19 @@ def test_failed_action_leaves_no_history(committed: Database):
             admin.show_profile(session, ALICE, name="A").config["ai_infra"]["llm_temperature"]
             == 0.7
         )
+
+
+def test_a_drafts_new_rows_without_an_id_are_named_by_their_place() -> None:
+    """Unsaved changes list `genie_spaces.#2`, not `genie_spaces.None`, for a row still
+    missing its id; two such rows stay two fields."""
+    stored = {"genie_spaces": [{"space_id": "s1", "space_name": "Sales"}]}
+    draft = {
+        "genie_spaces": [
+            {"space_id": "s1", "space_name": "Sales"},
+            {"space_id": None, "space_name": "New"},
+            {"space_id": "", "space_name": "Other"},
+        ]
+    }
+    changes = profile_history.diff_snapshots(stored, draft)
+    assert [c.field for c in changes] == ["genie_spaces.#2", "genie_spaces.#3"]
+    assert changes[0].new == {"space_name": "New"}
