@@ -23,6 +23,7 @@ _IDENTITY_HEADERS = (
 )
 TOKEN_HEADER = "x-forwarded-access-token"
 GROUPS_TTL_SECONDS = 600.0
+GROUPS_RETRY_AFTER_FAILURE_S = 60.0
 
 
 class User(BaseModel):
@@ -90,7 +91,11 @@ class GroupDirectory:
             groups = self._lookup(user_name, user_token)
         except Exception as exc:  # permissions then fall back to the user's own grants
             log.warning("group lookup for %s failed: %s", user_name, type(exc).__name__)
-            return hit[1] if hit else ()
+            fallback = hit[1] if hit else ()
+            with self._lock:  # ask again only after a while: every page run waits for this
+                expires = time.monotonic() - self._ttl + GROUPS_RETRY_AFTER_FAILURE_S
+                self._cache[user_name] = (expires, fallback)
+            return fallback
         with self._lock:
             self._cache[user_name] = (time.monotonic(), groups)
         return groups

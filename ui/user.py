@@ -37,7 +37,10 @@ def _directory() -> GroupDirectory:
     def client(token: str | None) -> object:
         from slidegen.services.toolbox import workspace_client  # databricks-sdk: lazily
 
-        return workspace_client(get_settings(), token)
+        # Page runs wait for this lookup: give up on a failing workspace in seconds.
+        return workspace_client(
+            get_settings(), token, retry_timeout_seconds=10, http_timeout_seconds=10
+        )
 
     return GroupDirectory(client)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 SAMPLE_URL = "sample:"
 SAMPLE_PATH = Path(tempfile.gettempdir()) / "slidegen_sample.db"
 _CONNECT_TIMEOUT_S = 3
+TOOL_RETRY_S = 60  # the SDK retries a failing call this long (its default: 300 s)
 
 
 def llm_settings(config: dict[str, Any], settings: Settings) -> LLMSettings:
@@ -85,7 +87,7 @@ def build_tools(
                 space["space_id"],
                 space["space_name"],
                 space.get("description") or "",
-                client_factory=lambda: workspace_client(settings, user_token),
+                client_factory=tool_client_factory(settings, user_token),
                 conversation_id=conversations.get(space["space_id"]),
             )
         )
@@ -107,7 +109,7 @@ def _sql_tool(source: dict[str, Any], settings: Settings, user_token: str | None
             name,
             description,
             where.warehouse_id,
-            lambda: workspace_client(settings, user_token),
+            tool_client_factory(settings, user_token),
             catalog=where.catalog,
             schema=where.schema,
             max_rows=max_rows,
@@ -123,6 +125,24 @@ def _sql_tool(source: dict[str, Any], settings: Settings, user_token: str | None
         schema = f"(unavailable: {exc.user_message})"
     tool.description = f"{tool.description}\n\nSchema:\n{schema}"
     return tool
+
+
+def tool_client_factory(settings: Settings, user_token: str | None) -> Callable[[], Any]:
+    """Return how a data tool gets its WorkspaceClient when it first runs.
+
+    A workspace that does not answer is a clear tool error at once, and a call that keeps
+    failing gives up after TOOL_RETRY_S rather than the SDK's five minutes, so a request is
+    never held up for long by a data source it cannot reach.
+    """
+
+    def build() -> Any:
+        try:
+            check_reachable(settings.databricks_host or "")
+        except ConfigurationError as exc:
+            raise ToolError(exc.user_message) from None
+        return workspace_client(settings, user_token, retry_timeout_seconds=TOOL_RETRY_S)
+
+    return build
 
 
 def workspace_client(settings: Settings, user_token: str | None = None, **options: Any) -> Any:

@@ -94,6 +94,10 @@ def test_groups_come_from_the_workspace_with_the_user_token_or_as_the_app_and_ar
         assert directory.groups_of("nobody@example.com") == ()
         # A rejected token: no groups rather than an error (the user keeps their own grants).
         assert directory.groups_of("carol@example.com", "dapi-expired") == ()
+        # ... and the failed lookup is not repeated on every page run, only after a while.
+        count = len(server.requests)
+        assert directory.groups_of("carol@example.com", "dapi-expired") == ()
+        assert len(server.requests) == count
 
 
 def test_users_and_groups_seen_are_recorded_once_and_refreshed(db: Session) -> None:

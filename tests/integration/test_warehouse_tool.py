@@ -225,3 +225,25 @@ def test_build_tools_reads_the_schema_as_the_user_and_survives_a_missing_warehou
         gone.description
     )
     assert {r.authorization for r in server.sql_requests()} == {f"Bearer {ALICE_TOKEN}"}
+
+
+def test_data_tools_on_an_unreachable_workspace_fail_at_once_with_a_clear_error() -> None:
+    """Nothing listens at DATABRICKS_HOST: the warehouse's schema is marked unavailable and a
+    Genie question is a tool error naming the workspace, with no retrying for minutes."""
+    from slidegen.config import Settings
+    from slidegen.tools.base import ToolError
+    from tests.pgserver import free_port
+
+    host = f"http://127.0.0.1:{free_port()}"
+    settings = Settings(DATABASE_URL="sqlite:///unused.db", DATABRICKS_HOST=host)
+    config = {
+        "genie_spaces": [{"space_id": "space-1", "space_name": "Usage"}],
+        "data_sources": [{"name": "sales", "url": "databricks-sql://wh-1/main/sales"}],
+    }
+    warehouse, genie = build_tools(config, settings, {}, user_token="user-token")
+    assert (
+        f"(unavailable: Cannot read the warehouse's tables: The Databricks workspace at {host}"
+        in (warehouse.description)
+    )
+    with pytest.raises(ToolError, match=f"The Databricks workspace at {host} did not answer"):
+        genie.run({"question": "How many?"})
