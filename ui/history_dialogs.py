@@ -8,10 +8,12 @@ from slidegen.db.models.sessions import VISIBILITIES
 from slidegen.identity import User
 from slidegen.schemas.sessions import SessionSummary
 from slidegen.services import decks, session_actions, sharing
+from slidegen.services.identities import principal_type
 from ui.chat_view import plain
 from ui.db import session_scope
 from ui.deck_view import show_slide
 from ui.errors import user_errors
+from ui.sharing_picker import share_with_picker
 
 VISIBILITY_HELP = {
     "private": "Only you (grants are kept but inactive).",
@@ -20,21 +22,72 @@ VISIBILITY_HELP = {
 }
 
 
-def actions(user: User, item: SessionSummary) -> None:
-    """The buttons of one History card's menu (inside its popover)."""
+_PENDING = "history.dialog"
+
+
+def actions(user: User, item: SessionSummary, menu_key: str) -> None:
+    """The buttons of one History card's menu (inside the popover `menu_key`).
+
+    A button that opens a dialog closes the menu first and the dialog opens on that rerun
+    (open_chosen_dialog): an open menu would lie over the dialog and take its clicks.
+    """
     key = item.session_id
     can_edit = item.my_right in ("edit", "manage")
-    if st.button("Rename", icon=":material/edit:", key=f"rename-{key}", disabled=not can_edit):
-        rename_dialog(user, item)
+    manage = item.my_right == "manage"
+    choose = {"on_click": _choose, "args": (menu_key, key)}
+    st.button(
+        "Rename",
+        icon=":material/edit:",
+        key=f"rename-{key}",
+        disabled=not can_edit,
+        kwargs={"dialog": "rename"},
+        **choose,
+    )
     if st.button("Duplicate", icon=":material/content_copy:", key=f"dup-{key}"):
         duplicate(user, item.session_id, None)
-    if st.button("Versions", icon=":material/history:", key=f"versions-{key}"):
-        versions_dialog(user, item)
-    manage = item.my_right == "manage"
-    if st.button("Share", icon=":material/share:", key=f"share-{key}", disabled=not manage):
-        share_dialog(user, item)
-    if st.button("Delete", icon=":material/delete:", key=f"delete-{key}", disabled=not manage):
-        delete_dialog(user, item)
+    st.button(
+        "Versions",
+        icon=":material/history:",
+        key=f"versions-{key}",
+        kwargs={"dialog": "versions"},
+        **choose,
+    )
+    st.button(
+        "Share",
+        icon=":material/share:",
+        key=f"share-{key}",
+        disabled=not manage,
+        kwargs={"dialog": "share"},
+        **choose,
+    )
+    st.button(
+        "Delete",
+        icon=":material/delete:",
+        key=f"delete-{key}",
+        disabled=not manage,
+        kwargs={"dialog": "delete"},
+        **choose,
+    )
+
+
+def _choose(menu_key: str, session_id: str, *, dialog: str) -> None:
+    st.session_state[menu_key] = False  # close the menu
+    st.session_state[_PENDING] = (dialog, session_id)
+
+
+def open_chosen_dialog(user: User, item: SessionSummary) -> None:
+    """Open the dialog chosen in this card's menu on the last click, if any."""
+    pending = st.session_state.get(_PENDING)
+    if not pending or pending[1] != item.session_id:
+        return
+    del st.session_state[_PENDING]
+    dialogs = {
+        "rename": rename_dialog,
+        "versions": versions_dialog,
+        "share": share_dialog,
+        "delete": delete_dialog,
+    }
+    dialogs[pending[0]](user, item)
 
 
 @st.dialog("Rename deck")
@@ -141,17 +194,19 @@ def share_dialog(user: User, item: SessionSummary) -> None:
                 )
             st.rerun(scope="fragment")
     with st.form("add-grant", clear_on_submit=True, border=False):
-        row = st.columns([1, 3, 1], vertical_alignment="bottom")
-        kind = row[0].selectbox("Type", ["user", "group"])
-        who = row[1].text_input("User email or group name")
-        permission = row[2].selectbox("Permission", ["read", "edit"])
+        row = st.columns([4, 1], vertical_alignment="bottom")
+        who = share_with_picker(row[0])
+        permission = row[1].selectbox("Permission", ["read", "edit"])
         if st.form_submit_button("Add", icon=":material/person_add:", type="primary"):
+            if not who:
+                st.error("Pick or type a user's e-mail or a group's name.", icon=":material/error:")
+                return
             with user_errors(), session_scope() as session:
                 sharing.share_session(
                     session,
                     user,
                     session_id=sid,
-                    principal_type=kind,  # type: ignore[arg-type]
+                    principal_type=principal_type(who),  # type: ignore[arg-type]
                     principal_id=who,
                     permission=permission,
                 )

@@ -102,10 +102,14 @@ def _card(item: SessionSummary, thumb: str | None, user: User) -> None:
         icon=":material/chat:",
         query_params={"session": item.session_id},
     )
-    with row[1].popover("More"):
-        history_dialogs.actions(user, item)
-        if item.slide_count:
-            export_control(user, item.session_id, key="history")
+    menu_key = f"more-{item.session_id}"
+    # Lazy: the menu's buttons and export control run only while it is open.
+    with row[1].popover("More", key=menu_key, on_change="rerun") as menu:
+        if menu.open:
+            history_dialogs.actions(user, item, menu_key)
+            if item.slide_count:
+                export_control(user, item.session_id, key="history")
+    history_dialogs.open_chosen_dialog(user, item)
 
 
 def pager(page: SessionPage) -> None:

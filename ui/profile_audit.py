@@ -15,10 +15,12 @@ from slidegen.config import get_settings
 from slidegen.schemas.profiles import FieldChange, ProfileDetail
 from slidegen.services import profile_admin as admin
 from slidegen.services import profile_history, profile_io, profile_sharing
+from slidegen.services.identities import principal_type
 from slidegen.services.profile_access import LEVELS
 from ui.db import session_scope
 from ui.profile_state import reset_draft
 from ui.profile_toolbar import run_action
+from ui.sharing_picker import share_with_picker
 from ui.user import current_user, user_token
 
 PAGE_SIZE = 20
@@ -202,17 +204,16 @@ def sharing_tab(profile: ProfileDetail) -> None:
         st.dataframe([p.model_dump() for p in people], hide_index=True)
     if profile.my_permission != "CAN_MANAGE":
         return
-    kind, who, level, go = st.columns([1, 2, 1.3, 0.8], vertical_alignment="bottom")
-    identity_type = kind.selectbox("Type", ["USER", "GROUP"], key="pf.s.type")
-    identity = who.text_input("User e-mail or group", key="pf.s.who")
+    who, level, go = st.columns([3, 1.3, 0.8], vertical_alignment="bottom")
+    identity = share_with_picker(who, key="pf.s.who")
     permission = level.selectbox("Permission", LEVELS, key="pf.s.level")
-    if go.button("Share", key="pf.s.go"):
+    if go.button("Share", key="pf.s.go", disabled=not identity):
         run_action(
             lambda s: profile_sharing.grant_access(
                 s,
                 user,
                 name=profile.name,
-                identity_type=identity_type,
+                identity_type=principal_type(identity).upper(),
                 identity_id=identity,
                 permission_level=permission,
             ),

@@ -39,3 +39,24 @@ def record_identity(session: Session, user: User) -> list[str]:
             row.is_active = True
     session.flush()
     return ids
+
+
+def known_identities(session: Session, user: User, *, limit: int = 500) -> list[str]:
+    """Return the e-mails and group names seen here, most recent first, to share with.
+
+    Anyone signed in may see them (a workspace's directory is visible to its users); the
+    current user is left out.
+    """
+    rows = session.execute(
+        select(AppIdentity.identity_type, AppIdentity.identity_name)
+        .where(AppIdentity.is_active.is_(True))
+        .order_by(AppIdentity.last_seen_at.desc(), AppIdentity.id.desc())
+        .limit(limit)
+    ).all()
+    me = user.name.lower()
+    return [name for kind, name in rows if not (kind == "USER" and name.lower() == me)]
+
+
+def principal_type(name: str) -> str:
+    """Users are named by e-mail address; anything else is a group."""
+    return "user" if "@" in name else "group"

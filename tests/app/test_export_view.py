@@ -53,6 +53,8 @@ def test_history_exports_any_deck_the_user_can_read(app_env: str) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("app_pages/history.py").run()
     assert not at.exception, at.exception
+    at.session_state[f"more-{session_id}"] = True  # open the card's menu (its content is lazy)
+    at.run()
     at.button(key=f"slidegen.export.history.{session_id}.pptx.start").click().run()
     assert not at.exception, at.exception
     assert _wait_for_export(app_env, session_id)[0] == "completed"

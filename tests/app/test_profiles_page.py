@@ -11,6 +11,7 @@ from slidegen.config import Settings
 from slidegen.db.database import Database
 from slidegen.identity import User
 from slidegen.services import profile_admin
+from slidegen.services.identities import record_identity
 from tests.app.conftest import APP_USER
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -187,3 +188,27 @@ def test_history_filters_by_date_and_compare_picks_a_snapshot(app_env: str) -> N
     compared = [d.value for d in at.dataframe if "field" in getattr(d.value, "columns", [])][0]
     assert list(compared["field"]) == ["ai_infra.llm_temperature"]
     assert "1 field differs (equal fields are not listed)." in messages(at)
+
+
+def test_sharing_offers_people_and_groups_seen_here(app_env: str) -> None:
+    """Typing a new name is checked in the browser (History's share dialog, same picker)."""
+    database = Database(Settings(DATABASE_URL=app_env))
+    with database.scope() as session:
+        rita = User(name="rita@example.com", display_name="Rita", groups=("finance-team",))
+        record_identity(session, rita)
+    database.dispose()
+    at = open_profiles()
+    open_section(at, "Sharing")
+    picker = at.selectbox(key="pf.s.who")
+    assert "rita@example.com" in picker.options
+    assert at.button(key="pf.s.go").disabled  # nobody chosen yet
+    picker.set_value("rita@example.com").run()
+    at.selectbox(key="pf.s.level").set_value("CAN_EDIT").run()
+    at.button(key="pf.s.go").click().run()
+    assert "Shared 'default' with rita@example.com." in messages(at)
+    at.selectbox(key="pf.s.who").set_value("finance-team").run()
+    at.button(key="pf.s.go").click().run()
+    people = [d.value for d in at.dataframe if "identity_id" in getattr(d.value, "columns", [])]
+    assert people, "no contributors table"
+    rows = {(r.identity_type, r.identity_id) for r in people[0].itertuples()}
+    assert {("USER", "rita@example.com"), ("GROUP", "finance-team")} <= rows

@@ -15,6 +15,8 @@ from sqlalchemy import delete
 from slidegen.config import Settings
 from slidegen.db.database import Database
 from slidegen.db.models import SessionPermission
+from slidegen.identity import User
+from slidegen.services.identities import record_identity
 from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import LOCAL_USER, run_app, seeded_database_url
 from tests.integration.test_permission_matrix import shared_deck
@@ -33,6 +35,7 @@ def sharing_app(
     with database.scope() as session:
         shared_deck(session, visibility="private", owner=ALICE)
         session.execute(delete(SessionPermission))  # the fixture's grants: other people
+        record_identity(session, User(name=BOB, display_name="Bob"))  # Bob has used the app
     database.dispose()
     env = {**os.environ, "DATABASE_URL": url, "SLIDEGEN_USER": LOCAL_USER}
     env.pop("SLIDEGEN_LLM_PROVIDER", None)
@@ -57,9 +60,20 @@ def test_share_read_only_then_view_download_but_not_edit(
     alice.get_by_role("button", name="More").click()
     alice.get_by_role("button", name="Share").click()
     dialog = alice.get_by_role("dialog")
-    dialog.get_by_label("User email or group name").fill(BOB)
+    # Bob has used the app, so he is offered; typing filters the list.
+    picker = dialog.get_by_role("combobox", name="User e-mail or group")
+    expect(alice.get_by_role("button", name="Rename")).to_have_count(0)  # the menu closed
+    picker.click()
+    picker.press_sequentially(BOB[:4])
+    alice.get_by_role("option", name=BOB, exact=True).click()
     dialog.get_by_role("button", name="Add").click()
     expect(dialog.get_by_text(BOB)).to_be_visible(timeout=TIMEOUT_MS)
+    # A name nobody has used yet can be typed; without "@" it is a group.
+    picker.click()
+    picker.press_sequentially("finance-team")
+    picker.press("Enter")
+    dialog.get_by_role("button", name="Add").click()
+    expect(dialog.get_by_text("group: finance-team")).to_be_visible(timeout=TIMEOUT_MS)
     alice.screenshot(path=shots / "share-dialog.png")
 
     bob = as_user(browser, BOB)

@@ -17,7 +17,7 @@ from slidegen.identity import (
     resolve_user,
     with_groups,
 )
-from slidegen.services.identities import record_identity
+from slidegen.services.identities import known_identities, principal_type, record_identity
 from slidegen.services.toolbox import workspace_client
 from tests.fakes.genie_server import FakeGenieServer
 
@@ -113,3 +113,17 @@ def test_users_and_groups_seen_are_recorded_once_and_refreshed(db: Session) -> N
     )
     assert rows["user:alice@example.com"].display_name == "Alice L."
     assert rows["user:alice@example.com"].last_seen_at >= first["user:alice@example.com"]
+
+
+def test_identities_seen_are_offered_to_share_with_most_recent_first(db: Session) -> None:
+    alice = User(name="alice@example.com", display_name="Alice", groups=("analysts",))
+    bob = User(name="bob@example.com", display_name="Bob", groups=("engineers",))
+    record_identity(db, alice)
+    record_identity(db, bob)
+    offered = known_identities(db, alice)
+    assert set(offered) == {"bob@example.com", "engineers", "analysts"}  # not herself
+    assert offered.index("bob@example.com") < offered.index("analysts")
+    assert [principal_type(name) for name in ("bob@example.com", "engineers")] == [
+        "user",
+        "group",
+    ]
