@@ -34,40 +34,27 @@ def actions(user: User, item: SessionSummary, menu_key: str) -> None:
     key = item.session_id
     can_edit = item.my_right in ("edit", "manage")
     manage = item.my_right == "manage"
-    choose = {"on_click": _choose, "args": (menu_key, key)}
-    st.button(
-        "Rename",
-        icon=":material/edit:",
-        key=f"rename-{key}",
-        disabled=not can_edit,
-        kwargs={"dialog": "rename"},
-        **choose,
+    menu = (  # label, icon, dialog, allowed
+        ("Rename", "edit", "rename", can_edit),
+        ("Duplicate", "content_copy", None, True),
+        ("Versions", "history", "versions", True),
+        ("Share", "share", "share", manage),
+        ("Delete", "delete", "delete", manage),
     )
-    if st.button("Duplicate", icon=":material/content_copy:", key=f"dup-{key}"):
-        duplicate(user, item.session_id, None)
-    st.button(
-        "Versions",
-        icon=":material/history:",
-        key=f"versions-{key}",
-        kwargs={"dialog": "versions"},
-        **choose,
-    )
-    st.button(
-        "Share",
-        icon=":material/share:",
-        key=f"share-{key}",
-        disabled=not manage,
-        kwargs={"dialog": "share"},
-        **choose,
-    )
-    st.button(
-        "Delete",
-        icon=":material/delete:",
-        key=f"delete-{key}",
-        disabled=not manage,
-        kwargs={"dialog": "delete"},
-        **choose,
-    )
+    for label, icon, dialog, allowed in menu:
+        if dialog is None:  # acts at once
+            if st.button(label, icon=f":material/{icon}:", key=f"dup-{key}"):
+                duplicate(user, item.session_id, None)
+            continue
+        st.button(
+            label,
+            icon=f":material/{icon}:",
+            key=f"{dialog}-{key}",
+            disabled=not allowed,
+            on_click=_choose,
+            args=(menu_key, key),
+            kwargs={"dialog": dialog},
+        )
 
 
 def _choose(menu_key: str, session_id: str, *, dialog: str) -> None:
