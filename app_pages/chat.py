@@ -133,6 +133,9 @@ else:
         )
 
 if detail is None:
-    prompt = request_box(None, running=running)
+    # Inline, as in a session (not pinned to the bottom): the box then stays in one place when
+    # the first request turns this screen into the session's, and never shows twice meanwhile.
+    with st.container():
+        prompt = request_box(None, running=running)
 if prompt:
     chat_actions.send(user, detail, prompt, None if detail else chosen)
