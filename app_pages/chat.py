@@ -133,9 +133,6 @@ else:
         )
 
 if detail is None:
-    # Inline, as in a session (not pinned to the bottom): the box then stays in one place when
-    # the first request turns this screen into the session's, and never shows twice meanwhile.
-    with st.container():
-        prompt = request_box(None, running=running)
+    prompt = request_box(None, running=running)
 if prompt:
     chat_actions.send(user, detail, prompt, None if detail else chosen)
