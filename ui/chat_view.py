@@ -114,8 +114,7 @@ def request_box(
         placeholder = f"Edit {len(numbers)} selected slide{'s' if len(numbers) != 1 else ''}"
     else:
         placeholder = "Ask for a change (name slides, e.g. 'slide 3', or tick them)"
-    # Two keys: a chat input's key is its identity, and one shared by the start screen's box
-    # (pinned at the bottom) and a session's (under the chat) left the old box on the page
-    # next to the new one after the first request.
+    # A chat input's key is its identity: the start screen's box (pinned at the bottom) and a
+    # session's (under the chat) are different inputs.
     key = "chat_prompt" if detail else "start_prompt"
     return st.chat_input(placeholder, disabled=running or read_only, key=key)

@@ -156,7 +156,13 @@ def open_chat(page: Page, url: str) -> None:
 
 
 def chat_box(page: Page) -> Locator:
-    return page.get_by_test_id("stChatInputTextArea")
+    """The request box: a session's (in the main block) when there is one, else the start
+    screen's (pinned at the bottom, after the main block).
+
+    After a session's first request the start screen's box can linger on the page for a while
+    (a known glitch, see the session-3 notes); the session's box comes first in the page.
+    """
+    return page.get_by_test_id("stChatInputTextArea").first
 
 
 def send(page: Page, text: str) -> None:
@@ -662,8 +668,6 @@ def test_a_rejected_key_is_reported_and_the_chat_recovers(page: Page, chat_app: 
     text = main_text(page)
     for leak in ("Traceback", 'File "', "AuthenticationError", API_KEY):
         assert leak not in text
-    # The start screen's box (pinned at the bottom) goes when the page's run after the failure
-    # ends; on a loaded machine that can take longer than expect's default 5 s.
     expect(chat_box(page)).to_be_enabled(timeout=TIMEOUT_MS)
 
     chat_app.llm.enqueue(Reply.text(deck_answer("Second try", REVIEW_SLIDES[:3])))
