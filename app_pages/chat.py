@@ -3,15 +3,19 @@
 import streamlit as st
 
 from slidegen.config import get_settings
-from slidegen.services import decks, library, profiles, sessions
-from ui import chat_actions, state
-from ui.chat_view import plain, provider_line, request_box, show_messages, show_progress
+from slidegen.services.decks import store as decks
+from slidegen.services.library import queries as library
+from slidegen.services.profiles import queries as profiles
+from slidegen.services.sessions import queries as sessions
+from ui.chat import actions as chat_actions
+from ui.chat import state
+from ui.chat.trace_link import trace_link
+from ui.chat.view import plain, provider_line, request_box, show_messages, show_progress
 from ui.db import session_scope
-from ui.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.errors import user_errors
-from ui.export_view import export_control
-from ui.trace_link import trace_link
 from ui.user import current_user
+from ui.widgets.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
+from ui.widgets.export_control import export_control
 
 user = current_user()
 session_id = state.active_session_id()

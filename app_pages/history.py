@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from slidegen.services import sessions
-from ui import history_view
+from slidegen.services.sessions import queries as sessions
 from ui.db import session_scope
 from ui.errors import user_errors
-from ui.history_thumbs import thumbnails
+from ui.history import view as history_view
+from ui.history.thumbs import thumbnails
 from ui.user import current_user
 
 user = current_user()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui.library_images import images_tab
-from ui.library_prompts import prompts_tab
-from ui.library_styles import styles_tab
-from ui.library_transfer import transfer_tab
+from ui.library.images import images_tab
+from ui.library.prompts import prompts_tab
+from ui.library.styles import styles_tab
+from ui.library.transfer import transfer_tab
 from ui.user import current_user
 
 user = current_user()

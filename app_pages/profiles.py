@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from slidegen.services import profile_admin, profiles
+from slidegen.services.profiles import admin as profile_admin
+from slidegen.services.profiles import queries as profiles
 from ui.db import session_scope
 from ui.errors import user_errors
-from ui.profile_audit import compare_tab, history_tab, sharing_tab
-from ui.profile_forms import (
+from ui.profiles.audit import compare_tab, history_tab, sharing_tab
+from ui.profiles.forms import (
     ai_infra_tab,
     data_sources_tab,
     mlflow_tab,
     prompt_preview,
     prompts_tab,
 )
-from ui.profile_state import SELECTED, apply_pending_selection, draft_of, key, show_flash
-from ui.profile_toolbar import save_bar, toolbar
+from ui.profiles.state import SELECTED, apply_pending_selection, draft_of, key, show_flash
+from ui.profiles.toolbar import save_bar, toolbar
 from ui.user import current_user
 
 user = current_user()

@@ -19,13 +19,14 @@ from streamlit.testing.v1 import AppTest
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
+from slidegen.deck import Deck, Slide
 from slidegen.identity import User
-from slidegen.render.deck import Deck, Slide
-from slidegen.services import decks, requests
-from slidegen.services.generation import claim_request, run_request
-from slidegen.services.permissions import load_session
+from slidegen.services.decks import store as decks
+from slidegen.services.generation import chat_requests as requests
+from slidegen.services.generation.engine import claim_request, run_request
 from slidegen.services.seed import seed_database
-from ui import deck_nav
+from slidegen.services.sessions.access import load_session
+from ui.widgets import deck_nav
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 USER = User(name="bench@example.com", display_name="Bench")

@@ -23,8 +23,10 @@ from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import SessionSlideDeck, UserSession
 from slidegen.identity import User
-from slidegen.services import library, profiles, sessions
+from slidegen.services.library import queries as library
+from slidegen.services.profiles import queries as profiles
 from slidegen.services.seed import seed_database
+from slidegen.services.sessions import queries as sessions
 from tests.pgserver import ThrowawayPostgres
 
 SESSIONS_PER_USER = 2000

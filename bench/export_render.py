@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from slidegen.render.deck import Deck
+from slidegen.deck import Deck
 from slidegen.render.document import slide_document
 
 WIDTH, HEIGHT = 1280, 720

@@ -53,16 +53,15 @@ from bench.generation_setup import (
     Bench,
     _edit_reply,
 )
-from slidegen import tracing
+from slidegen import bootstrap, tracing
 from slidegen.db.database import Database
 from slidegen.db.models import (
     SlideDeckVersion,
     UserSession,
 )
 from slidegen.render.stream import SlideStream
-from slidegen.services import toolbox
-from slidegen.services.jobs import JobRunner
-from slidegen.services.requests import start_generation
+from slidegen.services.generation.chat_requests import start_generation
+from slidegen.services.jobs.pool import JobRunner
 from tests.fakes.openai_server import FakeOpenAIServer, Reply
 from tests.fakes.traces import CollectingExporter
 from tests.pgserver import ThrowawayPostgres
@@ -176,11 +175,11 @@ def bench_turns(bench: Bench) -> dict[str, dict[str, Any]]:
 
 def bench_client_construction(bench: Bench) -> float:
     """Median ms to build the provider a turn builds (a new openai client each time)."""
-    llm = toolbox.llm_settings({"ai_infra": {"provider": "openai"}}, bench.settings)
+    llm = bootstrap.llm_settings({"ai_infra": {"provider": "openai"}}, bench.settings)
     samples = []
     for _ in range(TURN_RUNS):
         start = time.perf_counter()
-        toolbox.build_provider(llm, bench.settings)
+        bootstrap.build_provider(llm, bench.settings)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples) * 1000
 

@@ -20,11 +20,11 @@ from slidegen.db.models import (
     SlideStyle,
     UserSession,
 )
+from slidegen.deck import chart_figure
 from slidegen.identity import User
-from slidegen.render.deck import chart_figure
-from slidegen.services.decks import load_deck
-from slidegen.services.generation import claim_request, run_request
-from slidegen.services.requests import start_edit, start_generation
+from slidegen.services.decks.store import load_deck
+from slidegen.services.generation.chat_requests import start_edit, start_generation
+from slidegen.services.generation.engine import claim_request, run_request
 from slidegen.services.seed import seed_database
 from tests.fakes.openai_server import FakeOpenAIServer, Reply
 

@@ -25,10 +25,10 @@ from slidegen.db import migrate
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import SessionPermission, SessionSlideDeck, UserSession
+from slidegen.deck import Deck, Slide
 from slidegen.identity import User
-from slidegen.render.deck import Deck, Slide
-from slidegen.services import sessions
 from slidegen.services.seed import seed_database
+from slidegen.services.sessions import queries as sessions
 from tests.pgserver import ThrowawayPostgres
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -23,7 +23,7 @@ from slidegen.db import migrate
 from slidegen.db.database import Database
 from slidegen.identity import User
 from slidegen.seed_content.styles import SLIDE_STYLES
-from slidegen.services import deck_prompts, images, slide_styles
+from slidegen.services.library import deck_prompts, images, slide_styles
 from slidegen.services.seed import seed_database
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

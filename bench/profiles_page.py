@@ -19,13 +19,13 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from slidegen.cli import main as cli_main
+from slidegen.cli.main import main as cli_main
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
 from slidegen.db.models import ConfigHistory, ConfigProfile
 from slidegen.identity import User
-from slidegen.services import profile_admin
+from slidegen.services.profiles import admin as profile_admin
 from slidegen.services.seed import seed_database
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -19,7 +19,7 @@ from tests.e2e.app_server import ROOT, run_app
 
 RUNS = 5
 HEAVY = ("mlflow", "databricks.sdk", "openai", "vl_convert")
-FRAME = "import ui.user, ui.status_panel, ui.trace_link, ui.jobs"
+FRAME = "import ui.user, ui.status_panel, ui.chat.trace_link, ui.jobs"
 
 
 def _median_seconds(argv: list[str], env: dict[str, str]) -> float:

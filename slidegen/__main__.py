@@ -1,5 +1,5 @@
 """Entry point of `python -m slidegen`."""
 
-from slidegen.cli import main
+from slidegen.cli.main import main
 
 raise SystemExit(main())

@@ -12,8 +12,8 @@ import base64
 import io
 import json
 
+from slidegen.deck import Deck, Slide, chart_figure
 from slidegen.llm.offline import _deck_html
-from slidegen.render.deck import Deck, Slide, chart_figure
 from slidegen.render.parse import parse_deck
 from slidegen.seed_content.css import DATA_DENSE_CSS, MIDNIGHT_CSS, MINIMAL_CSS, SYSTEM_DEFAULT_CSS
 

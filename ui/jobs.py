@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from slidegen.config import get_settings
-from slidegen.services.jobs import runner_for
+from slidegen.services.jobs.pool import runner_for
 from ui.db import database
 from ui.user import user_token
 

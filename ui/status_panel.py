@@ -8,7 +8,7 @@ import streamlit as st
 
 from slidegen.config import get_settings
 from slidegen.identity import User
-from ui.chat_view import plain
+from ui.chat.view import plain
 from ui.db import database
 
 if TYPE_CHECKING:  # the doctor pulls in the LLM and Genie clients: imported on use

@@ -35,7 +35,7 @@ def user_token() -> str | None:
 @st.cache_resource(show_spinner=False)
 def _directory() -> GroupDirectory:
     def client(token: str | None) -> object:
-        from slidegen.services.toolbox import workspace_client  # databricks-sdk: lazily
+        from slidegen.databricks.workspace import workspace_client  # databricks-sdk: lazily
 
         # Page runs wait for this lookup: give up on a failing workspace in seconds.
         return workspace_client(

@@ -15,6 +15,7 @@ from pptx.enum.chart import (
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from slidegen.deck import ChartSpec
 from slidegen.export.css import parse_colour
 from slidegen.render.charts import (
     ChartPalette,
@@ -22,7 +23,6 @@ from slidegen.render.charts import (
     parse_number_format,
     to_vega_lite,
 )
-from slidegen.render.deck import ChartSpec
 
 NATIVE_TYPES = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,

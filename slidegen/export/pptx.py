@@ -19,6 +19,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu
 
+from slidegen.deck import ChartSpec, Deck, Slide
 from slidegen.export.chart import add_native_chart, chart_picture
 from slidegen.export.css import Stylesheet, compound_of, length, parse_colour, rgb_tuple
 from slidegen.export.images import decode
@@ -27,7 +28,6 @@ from slidegen.export.table import add_table
 from slidegen.export.text import Para, Run, Styler, TextStyle
 from slidegen.export.textbox import add_shape, add_text, emu
 from slidegen.render.charts import palette_from_css
-from slidegen.render.deck import ChartSpec, Deck, Slide
 
 log = logging.getLogger("slidegen.export")
 SLIDE_W_EMU, SLIDE_H_EMU = 12192000, 6858000

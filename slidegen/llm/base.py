@@ -1,8 +1,7 @@
-"""The LLM provider protocol, its message and event types, and the provider factory.
+"""The LLM provider protocol, its message and event types, and the settings that pick one.
 
-`make_provider` builds the network providers (Databricks model serving and any
-OpenAI-compatible server). The offline engine is not built here: the generation service
-creates it, because it needs no client and answers from the deck model directly.
+Providers are built by `slidegen.bootstrap` (the composition root), so this module imports
+none of its implementations.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
-
-from slidegen.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from slidegen.config import Settings
@@ -128,45 +125,3 @@ def resolve_llm_settings(llm: LLMSettings, settings: Settings) -> LLMSettings:
         if llm.api_key is None and settings.llm_api_key is not None:
             updates["api_key"] = settings.llm_api_key
     return llm.model_copy(update=updates) if updates else llm
-
-
-def make_provider(
-    llm: LLMSettings, settings: Settings, *, user_token: str | None = None
-) -> LLMProvider:
-    """Build the Databricks or OpenAI-compatible provider; offline is the caller's job."""
-    llm = resolve_llm_settings(llm, settings)
-    if llm.provider == "offline":
-        raise ConfigurationError(
-            "The offline engine is created by the generation service, not by make_provider; "
-            "choose the databricks or openai provider here."
-        )
-    if not llm.endpoint.strip():
-        raise ConfigurationError(
-            "The profile names no model endpoint. Set the LLM endpoint (or SLIDEGEN_LLM_MODEL)."
-        )
-    if llm.provider == "databricks":
-        from slidegen.llm.databricks import DatabricksProvider
-
-        return DatabricksProvider(
-            llm.endpoint,
-            host=llm.base_url or settings.databricks_host,
-            token=_reveal(settings.databricks_token),
-            client_id=settings.databricks_client_id,
-            client_secret=_reveal(settings.databricks_client_secret),
-            user_token=user_token,
-            timeout_s=llm.timeout_s,
-            max_retries=llm.max_retries,
-        )
-    from slidegen.llm.openai_compatible import OpenAICompatibleProvider
-
-    return OpenAICompatibleProvider(
-        base_url=llm.base_url or OPENAI_DEFAULT_BASE_URL,
-        api_key=_reveal(llm.api_key),
-        model=llm.endpoint,
-        timeout_s=llm.timeout_s,
-        max_retries=llm.max_retries,
-    )
-
-
-def _reveal(secret: SecretStr | None) -> str | None:
-    return secret.get_secret_value() if secret is not None else None

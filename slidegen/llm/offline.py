@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from slidegen.deck import chart_figure
 from slidegen.llm.base import Finished, LLMEvent, Message, TextDelta, ToolCallEvent, ToolSpec, Usage
 from slidegen.llm.offline_edit import edit_operations
-from slidegen.render.deck import chart_figure
 
 CHUNK_CHARS = 48
 SOURCE_FOOTER = '<footer class="slide-footer">Source: sample workspace consumption data</footer>'

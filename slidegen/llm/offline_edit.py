@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from slidegen.render.deck import CHART_TYPES
+from slidegen.deck import CHART_TYPES
 
 _SECTION = re.compile(r"<section\b[^>]*data-slide-id=\"([^\"]+)\"[^>]*>.*?</section>", re.S)
 _QUOTED = re.compile(r"[\"“']([^\"”']{3,80})[\"”']")

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from slidegen.render.deck import ChartSpec
+from slidegen.deck import ChartSpec
 
 _NEW_CHART = re.compile(r"new\s+Chart\s*\(\s*([^,]+?)\s*,\s*\{", re.S)
 _CANVAS_REF = re.compile(r"""getElementById\(\s*['"]([^'"]+)['"]\s*\)""")

@@ -17,8 +17,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from slidegen.deck import ChartSpec
 from slidegen.errors import SlidegenError
-from slidegen.render.deck import ChartSpec
 
 Json = dict[str, Any]
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from slidegen.deck import Deck, Slide
 from slidegen.render.charts import (
     ChartPalette,
     ChartRenderError,
@@ -19,7 +20,6 @@ from slidegen.render.charts import (
     render_chart_fallback,
     render_chart_svg,
 )
-from slidegen.render.deck import Deck, Slide
 from slidegen.render.images import embed_images
 
 Images = Mapping[str, str]  # library image name -> data URI
@@ -76,13 +76,6 @@ def _page(head: str, body: str, *, csp: str = CSP) -> str:
 def _style_text(css: str) -> str:
     # Stored CSS is sanitised already; this only stops it from closing the style element.
     return css.replace("</", "<\\/")
-
-
-def content_hash(slide: Slide, css: str) -> str:
-    """Return a stable hash of what a slide looks like (for caching rendered output)."""
-    digest = hashlib.sha256(slide.model_dump_json(exclude={"notes"}).encode())
-    digest.update(css.encode())
-    return digest.hexdigest()[:16]
 
 
 def sandboxed_slide(

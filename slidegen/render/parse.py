@@ -11,8 +11,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from pydantic import ValidationError
 
+from slidegen.deck import ChartSpec, new_id
 from slidegen.render.chartjs import charts_from_scripts
-from slidegen.render.deck import ChartSpec, new_id
 from slidegen.render.sanitize import sanitize_slide_html
 
 _FENCE = re.compile(r"```[a-zA-Z]*\s*|```")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
-from slidegen.render.deck import Slide
+from slidegen.deck import Slide
 from slidegen.render.document import SLIDE_HEIGHT, SLIDE_WIDTH, slide_document
 from slidegen.render.parse import parse_deck
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from slidegen.render.deck import ChartSpec
+from slidegen.deck import ChartSpec
 
 
 class SlideOut(BaseModel):

@@ -93,12 +93,6 @@ class HistoryPage(BaseModel):
     limit: int
 
 
-class ValidationReport(BaseModel):
-    """Warnings that did not block a save (errors raise instead)."""
-
-    warnings: list[str] = []
-
-
 class SaveResult(BaseModel):
     """What a save changed."""
 

@@ -8,16 +8,17 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from slidegen import bootstrap
 from slidegen.config import Settings
+from slidegen.databricks.workspace import check_reachable, workspace_client
 from slidegen.db import migrate
 from slidegen.db.database import Database
 from slidegen.db.errors import database_label, translate_db_error
 from slidegen.db.models import ConfigDataSource, ConfigGenieSpace, ConfigProfile
 from slidegen.errors import SlidegenError
-from slidegen.llm.base import Message, make_provider
+from slidegen.llm.base import Message
 from slidegen.schemas.profile_config import WAREHOUSE_SCHEME, parse_warehouse_url
-from slidegen.services import toolbox
-from slidegen.services.profiles import profile_snapshot
+from slidegen.services.profiles.queries import profile_snapshot
 
 PROBE_TIMEOUT_S = 10
 
@@ -53,7 +54,7 @@ def run_doctor(db: Database, settings: Settings) -> DoctorReport:
     # One quick probe: a workspace that does not answer fails its checks at once instead of
     # each waiting out the SDK's and MLflow's retries (minutes in all).
     down = _workspace_down(settings)
-    llm_down = down if toolbox.llm_settings(config, settings).provider == "databricks" else None
+    llm_down = down if bootstrap.llm_settings(config, settings).provider == "databricks" else None
     checks.append(
         _unreachable(_llm_name(config, settings), llm_down) or _check_llm(config, settings)
     )
@@ -71,7 +72,7 @@ def _workspace_down(settings: Settings) -> str | None:
     if not settings.has_databricks_workspace:
         return None
     try:
-        toolbox.check_reachable(settings.databricks_host or "")
+        check_reachable(settings.databricks_host or "")
     except SlidegenError as exc:
         return exc.user_message
     return None
@@ -170,18 +171,18 @@ def _warehouses(db: Database) -> set[str]:
 
 
 def _llm_name(config: dict[str, Any], settings: Settings) -> str:
-    llm = toolbox.llm_settings(config, settings)
+    llm = bootstrap.llm_settings(config, settings)
     return f"Model endpoint ({llm.provider}: {llm.endpoint or 'none'})"
 
 
 def _check_llm(config: dict[str, Any], settings: Settings) -> Check:
-    llm = toolbox.llm_settings(config, settings)
+    llm = bootstrap.llm_settings(config, settings)
     name = _llm_name(config, settings)
     if llm.provider == "offline":
         return Check(name=name, ok=True, detail="offline engine, no endpoint needed")
     try:
         quick = llm.model_copy(update={"max_retries": 0, "timeout_s": float(PROBE_TIMEOUT_S)})
-        provider = make_provider(quick, settings)
+        provider = bootstrap.make_provider(quick, settings)
         events = provider.stream(
             [Message(role="user", content="Reply with OK.")], [], temperature=0.0, max_tokens=8
         )
@@ -243,7 +244,7 @@ def _workspace_check(
     if (unreachable := _unreachable(name, down)) is not None:
         return unreachable
     try:
-        client = toolbox.workspace_client(
+        client = workspace_client(
             settings, retry_timeout_seconds=PROBE_TIMEOUT_S, http_timeout_seconds=PROBE_TIMEOUT_S
         )
         found = look(client)

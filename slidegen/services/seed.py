@@ -20,7 +20,7 @@ from slidegen.db.models import (
     SlideStyle,
 )
 from slidegen.schemas.profile_config import WAREHOUSE_SCHEME, parse_warehouse_url
-from slidegen.services.profiles import profile_snapshot
+from slidegen.services.profiles.queries import profile_snapshot
 
 SYSTEM_USER = "system"
 DEFAULT_PROFILE_NAME = "default"

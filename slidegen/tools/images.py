@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from slidegen.db.models import ImageAsset
-from slidegen.identity import User
+from slidegen.schemas.library import ImagePage
 from slidegen.tools.base import ToolError, ToolResult, format_untrusted_table, string_argument
 
 TOOL_NAME = "search_image_library"
 MAX_RESULTS = 20
-SessionFactory = Callable[[], AbstractContextManager[Session]]
+# search(text, limit): the library's active images matching every word ("" for all).
+ImageSearch = Callable[[str, int], ImagePage]
 
 
 class ImageLibraryTool:
@@ -36,20 +32,14 @@ class ImageLibraryTool:
         "required": ["query"],
     }
 
-    def __init__(self, session_factory: SessionFactory, user: User) -> None:
-        self._session_factory = session_factory
-        self._user = user
+    def __init__(self, search: ImageSearch) -> None:
+        self._search = search
 
     def run(self, arguments: dict[str, Any]) -> ToolResult:
         """Return the best matching images (at most 20) as an untrusted-data table."""
-        from slidegen.services.images import search_images  # noqa: PLC0415 - avoid a cycle
-
         query = string_argument(arguments, "query", max_chars=200)
         try:
-            with self._session_factory() as session:
-                found = search_images(
-                    session, self._user, text="" if query == "*" else query, limit=MAX_RESULTS
-                )
+            found = self._search("" if query == "*" else query, MAX_RESULTS)
         except Exception as exc:  # the database is down: tell the model, do not fail the run
             raise ToolError("The image library is unavailable right now.") from exc
         rows = [
@@ -67,13 +57,3 @@ class ImageLibraryTool:
             truncated=found.total > MAX_RESULTS,
             summary=f"Searched the image library for “{query}”: {len(rows)} images",
         )
-
-
-def library_has_images(session_factory: SessionFactory) -> bool:
-    """Whether any active image exists (the tool is offered only then)."""
-    try:
-        with session_factory() as session:
-            query = select(ImageAsset.id).where(ImageAsset.is_active.is_(True)).limit(1)
-            return session.scalar(query) is not None
-    except Exception:  # a broken database must not stop generation
-        return False

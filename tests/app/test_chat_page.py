@@ -10,10 +10,12 @@ from streamlit.testing.v1 import AppTest
 from slidegen.config import Settings, get_settings
 from slidegen.db.database import Database
 from slidegen.identity import User
-from slidegen.services import decks, requests, slides
-from slidegen.services.generation import claim_request, run_request
+from slidegen.services.decks import hand_edits as slides
+from slidegen.services.decks import store as decks
+from slidegen.services.generation import chat_requests as requests
+from slidegen.services.generation.engine import claim_request, run_request
 from tests.app.conftest import APP_USER
-from ui import deck_nav
+from ui.widgets import deck_nav
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 USER = User(name=APP_USER, display_name=APP_USER)

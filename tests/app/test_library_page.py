@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from slidegen.config import Settings
 from slidegen.db.database import Database
 from slidegen.identity import User
-from slidegen.services import images
+from slidegen.services.library import images
 from tests.app.conftest import APP_USER
 from tests.app.test_pages import run_page
 from tests.library_files import image_bytes

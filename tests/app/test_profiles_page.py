@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from slidegen.config import Settings
 from slidegen.db.database import Database
 from slidegen.identity import User
-from slidegen.services import profile_admin
 from slidegen.services.identities import record_identity
+from slidegen.services.profiles import admin as profile_admin
 from tests.app.conftest import APP_USER
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

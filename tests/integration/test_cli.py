@@ -147,7 +147,7 @@ def test_profiles_commands(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The profiles commands, in-process for speed (the subprocess path is tested above)."""
-    from slidegen.cli import main
+    from slidegen.cli.main import main
     from slidegen.config import reload_settings
 
     for name, value in db_env.items():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from slidegen.cli import main
+from slidegen.cli.main import main
 from slidegen.config import reload_settings
 from tests.conftest import DatabaseFactory
 from tests.integration.test_cli import assert_clean_failure, run_cli

@@ -1,6 +1,6 @@
 """`sessions ...`, `show` and `edit` as two users (both backends).
 
-Run in-process through `slidegen.cli.main` (the subprocess path is covered by test_cli.py;
+Run in-process through `slidegen.cli.main.main` (the subprocess path is covered by test_cli.py;
 eight subprocess starts per backend would cost a minute of the suite's budget).
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from slidegen import cli
+from slidegen.cli import main as cli
 from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.database import Database

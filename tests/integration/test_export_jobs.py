@@ -22,12 +22,14 @@ from slidegen.db import migrate
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import ExportJob
+from slidegen.deck import Deck, Slide
 from slidegen.errors import NotFoundError, ValidationError
 from slidegen.identity import User
-from slidegen.render.deck import Deck, Slide
 from slidegen.seed_content.css import MIDNIGHT_CSS
-from slidegen.services import decks, export, images
-from slidegen.services.jobs import JobRunner
+from slidegen.services.decks import store as decks
+from slidegen.services.exports import jobs as export
+from slidegen.services.jobs.pool import JobRunner
+from slidegen.services.library import images
 from tests.conftest import DatabaseFactory
 from tests.export_corpus import corpus_deck
 from tests.factories import make_session

@@ -29,14 +29,15 @@ from slidegen.db.models import (
     SessionSlideDeck,
     UserSession,
 )
+from slidegen.deck import Deck, Slide
 from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError
 from slidegen.identity import User
-from slidegen.render.deck import Deck, Slide
 from slidegen.schemas.decks import MessageOut, SessionDetail
-from slidegen.services import decks, requests
-from slidegen.services.decks import slide_title
-from slidegen.services.jobs import JobRunner
-from slidegen.services.requests import RequestHandle
+from slidegen.services.decks import store as decks
+from slidegen.services.decks.store import slide_title
+from slidegen.services.generation import chat_requests as requests
+from slidegen.services.generation.chat_requests import RequestHandle
+from slidegen.services.jobs.pool import JobRunner
 from slidegen.services.seed import seed_database
 from slidegen.tools.base import REMINDER
 from slidegen.tracing import exporter

@@ -27,10 +27,11 @@ from sqlalchemy.engine import make_url
 from slidegen.db.base import utcnow
 from slidegen.db.models import ChatRequest, ConfigDataSource, SessionSlideDeck, UserSession
 from slidegen.errors import ConflictError, ValidationError
-from slidegen.services import decks, requests
-from slidegen.services.generation import claim_request
-from slidegen.services.jobs import JobRunner
-from slidegen.services.requests import JOB_TIMEOUT, STALE_HEARTBEAT, RequestHandle
+from slidegen.services.decks import store as decks
+from slidegen.services.generation import chat_requests as requests
+from slidegen.services.generation.chat_requests import JOB_TIMEOUT, STALE_HEARTBEAT, RequestHandle
+from slidegen.services.generation.engine import claim_request
+from slidegen.services.jobs.pool import JobRunner
 from tests.factories import make_profile
 from tests.fakes.openai_server import FakeOpenAIServer, Reply, ToolCall
 from tests.integration.test_generation import (

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from slidegen.config import Settings
+from slidegen.databricks.workspace import workspace_client
 from slidegen.db.models import AppIdentity
 from slidegen.identity import (
     GroupDirectory,
@@ -18,7 +19,6 @@ from slidegen.identity import (
     with_groups,
 )
 from slidegen.services.identities import known_identities, principal_type, record_identity
-from slidegen.services.toolbox import workspace_client
 from tests.fakes.genie_server import FakeGenieServer
 
 APP_TOKEN = "dapi-app"

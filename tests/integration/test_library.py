@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from slidegen.db.models import ConfigPrompts, SlideStyle
 from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from slidegen.identity import User
-from slidegen.services import deck_prompts, images, library_io, slide_styles
+from slidegen.services.library import deck_prompts, images, slide_styles
+from slidegen.services.library import transfer as library_io
 from tests.factories import make_profile, make_slide_style
 from tests.library_files import SVG, image_bytes
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from sqlalchemy.orm import Session
 
+from slidegen.deck import Deck, Slide
 from slidegen.identity import User
-from slidegen.render.deck import Deck, Slide
 from slidegen.render.document import deck_document, slide_document
 from slidegen.render.images import embed_images, image_references
 from slidegen.render.sample_deck import SAMPLE_LABELS, sample_slides, style_preview_shell
 from slidegen.render.sanitize import sanitize_slide_html
 from slidegen.seed_content.styles import SLIDE_STYLES
-from slidegen.services import decks, images
-from slidegen.services.slide_styles import check_css
-from slidegen.tools.images import ImageLibraryTool, library_has_images
+from slidegen.services.decks import store as decks
+from slidegen.services.library import images
+from slidegen.services.library.slide_styles import check_css
+from slidegen.tools.images import ImageLibraryTool
 from tests.factories import make_session
 from tests.library_files import image_bytes
 
@@ -56,11 +54,7 @@ def test_show_session_and_documents_embed_library_images(db: Session) -> None:
 
 
 def test_the_image_tool_finds_images_by_words(db: Session) -> None:
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        yield db
-
-    assert not library_has_images(scope)
+    assert not images.has_images(db)
     images.upload_image(
         db,
         AUTHOR,
@@ -70,8 +64,10 @@ def test_the_image_tool_finds_images_by_words(db: Session) -> None:
         tags=["brand"],
     )
     images.upload_image(db, AUTHOR, filename="team.jpg", data=image_bytes("JPEG"))
-    assert library_has_images(scope)
-    tool = ImageLibraryTool(scope, AUTHOR)
+    assert images.has_images(db)
+    tool = ImageLibraryTool(
+        lambda text, limit: images.search_images(db, AUTHOR, text=text, limit=limit)
+    )
     result = tool.run({"query": "brand"})
     assert result.rows == [["image:acme-logo", "ACME logo, blue", "brand"]]
     assert "untrusted-data" in result.content and "image:acme-logo" in result.content

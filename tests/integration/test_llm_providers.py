@@ -18,6 +18,7 @@ from pathlib import Path
 import openai
 import pytest
 
+from slidegen.bootstrap import make_provider
 from slidegen.config import Settings
 from slidegen.errors import ConfigurationError
 from slidegen.llm.base import (
@@ -30,7 +31,6 @@ from slidegen.llm.base import (
     ToolCallEvent,
     ToolSpec,
     Usage,
-    make_provider,
 )
 from slidegen.llm.databricks import DatabricksProvider
 from slidegen.llm.errors import (

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from slidegen.db.base import Base
 from slidegen.db.models import ConfigDataSource
-from slidegen.services.jobs import JobRunner
+from slidegen.services.jobs.pool import JobRunner
 from tests.factories import make_profile
 from tests.fakes.genie_server import FakeGenieServer
 from tests.fakes.openai_server import Reply, ToolCall

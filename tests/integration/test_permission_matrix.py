@@ -9,10 +9,15 @@ import pytest
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import SessionPermission
+from slidegen.deck import Deck, Slide
 from slidegen.errors import NotFoundError, PermissionDeniedError
 from slidegen.identity import User
-from slidegen.render.deck import Deck, Slide
-from slidegen.services import decks, requests, session_actions, sessions, sharing, slides
+from slidegen.services.decks import hand_edits as slides
+from slidegen.services.decks import store as decks
+from slidegen.services.generation import chat_requests as requests
+from slidegen.services.sessions import actions as session_actions
+from slidegen.services.sessions import queries as sessions
+from slidegen.services.sessions import sharing
 from tests.factories import make_profile, make_session
 
 OWNER = User(name="olga@example.com", display_name="Olga")

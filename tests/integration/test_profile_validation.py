@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from slidegen.config import Settings
+from slidegen.databricks import checks as workspace
 from slidegen.errors import ConfigurationError, ValidationError
 from slidegen.identity import User
-from slidegen.services import profile_admin as admin
-from slidegen.services import profile_validation as workspace
-from slidegen.services.profile_store import parse_config
+from slidegen.services.profiles import admin
+from slidegen.services.profiles.store import parse_config
 from slidegen.services.seed import seed_database
 from tests.fakes.genie_server import FakeGenieServer, TextAnswer
 from tests.pgserver import free_port

@@ -14,8 +14,11 @@ from slidegen.db.database import Database
 from slidegen.db.models import ConfigHistory, ConfigProfile
 from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError
 from slidegen.identity import User
-from slidegen.services import profile_admin as admin
-from slidegen.services import profile_history, profile_io, profile_sharing, profiles
+from slidegen.services.profiles import admin
+from slidegen.services.profiles import history as profile_history
+from slidegen.services.profiles import queries as profiles
+from slidegen.services.profiles import sharing as profile_sharing
+from slidegen.services.profiles import transfer as profile_io
 from slidegen.services.seed import seed_database
 from tests.conftest import DatabaseFactory
 from tests.factories import make_session
@@ -218,7 +221,7 @@ def test_export_import_and_compare(seeded: Session, settings: Settings):
 
 
 def test_hot_reload_next_request_sees_the_change(seeded: Session, settings: Settings):
-    from slidegen.services import requests
+    from slidegen.services.generation import chat_requests as requests
 
     chat = make_session(created_by=ALICE.name)
     seeded.add(chat)

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from slidegen.config import Settings
 from slidegen.db.models import ConfigHistory, ConfigProfile, SlideDeckPrompt, SlideStyle
 from slidegen.identity import User
-from slidegen.services import library, profiles
-from slidegen.services.profile_store import config_of, parse_config
+from slidegen.services.library import queries as library
+from slidegen.services.profiles import queries as profiles
+from slidegen.services.profiles.store import config_of, parse_config
 from slidegen.services.seed import seed_database
 from tests.factories import make_profile, make_slide_style
 

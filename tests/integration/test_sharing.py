@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session
 from slidegen.db.models import SessionMessage, SessionPermission, SlideDeckVersion, UserSession
 from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from slidegen.identity import User
-from slidegen.services import decks, session_actions, sessions, sharing, slides
+from slidegen.services.decks import hand_edits as slides
+from slidegen.services.decks import store as decks
+from slidegen.services.sessions import actions as session_actions
+from slidegen.services.sessions import queries as sessions
+from slidegen.services.sessions import sharing
 from tests.integration.test_permission_matrix import EDITOR, OWNER, READER, STRANGER, shared_deck
 
 

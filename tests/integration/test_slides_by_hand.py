@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
+from slidegen.deck import ChartSeries, ChartSpec, Deck, Slide
 from slidegen.errors import ConflictError, ValidationError
 from slidegen.identity import User
-from slidegen.render.deck import ChartSeries, ChartSpec, Deck, Slide
-from slidegen.services import decks, slides
+from slidegen.services.decks import hand_edits as slides
+from slidegen.services.decks import store as decks
 from tests.factories import make_session
 
 OWNER = User(name="olga@example.com", display_name="Olga")

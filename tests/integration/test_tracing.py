@@ -10,8 +10,8 @@ from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
 from slidegen.identity import User
-from slidegen.services import requests
-from slidegen.services.generation import claim_request, run_request
+from slidegen.services.generation import chat_requests as requests
+from slidegen.services.generation.engine import claim_request, run_request
 from slidegen.services.seed import seed_database
 from slidegen.tracing import RequestTrace, TraceExporter
 from tests.conftest import DatabaseFactory

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from slidegen.bootstrap import build_tools
 from slidegen.config import Settings
-from slidegen.services.toolbox import build_tools, workspace_client
+from slidegen.databricks.workspace import workspace_client
 from slidegen.tools.base import DataTool, ToolError
 from slidegen.tools.warehouse import WarehouseSqlTool
 from tests.fakes.genie_server import FakeGenieServer

@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
+from slidegen.deck import CHART_TYPES, ChartSpec
 from slidegen.errors import SlidegenError
 from slidegen.render.charts import (
     DEFAULT_PALETTE,
@@ -21,7 +22,6 @@ from slidegen.render.charts import (
     render_chart_svg,
     to_vega_lite,
 )
-from slidegen.render.deck import CHART_TYPES, ChartSpec
 from slidegen.seed_content import SLIDE_STYLES
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from slidegen.deck import ChartSeries, ChartSpec, Deck, Slide
 from slidegen.errors import SlidegenError
-from slidegen.render.deck import ChartSeries, ChartSpec, Deck, Slide
 from slidegen.render.parse import ParsedSlide, parse_deck
-from slidegen.services.editing import apply_operations, edit_request_text, slides_named_in
+from slidegen.services.decks.operations import apply_operations, edit_request_text, slides_named_in
 
 
 def _deck(n: int = 4) -> Deck:

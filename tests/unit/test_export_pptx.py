@@ -11,8 +11,8 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
+from slidegen.deck import ChartSeries, ChartSpec, Deck, Slide
 from slidegen.export.pptx import export_pptx
-from slidegen.render.deck import ChartSeries, ChartSpec, Deck, Slide
 from slidegen.seed_content.css import SYSTEM_DEFAULT_CSS
 from tests.export_corpus import STYLES, corpus_deck, png_data_uri
 

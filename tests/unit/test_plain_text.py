@@ -1,8 +1,8 @@
-"""ui.chat_view.plain: untrusted text shown through Markdown renders literally."""
+"""ui.chat.view.plain: untrusted text shown through Markdown renders literally."""
 
 from __future__ import annotations
 
-from ui.chat_view import plain
+from ui.chat.view import plain
 
 
 def test_markdown_syntax_is_escaped() -> None:

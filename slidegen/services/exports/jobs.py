@@ -1,0 +1,236 @@
+"""Exports as background jobs (`export_jobs`): start, run with progress, follow, download.
+
+`start_export` checks that the user may read the deck and queues a job; the process's
+JobRunner runs it (`run_export`), heart-beating like generations, and writes the file under
+SLIDEGEN_EXPORT_DIR. Only the user who asked can follow and download the job.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from slidegen.config import Settings
+from slidegen.db.base import utcnow
+from slidegen.db.database import Database
+from slidegen.db.models import ExportJob, UserSession
+from slidegen.db.models.jobs import EXPORT_FORMATS
+from slidegen.deck import Deck
+from slidegen.errors import NotFoundError, ValidationError
+from slidegen.identity import User
+from slidegen.render.images import embed_images, image_references
+from slidegen.schemas.exports import ExportJobOut
+from slidegen.services.decks.store import load_deck
+from slidegen.services.generation.chat_requests import JOB_TIMEOUT, STALE_HEARTBEAT
+from slidegen.services.library.images import image_data_uris
+from slidegen.services.sessions.access import load_session
+
+log = logging.getLogger("slidegen.export")
+MIMES = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "html": "text/html",
+}
+PROGRESS_EVERY_S = 0.25  # at most four progress writes a second
+KEEP_SECONDS = 24 * 3600  # finished files are kept a day
+
+
+def start_export(session: Session, user: User, *, session_id: str, format: str) -> ExportJobOut:
+    """Queue an export of the deck's current version; the user needs read access."""
+    if format not in EXPORT_FORMATS:
+        raise ValidationError(f"Unknown export format {format!r}; use pptx or html.")
+    row = load_session(session, user, session_id)
+    deck = load_deck(row)
+    if not deck.slides:
+        raise ValidationError("This deck has no slides yet; generate one before exporting.")
+    reap_stale_exports(session)
+    job = ExportJob(
+        job_id=uuid.uuid4().hex,
+        session_id=row.session_id,
+        format=format,
+        status="pending",
+        total_slides=len(deck.slides),
+        title=(deck.title or row.title or "deck")[:500],
+        requested_by=user.name,
+        warnings=[],
+    )
+    session.add(job)
+    session.flush()
+    return _out(job)
+
+
+def get_export(session: Session, user: User, *, job_id: str) -> ExportJobOut:
+    """Return a job the user started."""
+    return _out(_own_job(session, user, job_id))
+
+
+def export_file(session: Session, user: User, *, job_id: str) -> tuple[bytes, str, str]:
+    """Return a completed export's bytes, file name and MIME type."""
+    job = _own_job(session, user, job_id)
+    if job.status != "completed" or not job.output_path:
+        raise ValidationError("This export has not finished yet.")
+    try:
+        data = Path(job.output_path).read_bytes()
+    except OSError as exc:
+        raise NotFoundError(
+            "The exported file is no longer available (the app restarted); export again."
+        ) from exc
+    return data, file_name(job.title, job.format), MIMES[job.format]
+
+
+def _own_job(session: Session, user: User, job_id: str) -> ExportJob:
+    job = session.scalar(select(ExportJob).where(ExportJob.job_id == job_id))
+    if job is None or job.requested_by != user.name:
+        raise NotFoundError(f"Export {job_id} does not exist or is not yours.")
+    return job
+
+
+def file_name(title: str | None, format: str) -> str:
+    """A safe download name from the deck title."""
+    safe = "".join(c if c.isalnum() or c in " -_" else " " for c in (title or ""))
+    return f"{'-'.join(safe.split())[:60] or 'deck'}.{format}"
+
+
+def _out(job: ExportJob) -> ExportJobOut:
+    return ExportJobOut(
+        job_id=job.job_id,
+        session_id=job.session_id,
+        format=job.format,
+        status=job.status,
+        progress=job.progress,
+        total_slides=job.total_slides,
+        title=job.title,
+        file_name=file_name(job.title, job.format),
+        warnings=[str(w) for w in job.warnings or []],
+        error_message=job.error_message,
+        created_at=job.created_at,
+        completed_at=job.completed_at,
+    )
+
+
+def claim_export(db: Database, job_id: str, worker_id: str) -> int | None:
+    """Mark a pending job running for this worker; return its key, or None if taken."""
+    with db.scope() as session:
+        claimed = session.execute(
+            update(ExportJob)
+            .where(ExportJob.job_id == job_id, ExportJob.status == "pending")
+            .values(status="running", worker_id=worker_id, heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            return None
+        return session.scalar(select(ExportJob.id).where(ExportJob.job_id == job_id))
+
+
+def run_export(db: Database, job_pk: int, settings: Settings) -> None:
+    """Export the deck, writing progress as slides are done; never raises."""
+    try:
+        with db.scope() as session:
+            job = session.get(ExportJob, job_pk)
+            assert job is not None
+            row = session.scalar(
+                select(UserSession).where(UserSession.session_id == job.session_id)
+            )
+            if row is None:
+                raise NotFoundError("The deck was deleted before the export started.")
+            deck, format = _with_library_images(session, load_deck(row)), job.format
+        data, warnings = _render(db, job_pk, deck, format)
+        path = _write(settings, job_pk, data, format)
+        _finish(db, job_pk, status="completed", output_path=str(path), warnings=warnings)
+    except Exception as exc:  # the job records the failure; the worker thread goes on
+        log.warning("export %s failed", job_pk, exc_info=True)
+        message = getattr(exc, "user_message", None) or (
+            f"The export failed unexpectedly ({type(exc).__name__}); try again."
+        )
+        _finish(db, job_pk, status="error", error_message=message)
+
+
+def _with_library_images(session: Session, deck: Deck) -> Deck:
+    """Return the deck with its library images (`image:NAME`) embedded as data URIs."""
+    images = image_data_uris(session, image_references(s.html for s in deck.slides))
+    if not images:
+        return deck
+    slides = [s.model_copy(update={"html": embed_images(s.html, images)}) for s in deck.slides]
+    return deck.model_copy(update={"slides": slides, "images": images})
+
+
+def _render(db: Database, job_pk: int, deck: Deck, format: str) -> tuple[bytes, list[str]]:
+    if format == "html":
+        from slidegen.render.html_export import export_html
+
+        return export_html(deck), []
+    from slidegen.export.pptx import export_pptx
+
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY_S and done < total:
+            last[0] = now
+            with db.scope() as session:
+                session.execute(
+                    update(ExportJob)
+                    .where(ExportJob.id == job_pk)
+                    .values(progress=done, heartbeat_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                )
+
+    result = export_pptx(deck, on_slide=progress)
+    return result.data, result.warnings
+
+
+def _write(settings: Settings, job_pk: int, data: bytes, format: str) -> Path:
+    folder = Path(settings.effective_export_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"export-{job_pk}-{uuid.uuid4().hex[:8]}.{format}"
+    temporary = path.with_suffix(".part")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)  # a reader never sees half a file
+    _prune(folder)
+    return path
+
+
+def _prune(folder: Path) -> None:
+    """Delete exports older than KEEP_SECONDS (their jobs then say the file is gone)."""
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.glob("export-*"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:  # another worker removed it first
+            continue
+
+
+def _finish(db: Database, job_pk: int, **values: object) -> None:
+    with db.scope() as session:
+        job = session.get(ExportJob, job_pk)
+        if job is None:
+            return
+        for name, value in values.items():
+            setattr(job, name, value)
+        if values.get("status") == "completed":
+            job.progress = job.total_slides
+        job.completed_at = utcnow()
+
+
+def reap_stale_exports(session: Session) -> int:
+    """Fail exports whose worker stopped heart-beating, or that never started."""
+    now = utcnow()
+    stale = session.scalars(
+        select(ExportJob).where(
+            or_(
+                (ExportJob.status == "running") & (ExportJob.heartbeat_at < now - STALE_HEARTBEAT),
+                (ExportJob.status == "pending") & (ExportJob.created_at < now - JOB_TIMEOUT),
+            )
+        )
+    ).all()
+    for job in stale:
+        job.status, job.completed_at = "error", now
+        job.error_message = "The export stopped unexpectedly (the app restarted); export again."
+    session.flush()
+    return len(stale)

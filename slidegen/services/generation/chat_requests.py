@@ -1,0 +1,221 @@
+"""Starting generation and edit requests: sessions, the per-session lock, stale-job reaping."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from slidegen.db.base import utcnow
+from slidegen.db.models import ChatRequest, ConfigProfile, UserSession
+from slidegen.errors import ConflictError, ValidationError
+from slidegen.identity import User
+from slidegen.services.decks.store import add_message, load_deck
+from slidegen.services.profiles.access import load_profile
+from slidegen.services.profiles.queries import active_profile_row, profile_snapshot
+from slidegen.services.sessions.access import load_session
+
+MAX_PROMPT_CHARS = 20_000
+JOB_TIMEOUT = timedelta(minutes=15)  # a lock older than this is released
+STALE_HEARTBEAT = timedelta(seconds=90)  # a running job silent this long has died
+TITLE_CHARS = 60
+
+
+class RequestHandle(BaseModel):
+    """The ids a caller needs to follow a request."""
+
+    session_id: str
+    request_id: str
+
+
+def start_generation(
+    session: Session,
+    user: User,
+    *,
+    prompt: str,
+    session_id: str | None = None,
+    profile_name: str | None = None,
+) -> RequestHandle:
+    """Queue a new deck for a new or existing session; the session is locked until it ends."""
+    prompt = _clean_prompt(prompt)
+    if session_id:
+        row = load_session(session, user, session_id, edit=True)
+        if profile_name:
+            _apply_profile(row, _find_profile(session, user, profile_name))
+    else:
+        row = UserSession(
+            session_id=uuid.uuid4().hex, created_by=user.name, title=derive_title(prompt)
+        )
+        _apply_profile(row, _find_profile(session, user, profile_name))
+        session.add(row)
+        session.flush()
+    return _queue(session, row, user, prompt, {"mode": "generate"})
+
+
+def start_edit(
+    session: Session,
+    user: User,
+    *,
+    session_id: str,
+    instruction: str,
+    slide_ids: list[str] | None = None,
+    slide_numbers: list[int] | None = None,
+) -> RequestHandle:
+    """Queue an edit of selected slides (by id, by 1-based number, or named in the text)."""
+    instruction = _clean_prompt(instruction)
+    row = load_session(session, user, session_id, edit=True, deck=True)
+    deck = load_deck(row)
+    if not deck.slides:
+        raise ValidationError("This deck has no slides yet; generate one first.")
+    selected = list(slide_ids or [])
+    for number in slide_numbers or []:
+        if not 1 <= number <= len(deck.slides):
+            raise ValidationError(
+                f"Slide {number} does not exist; the deck has {len(deck.slides)} slides."
+            )
+        selected.append(deck.slides[number - 1].slide_id)
+    known = {s.slide_id for s in deck.slides}
+    unknown = [s for s in selected if s not in known]
+    if unknown:
+        raise ValidationError(f"Unknown slide id(s): {', '.join(unknown)}.")
+    return _queue(
+        session,
+        row,
+        user,
+        instruction,
+        {"mode": "edit", "slide_ids": list(dict.fromkeys(selected))},
+    )
+
+
+def _queue(
+    session: Session, row: UserSession, user: User, prompt: str, meta: dict[str, Any]
+) -> RequestHandle:
+    reap_stale_requests(session)  # a crashed job must not keep this session locked
+    acquire_lock(session, row)
+    request = ChatRequest(
+        request_id=uuid.uuid4().hex,
+        session_id=row.id,
+        created_by=user.name,
+        progress_message="Queued",
+    )
+    session.add(request)
+    add_message(
+        session,
+        row,
+        role="user",
+        content=prompt,
+        message_type="user_input",
+        metadata=meta,
+        request_id=request.request_id,
+    )
+    session.flush()
+    return RequestHandle(session_id=row.session_id, request_id=request.request_id)
+
+
+def acquire_lock(session: Session, row: UserSession) -> None:
+    """Take the session's generation lock atomically, or say it is busy."""
+    now = utcnow()
+    result = session.execute(
+        update(UserSession)
+        .where(
+            UserSession.id == row.id,
+            or_(
+                UserSession.is_processing.is_(False),
+                UserSession.processing_started_at < now - JOB_TIMEOUT,
+            ),
+        )
+        .values(is_processing=True, processing_started_at=now, last_activity=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ConflictError(
+            "This deck is already generating; wait for it to finish, then try again."
+        )
+
+
+def release_lock(session: Session, session_pk: int) -> None:
+    """Release the session's generation lock."""
+    session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_pk)
+        .values(is_processing=False, processing_started_at=None, last_activity=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def reap_stale_requests(session: Session) -> int:
+    """Fail jobs whose worker stopped heart-beating (crash, restart) and free their sessions."""
+    now = utcnow()
+    stale = session.scalars(
+        select(ChatRequest).where(
+            or_(
+                (ChatRequest.status == "running")
+                & (ChatRequest.heartbeat_at < now - STALE_HEARTBEAT),
+                (ChatRequest.status == "pending") & (ChatRequest.created_at < now - JOB_TIMEOUT),
+            )
+        )
+    ).all()
+    for request in stale:
+        request.status = "error"
+        request.completed_at = now
+        request.error_message = (
+            "The generation stopped unexpectedly (the app restarted or lost its worker). "
+            "Slides that had arrived are kept; send the request again to continue."
+        )
+        release_lock(session, request.session_id)
+    session.flush()
+    return len(stale)
+
+
+def derive_title(prompt: str) -> str:
+    """Return a short session title from the first request."""
+    words = " ".join(prompt.split())
+    if len(words) <= TITLE_CHARS:
+        return words
+    return words[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _clean_prompt(prompt: str) -> str:
+    prompt = (prompt or "").strip()
+    if not prompt:
+        raise ValidationError("Say what the deck should be about.")
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise ValidationError(
+            f"The request is too long ({len(prompt):,} characters; at most {MAX_PROMPT_CHARS:,})."
+        )
+    return prompt
+
+
+def _find_profile(session: Session, user: User, name: str | None) -> ConfigProfile:
+    if name:  # only a profile the user may use (sharing)
+        return load_profile(session, user, name)
+    return active_profile_row(session, user)
+
+
+def _apply_profile(row: UserSession, profile: ConfigProfile) -> None:
+    """Copy the profile's configuration into the session (decision 8)."""
+    row.profile_id = profile.id
+    row.profile_name = profile.name
+    row.agent_config = {
+        "profile_id": profile.id,
+        "profile_name": profile.name,
+        **profile_snapshot(profile),
+    }
+
+
+def load_profile_into_session(
+    session: Session, user: User, *, session_id: str, profile_name: str
+) -> None:
+    """Give a session another profile's configuration (new requests use it; decision 8)."""
+    row = load_session(session, user, session_id, edit=True)
+    if row.is_processing:
+        raise ConflictError("A generation is running on this deck; switch profiles when it ends.")
+    genie = (row.agent_config or {}).get("genie_conversations")
+    _apply_profile(row, _find_profile(session, user, profile_name))
+    if genie:  # conversations stay with the session across profile switches
+        row.agent_config = {**row.agent_config, "genie_conversations": genie}
+    session.flush()

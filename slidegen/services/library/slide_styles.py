@@ -1,0 +1,211 @@
+"""Slide styles: the CSS of the slide contract plus image guidelines; one is the default."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from slidegen.db.models import ConfigPrompts, SlideStyle
+from slidegen.errors import ConflictError, PermissionDeniedError, ValidationError
+from slidegen.identity import User
+from slidegen.render.sanitize import sanitize_css
+from slidegen.schemas.library import (
+    CssRemovalOut,
+    SlideStyleDetail,
+    SlideStyleSummary,
+    StyleSaved,
+)
+from slidegen.services.library.common import (
+    clean_category,
+    clean_content,
+    clean_name,
+    ensure_unique,
+    free_copy_name,
+    load_by_id,
+    load_by_name,
+    profiles_using,
+)
+
+WHAT = "slide style"
+
+
+def check_css(css: str) -> tuple[str, list[CssRemovalOut]]:
+    """Return the CSS as the sanitiser keeps it and each rule it strips, with the reason."""
+    result = sanitize_css(css)
+    removed = [
+        CssRemovalOut(where=r.selector_or_at_rule, declaration=r.declaration, reason=r.reason)
+        for r in result.removed
+    ]
+    return result.css, removed
+
+
+def search_slide_styles(session: Session, user: User, *, text: str = "") -> list[SlideStyleSummary]:
+    """List slide styles (the default first) whose name or description matches the text."""
+    query = select(SlideStyle).order_by(SlideStyle.is_default.desc(), SlideStyle.name)
+    if text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(
+            or_(SlideStyle.name.ilike(pattern), SlideStyle.description.ilike(pattern))
+        )
+    return [SlideStyleSummary.model_validate(row) for row in session.scalars(query)]
+
+
+def get_slide_style(session: Session, user: User, *, style_id: int) -> SlideStyleDetail:
+    """Return one slide style with its CSS and the profiles using it."""
+    return _detail(session, _load(session, style_id))
+
+
+def find_slide_style(session: Session, user: User, *, name: str) -> SlideStyleDetail:
+    """Return the slide style with this name (case-insensitive)."""
+    return _detail(session, load_by_name(session, SlideStyle, name, WHAT))
+
+
+def create_slide_style(
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    style_content: str,
+    image_guidelines: str | None = None,
+    description: str | None = None,
+    category: str | None = None,
+    is_active: bool = True,
+) -> StyleSaved:
+    """Add a style; its CSS is sanitised and what was stripped is reported."""
+    name = clean_name(name, WHAT)
+    ensure_unique(session, SlideStyle, name, WHAT, own_id=None)
+    css, removed = check_css(clean_content(style_content, "style's CSS"))
+    row = SlideStyle(
+        name=name,
+        style_content=_nonempty(css, removed),
+        image_guidelines=(image_guidelines or "").strip() or None,
+        description=(description or "").strip() or None,
+        category=clean_category(category),
+        is_active=is_active,
+        created_by=user.name,
+        updated_by=user.name,
+    )
+    session.add(row)
+    session.flush()
+    return StyleSaved(style=_detail(session, row), removed=removed)
+
+
+def update_slide_style(
+    session: Session,
+    user: User,
+    *,
+    style_id: int,
+    name: str | None = None,
+    style_content: str | None = None,
+    image_guidelines: str | None = None,
+    description: str | None = None,
+    category: str | None = None,
+    is_active: bool | None = None,
+) -> StyleSaved:
+    """Change the given fields of a style (None leaves a field); system styles are protected."""
+    row = _load(session, style_id)
+    _editable(row, "edited")
+    removed: list[CssRemovalOut] = []
+    if name is not None:
+        name = clean_name(name, WHAT)
+        # Checked before assigning: autoflush would otherwise hit the unique index first.
+        ensure_unique(session, SlideStyle, name, WHAT, own_id=row.id)
+        row.name = name
+    if style_content is not None:
+        css, removed = check_css(clean_content(style_content, "style's CSS"))
+        row.style_content = _nonempty(css, removed)
+    if image_guidelines is not None:
+        row.image_guidelines = image_guidelines.strip() or None
+    if description is not None:
+        row.description = description.strip() or None
+    if category is not None:
+        row.category = clean_category(category)
+    if is_active is not None:
+        if not is_active and row.is_default:
+            raise ConflictError(
+                "The default style cannot be deactivated; make another the default first."
+            )
+        row.is_active = is_active
+    row.updated_by = user.name
+    session.flush()
+    return StyleSaved(style=_detail(session, row), removed=removed)
+
+
+def duplicate_slide_style(session: Session, user: User, *, style_id: int) -> SlideStyleDetail:
+    """Copy a style (system styles included) as an editable, non-default style."""
+    source = _load(session, style_id)
+    return create_slide_style(
+        session,
+        user,
+        name=free_copy_name(session, SlideStyle, source.name),
+        style_content=source.style_content,
+        image_guidelines=source.image_guidelines,
+        description=source.description,
+        category=source.category,
+    ).style
+
+
+def delete_slide_style(session: Session, user: User, *, style_id: int) -> list[str]:
+    """Delete a style; return the profiles that used it (they fall back to the default)."""
+    row = _load(session, style_id)
+    _editable(row, "deleted")
+    if row.is_default:
+        raise ConflictError(
+            "The default style cannot be deleted; make another style the default first."
+        )
+    used = profiles_using(session, ConfigPrompts.selected_slide_style_id, [row.id]).get(row.id, [])
+    session.delete(row)
+    session.flush()
+    session.expire_all()  # ON DELETE SET NULL changed config_prompts rows behind the ORM
+    return used
+
+
+def set_default_slide_style(session: Session, user: User, *, style_id: int) -> SlideStyleDetail:
+    """Make this style the organisation's default (exactly one default at a time)."""
+    row = _load(session, style_id)
+    if not row.is_active:
+        raise ConflictError(f"“{row.name}” is inactive; activate it before making it the default.")
+    # Clear first: the partial unique index allows one default at any moment.
+    session.execute(
+        update(SlideStyle)
+        .where(SlideStyle.is_default.is_(True), SlideStyle.id != row.id)
+        .values(is_default=False)
+    )
+    session.flush()
+    session.refresh(row)
+    row.is_default = True
+    row.updated_by = user.name
+    session.flush()
+    session.expire_all()
+    return _detail(session, _load(session, style_id))
+
+
+def _editable(row: SlideStyle, verb: str) -> None:
+    if row.is_system:
+        raise PermissionDeniedError(
+            f"“{row.name}” is a system style and cannot be {verb}; "
+            "duplicate it and change the copy."
+        )
+
+
+def _nonempty(css: str, removed: list[CssRemovalOut]) -> str:
+    if not css.strip():
+        reasons = "; ".join(sorted({r.reason for r in removed})[:3]) or "no style rules"
+        raise ValidationError(f"None of this CSS would be kept by the sanitiser ({reasons}).")
+    return css
+
+
+def _load(session: Session, style_id: int) -> SlideStyle:
+    return load_by_id(session, SlideStyle, style_id, WHAT)
+
+
+def _detail(session: Session, row: SlideStyle) -> SlideStyleDetail:
+    used = profiles_using(session, ConfigPrompts.selected_slide_style_id, [row.id])
+    return SlideStyleDetail.model_validate(
+        {
+            **SlideStyleSummary.model_validate(row).model_dump(),
+            "style_content": row.style_content,
+            "image_guidelines": row.image_guidelines,
+            "used_by": used.get(row.id, []),
+        }
+    )

@@ -1,0 +1,133 @@
+"""What the Chat page's buttons and inputs do: each is one service call in one transaction."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from slidegen.deck import Slide
+from slidegen.identity import User
+from slidegen.schemas.decks import SessionDetail
+from slidegen.services.decks import hand_edits as slides
+from slidegen.services.decks import store as decks
+from slidegen.services.generation import chat_requests as requests
+from slidegen.services.sessions import actions as session_actions
+from ui.chat import state
+from ui.db import session_scope
+from ui.errors import user_errors
+from ui.jobs import submit
+from ui.widgets.deck_view import show_slide
+from ui.widgets.slide_editor import slide_editor
+
+_BY_HAND = {
+    "up": (slides.move_slide, {"offset": -1}),
+    "down": (slides.move_slide, {"offset": 1}),
+    "duplicate": (slides.duplicate_slide, {}),
+    "delete": (slides.delete_slide, {}),
+}
+
+
+@st.dialog("Edit slide", width="large")
+def _edit_dialog(user: User, detail: SessionDetail, slide_id: str) -> None:
+    slide = next(s for s in detail.slides if s.slide_id == slide_id)
+
+    def save(**changes: object) -> None:
+        with session_scope() as session:
+            slides.update_slide(
+                session,
+                user,
+                session_id=detail.session_id,
+                expected_version=detail.version,
+                **changes,
+            )
+        st.rerun()
+
+    slide_editor(slide, detail.css, detail.version, save)
+
+
+def slide_action(user: User, detail: SessionDetail, action: str, slide_id: str) -> None:
+    """Apply a per-slide action without the LLM (edit opens the editor)."""
+    if action == "edit":
+        _edit_dialog(user, detail, slide_id)
+        return
+    function, extra = _BY_HAND[action]
+    with user_errors(), session_scope() as session:
+        function(
+            session,
+            user,
+            session_id=detail.session_id,
+            slide_id=slide_id,
+            expected_version=detail.version,
+            **extra,
+        )
+    st.rerun()
+
+
+def restore(user: User, session_id: str, version_number: int) -> None:
+    """Make a save point the current deck again."""
+    with user_errors(), session_scope() as session:
+        decks.restore_save_point(
+            session, user, session_id=session_id, version_number=version_number
+        )
+    st.rerun()
+
+
+@st.dialog("Save point preview", width="large")
+def preview_save_point(user: User, session_id: str, version_number: int) -> None:
+    """Show a save point's slides without touching the current deck."""
+    with user_errors(), session_scope() as session:
+        deck = decks.get_save_point(
+            session, user, session_id=session_id, version_number=version_number
+        )
+    st.caption(
+        f"Save point {version_number}: {len(deck.slides)} slides. The current deck is unchanged."
+    )
+    for number, slide in enumerate(deck.slides, 1):
+        show_slide(Slide.model_validate(slide.model_dump()), deck.css, f"Save point slide {number}")
+    if st.button(
+        "Restore this save point", type="primary", key=f"preview-restore-{version_number}"
+    ):
+        restore(user, session_id, version_number)
+
+
+def switch_profile(user: User, session_id: str, profile_name: str) -> None:
+    """Load another profile's configuration into the session."""
+    with user_errors(), session_scope() as session:
+        requests.load_profile_into_session(
+            session, user, session_id=session_id, profile_name=profile_name
+        )
+    st.rerun()
+
+
+def send(user: User, detail: SessionDetail | None, prompt: str, profile_name: str | None) -> None:
+    """Start a generation (no deck yet) or an edit of the selected or named slides."""
+    with user_errors(), session_scope() as session:
+        if detail and detail.slides:
+            handle = requests.start_edit(
+                session,
+                user,
+                session_id=detail.session_id,
+                instruction=prompt,
+                slide_ids=state.selected_slides(detail.session_id),
+            )
+        else:
+            handle = requests.start_generation(
+                session,
+                user,
+                prompt=prompt,
+                session_id=detail.session_id if detail else None,
+                profile_name=profile_name,
+            )
+    submit(handle.request_id)
+    state.open_session(handle.session_id)
+    st.rerun()
+
+
+def follow_thread(user: User, session_id: str | None) -> None:
+    """On someone else's deck the user may edit, switch to their own chat thread on it."""
+    if not session_id:
+        return
+    with user_errors(), session_scope() as session:
+        thread = session_actions.open_thread(session, user, session_id=session_id)
+    if thread != session_id:
+        state.open_session(thread)
+        st.rerun()

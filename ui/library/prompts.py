@@ -1,0 +1,124 @@
+"""Library page, Deck prompts tab: search, filter, edit in streamlit-ace, duplicate, delete."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_ace import st_ace
+
+from slidegen.identity import User
+from slidegen.schemas.library import DeckPromptDetail
+from slidegen.services.library import deck_prompts
+from ui.db import session_scope
+from ui.errors import user_errors
+from ui.library.common import NEW, chooser, confirm_delete, flash, open_item, show_flash
+
+_SELECTED = "library.prompt_id"
+TEMPLATE = "Describe the kind of deck: its audience, the story to tell, the slides to include.\n"
+
+
+def prompts_tab(user: User) -> None:
+    """Render the deck prompts list and the editor of the chosen prompt."""
+    show_flash("prompts")
+    left, right, toggle = st.columns([3, 2, 1], vertical_alignment="bottom")
+    text = left.text_input("Search deck prompts", key="prompt-search", placeholder="name, text…")
+    with user_errors(), session_scope() as session:
+        categories = deck_prompts.deck_prompt_categories(session, user)
+        category = right.selectbox("Category", ["All", *categories], key="prompt-category")
+        show_inactive = toggle.toggle("Inactive too", value=True, key="prompt-inactive")
+        rows = deck_prompts.search_deck_prompts(
+            session,
+            user,
+            text=text,
+            category=None if category == "All" else category,
+            active_only=not show_inactive,
+        )
+    st.dataframe(
+        [
+            {
+                "Name": r.name,
+                "Category": r.category or "",
+                "Description": r.description or "",
+                "Active": r.is_active,
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        width="stretch",
+        height=min(36 * len(rows) + 40, 300),
+        key="prompt-table",
+    )
+    chosen = chooser("deck prompt", {r.id: r.name for r in rows}, _SELECTED)
+    if chosen is None:
+        return
+    if chosen == NEW:
+        _editor(user, None)
+        return
+    with user_errors(), session_scope() as session:
+        detail = deck_prompts.get_deck_prompt(session, user, prompt_id=chosen)
+    _editor(user, detail)
+
+
+def _editor(user: User, prompt: DeckPromptDetail | None) -> None:
+    """Edit one prompt (or a new one): fields, the markdown editor, and the actions."""
+    key = f"{prompt.id}-{prompt.updated_at.timestamp()}" if prompt else "new"
+    with st.container(border=True):
+        st.subheader(prompt.name if prompt else "New deck prompt")
+        if prompt:
+            used = ", ".join(prompt.used_by) or "no profile"
+            st.caption(f"Used by {used}. Last changed {prompt.updated_at:%Y-%m-%d %H:%M} UTC.")
+        name_col, category_col, active_col = st.columns([3, 2, 1], vertical_alignment="bottom")
+        name = name_col.text_input("Name", value=prompt.name if prompt else "", key=f"pn-{key}")
+        category = category_col.text_input(
+            "Category", value=(prompt.category or "") if prompt else "", key=f"pc-{key}"
+        )
+        active = active_col.checkbox(
+            "Active", value=prompt.is_active if prompt else True, key=f"pa-{key}"
+        )
+        description = st.text_input(
+            "Description", value=(prompt.description or "") if prompt else "", key=f"pd-{key}"
+        )
+        st.caption("Prompt (markdown). Ctrl/Cmd+Enter or Apply keeps your edit before saving.")
+        content = st_ace(
+            value=prompt.prompt_content if prompt else TEMPLATE,
+            language="markdown",
+            theme="chrome",
+            height=260,
+            wrap=True,
+            auto_update=True,
+            key=f"pace-{key}",
+        )
+        fields = {"name": name, "category": category, "description": description}
+        _actions(user, prompt, {**fields, "prompt_content": content or "", "is_active": active})
+
+
+def _actions(user: User, prompt: DeckPromptDetail | None, fields: dict[str, object]) -> None:
+    save, copy, delete = st.columns(3)
+    if save.button("Save", type="primary", icon=":material/save:", key="prompt-save"):
+        with user_errors(), session_scope() as session:
+            if prompt is None:
+                saved = deck_prompts.create_deck_prompt(session, user, **fields)  # type: ignore[arg-type]
+            else:
+                saved = deck_prompts.update_deck_prompt(
+                    session,
+                    user,
+                    prompt_id=prompt.id,
+                    **fields,  # type: ignore[arg-type]
+                )
+        open_item(_SELECTED, saved.id)
+        flash("prompts", f"Saved “{saved.name}”.")
+        st.rerun()
+    if prompt is None:
+        return
+    if copy.button("Duplicate", icon=":material/content_copy:", key="prompt-duplicate"):
+        with user_errors(), session_scope() as session:
+            copied = deck_prompts.duplicate_deck_prompt(session, user, prompt_id=prompt.id)
+        open_item(_SELECTED, copied.id)
+        flash("prompts", f"Created “{copied.name}”.")
+        st.rerun()
+    with delete:
+        if confirm_delete(prompt.name, prompt.used_by, "no deck prompt", key="prompt-delete"):
+            with user_errors(), session_scope() as session:
+                deck_prompts.delete_deck_prompt(session, user, prompt_id=prompt.id)
+            open_item(_SELECTED, None)
+            flash("prompts", f"Deleted “{prompt.name}”.")
+            st.rerun()

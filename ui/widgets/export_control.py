@@ -1,0 +1,99 @@
+"""Export buttons: start a background export, show its progress, then offer the file.
+
+`export_control(user, session_id, version)` works on any page (Chat, History): the job id is
+kept per page, deck and format; a new deck version offers a fresh export.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from slidegen.config import get_settings
+from slidegen.identity import User
+from slidegen.schemas.exports import ExportJobOut
+from slidegen.services.exports import jobs as export
+from slidegen.services.jobs.pool import runner_for
+from ui.db import database, session_scope
+from ui.errors import user_errors
+
+_JOB = "slidegen.export.{}.{}.{}"  # page key, session id, format -> (job id, deck version)
+POLL_SECONDS = 0.5
+LABELS = {"pptx": ("Download PPTX", ":material/slideshow:"), "html": ("HTML", ":material/html:")}
+
+
+def export_control(
+    user: User,
+    session_id: str,
+    version: int | None = None,
+    *,
+    format: str = "pptx",
+    key: str = "chat",
+) -> None:
+    """Render the export button, the progress bar of a running export, or the download.
+
+    With the deck's `version`, an export of an older version is not offered again.
+    """
+    slot = _JOB.format(key, session_id, format)
+    remembered = st.session_state.get(slot)
+    if remembered and remembered[1] != version:
+        remembered = None  # the deck changed since: offer a new export
+    if not remembered:
+        label, icon = LABELS[format]
+        if st.button(label, icon=icon, key=f"{slot}.start", help=_help(format)):
+            with user_errors(), session_scope() as session:
+                job = export.start_export(session, user, session_id=session_id, format=format)
+            runner_for(database(), get_settings()).submit_export(job.job_id)
+            st.session_state[slot] = (job.job_id, version)
+            st.rerun()
+        return
+    _follow(user, slot, remembered[0])
+
+
+def _help(format: str) -> str:
+    if format == "pptx":
+        return "Native, editable PowerPoint: text boxes, tables and charts you can edit."
+    return "One self-contained HTML file with keyboard navigation."
+
+
+def _follow(user: User, slot: str, job_id: str) -> None:
+    with user_errors(), session_scope() as session:
+        job = export.get_export(session, user, job_id=job_id)
+    if not job.done:
+        _progress(user, job_id)
+    elif job.status == "error":
+        st.error(job.error_message or "The export failed.", icon=":material/error:")
+        if st.button("Try again", key=f"{slot}.retry"):
+            st.session_state.pop(slot, None)
+            st.rerun()
+    else:
+        _offer(user, slot, job)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _progress(user: User, job_id: str) -> None:
+    """Poll the job while it runs; when it ends, rerun the page to offer the file."""
+    with user_errors(), session_scope() as session:
+        job = export.get_export(session, user, job_id=job_id)
+    if job.done:
+        st.rerun()
+    st.progress(job.fraction, text=f"Exporting… {job.progress} of {job.total_slides} slides")
+
+
+def _offer(user: User, slot: str, job: ExportJobOut) -> None:
+    with user_errors(), session_scope() as session:
+        data, name, mime = export.export_file(session, user, job_id=job.job_id)
+    st.download_button(
+        f"Save {job.format.upper()}",
+        data=data,
+        help=f"{name}: ready",
+        file_name=name,
+        mime=mime,
+        icon=":material/download:",
+        key=f"{slot}.save",
+        on_click="ignore",
+        type="primary",
+    )
+    if job.warnings:
+        with st.expander(f"{len(job.warnings)} export warning(s)"):
+            for warning in job.warnings:
+                st.caption(warning)
