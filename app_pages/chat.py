@@ -4,15 +4,16 @@ import streamlit as st
 
 from slidegen.config import get_settings
 from slidegen.services.decks import store as decks
-from slidegen.services.library import queries as library
+from slidegen.services.library import deck_prompts
 from slidegen.services.profiles import queries as profiles
 from slidegen.services.sessions import queries as sessions
 from ui.chat import actions as chat_actions
 from ui.chat import state
 from ui.chat.trace_link import trace_link
-from ui.chat.view import plain, provider_line, request_box, show_messages, show_progress
+from ui.chat.view import provider_line, request_box, show_messages, show_progress
 from ui.db import session_scope
 from ui.errors import user_errors
+from ui.text import plain
 from ui.user import current_user
 from ui.widgets.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.widgets.export_control import export_control
@@ -30,15 +31,13 @@ def load():
         names = [row.name for row in profiles.list_profiles(session, user)]
         detail = decks.show_session(session, user, session_id=session_id) if session_id else None
         messages = decks.list_messages(session, user, session_id=session_id) if session_id else []
-        prompts = [p for p in library.list_deck_prompts(session, user) if p.is_active]
+        prompts = [p for p in deck_prompts.search_deck_prompts(session, user) if p.is_active]
         recent = [] if session_id else sessions.list_my_sessions(session, user, limit=3)
     return active, names, detail, messages, prompts, recent
 
 
 active, profile_names, detail, messages, prompts, recent = load()
-running = bool(
-    detail and detail.last_request and detail.last_request.status in ("pending", "running")
-)
+running = bool(detail and detail.last_request and detail.last_request.is_running)
 read_only = bool(detail and detail.my_right == "read")
 
 st.title("Chat")
@@ -103,10 +102,7 @@ else:
             """
             with user_errors(), session_scope() as session:
                 current = decks.show_session(session, user, session_id=session_id)
-            still_running = current.last_request and current.last_request.status in (
-                "pending",
-                "running",
-            )
+            still_running = current.last_request and current.last_request.is_running
             if running and not still_running:
                 st.rerun()  # the job ended: refresh the whole page (chat, save points)
             if still_running:

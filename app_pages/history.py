@@ -5,6 +5,7 @@ import streamlit as st
 from slidegen.services.sessions import queries as sessions
 from ui.db import session_scope
 from ui.errors import user_errors
+from ui.history import state as history_state
 from ui.history import view as history_view
 from ui.history.thumbs import thumbnails
 from ui.user import current_user
@@ -14,9 +15,8 @@ st.title("History")
 with user_errors(), session_scope() as session:
     profile_names = sessions.profile_names(session, user)
 chosen = history_view.filters(profile_names)
-if st.session_state.get("history_filters") != (query := chosen.query()) | {"offset": 0}:
-    st.session_state["history_filters"] = query | {"offset": 0}
-    st.session_state["history_page"] = chosen.page = 0  # new filters start at page one
+if history_state.filters_changed(chosen.query() | {"offset": 0}):
+    chosen.page = 0  # new filters start at page one
 with user_errors(), session_scope() as session:
     page = sessions.list_sessions(session, user, **chosen.query())
     thumbs = thumbnails(session, user, page.items)

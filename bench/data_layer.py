@@ -23,7 +23,7 @@ from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import SessionSlideDeck, UserSession
 from slidegen.identity import User
-from slidegen.services.library import queries as library
+from slidegen.services.library import deck_prompts, slide_styles
 from slidegen.services.profiles import queries as profiles
 from slidegen.services.seed import seed_database
 from slidegen.services.sessions import queries as sessions
@@ -66,12 +66,12 @@ QUERIES: dict[str, Callable[..., object]] = {
     "baseline: SELECT 1": lambda s: s.execute(text("SELECT 1")).all(),
     "Chat: active profile + prompts": lambda s: (
         profiles.get_active_profile(s, USER, settings=SETTINGS),
-        library.list_deck_prompts(s, USER),
+        deck_prompts.search_deck_prompts(s, USER),
     ),
     "Profiles: list": lambda s: profiles.list_profiles(s, USER),
     "Library: prompts + styles": lambda s: (
-        library.list_deck_prompts(s, USER),
-        library.list_slide_styles(s, USER),
+        deck_prompts.search_deck_prompts(s, USER),
+        slide_styles.search_slide_styles(s, USER),
     ),
     "History: first page of 50": lambda s: sessions.list_my_sessions(s, USER),
 }

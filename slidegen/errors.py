@@ -27,7 +27,7 @@ class PermissionDeniedError(SlidegenError):
     """The current user may not do this."""
 
 
-class ValidationError(SlidegenError):
+class InvalidInputError(SlidegenError):
     """Input was rejected; the message says what to change."""
 
 

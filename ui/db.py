@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from slidegen.config import Settings, get_settings
-from slidegen.db.database import Database
+from slidegen.db.database import Database, Session
 from slidegen.db.errors import database_label
 
 

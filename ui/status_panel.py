@@ -8,8 +8,8 @@ import streamlit as st
 
 from slidegen.config import get_settings
 from slidegen.identity import User
-from ui.chat.view import plain
 from ui.db import database
+from ui.text import plain
 
 if TYPE_CHECKING:  # the doctor pulls in the LLM and Genie clients: imported on use
     from slidegen.services.doctor import Check

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from slidegen.cli.common import acting_user
 from slidegen.db.database import Database
 from slidegen.db.models import ChatRequest
-from slidegen.errors import SlidegenError, ValidationError
+from slidegen.errors import InvalidInputError, SlidegenError
 from slidegen.identity import User
 from slidegen.schemas.decks import SessionDetail
 from slidegen.services.decks import store as decks
@@ -71,7 +71,7 @@ def _slide_numbers(text: str) -> list[int]:
     try:
         return [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError as exc:
-        raise ValidationError(
+        raise InvalidInputError(
             f"--slides takes numbers separated by commas, e.g. 2,5 (got {text!r})."
         ) from exc
 

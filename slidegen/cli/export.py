@@ -9,7 +9,7 @@ from pathlib import Path
 
 from slidegen.cli.common import acting_user
 from slidegen.db.database import Database
-from slidegen.errors import SlidegenError, ValidationError
+from slidegen.errors import InvalidInputError, SlidegenError
 from slidegen.services.exports import jobs as export
 from slidegen.services.jobs.pool import runner_for
 
@@ -29,7 +29,7 @@ def _export(args: argparse.Namespace, db: Database) -> int:
     user = acting_user(db)
     out = Path(args.out) if args.out else None
     if out is not None and out.is_dir():
-        raise ValidationError(f"--out {out} is a directory; give a file name.")
+        raise InvalidInputError(f"--out {out} is a directory; give a file name.")
     with db.scope() as session:
         job = export.start_export(session, user, session_id=args.session_id, format=args.format)
     future = runner_for(db, db.settings).submit_export(job.job_id)
@@ -51,7 +51,7 @@ def _export(args: argparse.Namespace, db: Database) -> int:
     try:
         target.write_bytes(data)
     except OSError as exc:
-        raise ValidationError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+        raise InvalidInputError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
     for warning in job.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Exported {job.total_slides} slides to {target} ({len(data) / 1024:.0f} KB).")

@@ -10,10 +10,9 @@ from typing import Any
 
 from slidegen.cli.common import acting_user, print_json
 from slidegen.db.database import Database
-from slidegen.errors import ValidationError
+from slidegen.errors import InvalidInputError
 from slidegen.identity import User
 from slidegen.services.library import deck_prompts, slide_styles
-from slidegen.services.library import queries as library
 from slidegen.services.library import transfer as library_io
 
 KINDS = ("prompt", "style")
@@ -78,8 +77,8 @@ def _content_options(parser: argparse.ArgumentParser) -> None:
 def _list(args: argparse.Namespace, db: Database) -> int:
     user = acting_user(db)
     with db.scope() as session:
-        prompts = library.list_deck_prompts(session, user)
-        styles = library.list_slide_styles(session, user)
+        prompts = deck_prompts.search_deck_prompts(session, user)
+        styles = slide_styles.search_slide_styles(session, user)
     if args.json:
         return print_json({"deck_prompts": prompts, "slide_styles": styles})
     print("Deck prompts:")
@@ -117,12 +116,12 @@ def _find(session: Any, user: User, kind: str, name: str) -> Any:
 
 def _content(args: argparse.Namespace) -> str | None:
     if args.file and args.content is not None:
-        raise ValidationError("Give either --file or --content, not both.")
+        raise InvalidInputError("Give either --file or --content, not both.")
     if args.file:
         try:
             return Path(args.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationError(f"Cannot read {args.file}: {exc.__class__.__name__}.") from exc
+            raise InvalidInputError(f"Cannot read {args.file}: {exc.__class__.__name__}.") from exc
     return args.content
 
 
@@ -165,7 +164,7 @@ def _update(args: argparse.Namespace, db: Database) -> int:
         item = _find(session, user, args.kind, args.name)
         if args.kind == "prompt":
             if args.set_default:
-                raise ValidationError("--set-default applies to slide styles only.")
+                raise InvalidInputError("--set-default applies to slide styles only.")
             deck_prompts.update_deck_prompt(
                 session, user, prompt_id=item.id, prompt_content=_content(args), **changes
             )
@@ -228,7 +227,7 @@ def _import(args: argparse.Namespace, db: Database) -> int:
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"Cannot read {args.file}: {exc.__class__.__name__}.") from exc
+        raise InvalidInputError(f"Cannot read {args.file}: {exc.__class__.__name__}.") from exc
     with db.scope() as session:
         report = library_io.import_library(
             session, acting_user(db), text=text, on_conflict=args.on_conflict

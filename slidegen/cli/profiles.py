@@ -11,7 +11,7 @@ from typing import Any
 
 from slidegen.cli.common import acting_user, print_json
 from slidegen.db.database import Database
-from slidegen.errors import ValidationError
+from slidegen.errors import InvalidInputError
 from slidegen.schemas.profiles import FieldChange
 from slidegen.services.profiles import admin
 from slidegen.services.profiles import history as profile_history
@@ -171,7 +171,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"Cannot read {path}: {exc.__class__.__name__}.") from None
+        raise InvalidInputError(f"Cannot read {path}: {exc.__class__.__name__}.") from None
 
 
 def _set_default(args: argparse.Namespace, db: Database) -> int:
@@ -193,7 +193,7 @@ def _duplicate(args: argparse.Namespace, db: Database) -> int:
 
 def _delete(args: argparse.Namespace, db: Database) -> int:
     if not args.yes:
-        raise ValidationError(f"Deleting profile {args.name!r} needs --yes to confirm.")
+        raise InvalidInputError(f"Deleting profile {args.name!r} needs --yes to confirm.")
     with db.scope() as session:
         admin.delete_profile(session, acting_user(db), name=args.name)
     return _say(f"Deleted profile {args.name!r}.")

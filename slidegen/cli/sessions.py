@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import get_args
 
 from slidegen.cli.common import acting_user
 from slidegen.db.database import Database
-from slidegen.db.models.sessions import VISIBILITIES
 from slidegen.errors import SlidegenError
 from slidegen.schemas.sessions import SessionSummary, SharingOut
+from slidegen.schemas.vocabulary import Visibility
 from slidegen.services.sessions import actions as session_actions
 from slidegen.services.sessions import queries as sessions
 from slidegen.services.sessions import sharing
@@ -41,7 +42,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         parser.set_defaults(handler=_share if name == "share" else _unshare)
     visibility = actions.add_parser("visibility", help="private, shared or workspace")
     visibility.add_argument("session_id", metavar="SESSION")
-    visibility.add_argument("visibility", choices=VISIBILITIES)
+    visibility.add_argument("visibility", choices=get_args(Visibility))
     visibility.set_defaults(handler=_visibility)
     rename = actions.add_parser("rename", help="give a deck a new title")
     rename.add_argument("session_id", metavar="SESSION")

@@ -14,7 +14,7 @@ from typing import Any
 
 from slidegen.config import Settings, get_settings
 from slidegen.databricks.workspace import check_reachable, workspace_client
-from slidegen.errors import ConfigurationError, ValidationError
+from slidegen.errors import ConfigurationError, InvalidInputError
 from slidegen.schemas.profile_config import (
     WAREHOUSE_SCHEME,
     DataSourceConfig,
@@ -67,7 +67,7 @@ def check_endpoint(config: ProfileConfig, settings: Settings) -> list[str]:
     ai = config.ai_infra
     if ai.provider == "openai":
         if not (ai.base_url or settings.llm_base_url):
-            raise ValidationError(
+            raise InvalidInputError(
                 "Not saved: the openai provider needs a base URL (here or SLIDEGEN_LLM_BASE_URL)."
             )
         return []
@@ -81,7 +81,7 @@ def check_endpoint(config: ProfileConfig, settings: Settings) -> list[str]:
         return [f"{exc.user_message} Endpoint {ai.llm_endpoint!r} was not checked."]
     if ai.llm_endpoint not in names:
         shown = ", ".join(names[:8]) or "none"
-        raise ValidationError(
+        raise InvalidInputError(
             f"Not saved: serving endpoint {ai.llm_endpoint!r} does not exist in the workspace "
             f"(available: {shown})."
         )
@@ -101,12 +101,12 @@ def check_genie_space(
     except ConfigurationError as exc:
         return [f"{exc.user_message} Genie space {space.space_id!r} was not checked."]
     except NotFound:
-        raise ValidationError(
+        raise InvalidInputError(
             f"Not saved: Genie space {space.space_id!r} ({space.space_name}) does not exist; "
             "copy the id from the space's URL."
         ) from None
     except (PermissionDenied, Unauthenticated):
-        raise ValidationError(
+        raise InvalidInputError(
             f"Not saved: you cannot open Genie space {space.space_id!r} ({space.space_name}); "
             "ask its owner for CAN VIEW."
         ) from None
@@ -136,8 +136,8 @@ def check_workspace(
         if source.url.startswith(WAREHOUSE_SCHEME) and source.url not in known_urls:
             try:
                 found, checked = warehouse_status(source, settings, user_token=user_token)
-            except ValidationError as exc:
-                raise ValidationError(f"Not saved: {exc.user_message}") from None
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"Not saved: {exc.user_message}") from None
             warnings += [] if checked else [found]
     return warnings
 
@@ -161,11 +161,11 @@ def warehouse_status(
     except ConfigurationError as exc:
         return f"{exc.user_message} {label} was not checked.", False
     except NotFound:
-        raise ValidationError(
+        raise InvalidInputError(
             f"{label} does not exist; copy the id from the warehouse's connection details."
         ) from None
     except (PermissionDenied, Unauthenticated):
-        raise ValidationError(f"{label} cannot be used; ask its owner for CAN USE.") from None
+        raise InvalidInputError(f"{label} cannot be used; ask its owner for CAN USE.") from None
     except Exception as exc:
         return f"{label} could not be checked: {exc}", False
     state = warehouse.state.value if warehouse.state else "state unknown"
@@ -192,6 +192,6 @@ def check_data_source(
     try:
         return tool.describe_schema()
     except ToolError as exc:
-        raise ValidationError(f"Data source {source.name!r}: {exc.user_message}") from None
+        raise InvalidInputError(f"Data source {source.name!r}: {exc.user_message}") from None
     finally:
         tool.close()

@@ -13,6 +13,8 @@ from slidegen.config import Settings
 from slidegen.db.engine import TokenProvider, create_db_engine
 from slidegen.db.errors import translate_db_error
 
+__all__ = ["Database", "Session"]  # Session: the unit of work's type, for callers' hints
+
 
 class Database:
     """The engine, its session factory, and error translation for one database."""

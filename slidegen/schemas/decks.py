@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from slidegen.deck import ChartSpec
+from slidegen.schemas.vocabulary import UNFINISHED, JobStatus, Right
 
 
 class SlideOut(BaseModel):
@@ -41,11 +42,16 @@ class RequestOut(BaseModel):
     """A generation or edit job and how it went."""
 
     request_id: str
-    status: str
+    status: JobStatus
     progress_message: str | None
     error_message: str | None
     prompt_tokens: int | None
     completion_tokens: int | None
+
+    @property
+    def is_running(self) -> bool:
+        """Whether the request is queued or running."""
+        return self.status in UNFINISHED
 
 
 class SessionDetail(BaseModel):
@@ -61,4 +67,4 @@ class SessionDetail(BaseModel):
     last_request: RequestOut | None = None
     # Data URIs of the library images the slides reference (for rendering; not printed).
     images: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
-    my_right: str = "manage"  # the viewer's right: read, edit or manage
+    my_right: Right = "manage"

@@ -6,14 +6,16 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from slidegen.schemas.vocabulary import FINISHED, UNFINISHED, ExportFormat, JobStatus
+
 
 class ExportJobOut(BaseModel):
     """One export job: its state, progress and, when done, the file's name and warnings."""
 
     job_id: str
     session_id: str
-    format: str
-    status: str  # pending | running | completed | error
+    format: ExportFormat
+    status: JobStatus
     progress: int
     total_slides: int
     title: str | None
@@ -25,7 +27,13 @@ class ExportJobOut(BaseModel):
 
     @property
     def done(self) -> bool:
-        return self.status in ("completed", "error")
+        """Whether the job has finished, well or not."""
+        return self.status in FINISHED
+
+    @property
+    def is_running(self) -> bool:
+        """Whether the job is queued or running."""
+        return self.status in UNFINISHED
 
     @property
     def fraction(self) -> float:

@@ -1,10 +1,32 @@
-"""What library services return."""
+"""What library services take (the `...In` schemas) and return."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
+
+
+class LibraryItemIn(BaseModel):
+    """The fields every library item has; services clean and check them."""
+
+    name: str
+    description: str | None = None
+    category: str | None = None
+    is_active: bool = True
+
+
+class DeckPromptIn(LibraryItemIn):
+    """A deck prompt as the page, the CLI and an import file give it."""
+
+    prompt_content: str
+
+
+class SlideStyleIn(LibraryItemIn):
+    """A slide style as the page, the CLI and an import file give it."""
+
+    style_content: str
+    image_guidelines: str | None = None
 
 
 class DeckPromptSummary(BaseModel):

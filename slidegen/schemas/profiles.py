@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from slidegen.schemas.vocabulary import ProfilePermission
+
 
 class ProfileSummary(BaseModel):
     """One row of the profile list."""
@@ -41,7 +43,7 @@ class ProfileListItem(ProfileSummary):
 
     is_my_default: bool = False
     session_count: int = 0
-    my_permission: str = "CAN_USE"
+    my_permission: ProfilePermission = "CAN_USE"
     created_by: str | None = None
 
 
@@ -53,8 +55,8 @@ class ProfileDetail(BaseModel):
     description: str | None
     is_default: bool
     is_my_default: bool
-    global_permission: str | None
-    my_permission: str
+    global_permission: ProfilePermission | None
+    my_permission: ProfilePermission
     created_by: str | None
     updated_by: str | None
     created_at: datetime
@@ -107,7 +109,7 @@ class Contributor(BaseModel):
     identity_type: str
     identity_id: str
     identity_name: str
-    permission_level: str
+    permission_level: ProfilePermission
 
 
 class EndpointChoice(BaseModel):

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from slidegen.schemas.vocabulary import GrantPermission, Right, Visibility
+
 
 class SessionSummary(BaseModel):
     """One row of the History list."""
@@ -14,12 +16,12 @@ class SessionSummary(BaseModel):
     title: str
     slide_count: int
     profile_name: str | None
-    visibility: str
+    visibility: Visibility
     created_by: str | None
     created_at: datetime
     last_activity: datetime
     deck_version: int = 0
-    my_right: str = "read"
+    my_right: Right = "read"
 
 
 class SessionPage(BaseModel):
@@ -36,7 +38,7 @@ class Grant(BaseModel):
 
     principal_type: str
     principal_id: str
-    permission: str
+    permission: GrantPermission
 
 
 class SharingOut(BaseModel):
@@ -44,5 +46,5 @@ class SharingOut(BaseModel):
 
     session_id: str
     owner: str | None
-    visibility: str
+    visibility: Visibility
     grants: list[Grant]

@@ -23,7 +23,7 @@ from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import ExportJob
 from slidegen.deck import Deck, Slide
-from slidegen.errors import NotFoundError, ValidationError
+from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.seed_content.css import MIDNIGHT_CSS
 from slidegen.services.decks import store as decks
@@ -109,9 +109,9 @@ def test_only_readers_can_export_and_empty_decks_are_refused(database: Database)
     with database.scope() as session:
         with pytest.raises(NotFoundError, match="don't have access"):
             export.start_export(session, BOB, session_id=session_id, format="pptx")
-        with pytest.raises(ValidationError, match="no slides"):
+        with pytest.raises(InvalidInputError, match="no slides"):
             export.start_export(session, ALICE, session_id=empty, format="pptx")
-        with pytest.raises(ValidationError, match="format"):
+        with pytest.raises(InvalidInputError, match="format"):
             export.start_export(session, ALICE, session_id=session_id, format="pdf")
 
 
@@ -129,7 +129,7 @@ def test_a_job_whose_worker_died_is_reaped(database: Database) -> None:
     with database.scope() as session:
         reaped = export.get_export(session, ALICE, job_id=job.job_id)
         assert reaped.status == "error" and "export again" in (reaped.error_message or "")
-        with pytest.raises(ValidationError, match="not finished"):
+        with pytest.raises(InvalidInputError, match="not finished"):
             export.export_file(session, ALICE, job_id=job.job_id)
 
 

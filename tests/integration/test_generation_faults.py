@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from slidegen.db.base import utcnow
 from slidegen.db.models import ChatRequest, ConfigDataSource, SessionSlideDeck, UserSession
-from slidegen.errors import ConflictError, ValidationError
+from slidegen.errors import ConflictError, InvalidInputError
 from slidegen.services.decks import store as decks
 from slidegen.services.generation import chat_requests as requests
 from slidegen.services.generation.chat_requests import JOB_TIMEOUT, STALE_HEARTBEAT, RequestHandle
@@ -217,7 +217,7 @@ def test_an_edit_naming_an_unknown_slide_changes_nothing(ws: Workspace, llm: Fak
     before = show(ws, handle.session_id)
     ids = [s.slide_id for s in before.slides]
 
-    with pytest.raises(ValidationError, match=r"Unknown slide id\(s\): s-nothere\."):
+    with pytest.raises(InvalidInputError, match=r"Unknown slide id\(s\): s-nothere\."):
         start_edit(ws, session_id=handle.session_id, instruction="Shorter", slide_ids=["s-nothere"])
     assert show(ws, handle.session_id) == before  # no request was even queued
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import ConfigPrompts, SlideStyle
-from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from slidegen.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from slidegen.identity import User
 from slidegen.services.library import deck_prompts, images, slide_styles
 from slidegen.services.library import transfer as library_io
@@ -31,9 +31,9 @@ def test_deck_prompt_lifecycle_and_validation(db: Session) -> None:
     assert made.name == "Board update" and made.category == "Report"
     with pytest.raises(ConflictError, match="already exists"):
         deck_prompts.create_deck_prompt(db, AUTHOR, name="board UPDATE", prompt_content="x")
-    with pytest.raises(ValidationError, match="cannot be empty"):
+    with pytest.raises(InvalidInputError, match="cannot be empty"):
         deck_prompts.create_deck_prompt(db, AUTHOR, name="Other", prompt_content="  \n ")
-    with pytest.raises(ValidationError, match="name"):
+    with pytest.raises(InvalidInputError, match="name"):
         deck_prompts.update_deck_prompt(db, AUTHOR, prompt_id=made.id, name=" ")
 
     copy = deck_prompts.duplicate_deck_prompt(db, AUTHOR, prompt_id=made.id)
@@ -112,7 +112,7 @@ def test_stripped_css_is_reported_with_the_rule_and_reason(db: Session) -> None:
     stored = saved.style.style_content
     assert "evil" not in stored and "fixed" not in stored
     assert "color: #222" in stored and "font-size: 40px" in stored
-    with pytest.raises(ValidationError, match="None of this CSS"):
+    with pytest.raises(InvalidInputError, match="None of this CSS"):
         slide_styles.update_slide_style(
             db, AUTHOR, style_id=saved.style.id, style_content="@import 'x.css';"
         )
@@ -142,21 +142,21 @@ def test_raster_uploads_get_thumbnails_and_data_uris(db: Session, kind: str) -> 
 
 
 def test_bad_uploads_are_refused_with_clear_messages(db: Session) -> None:
-    with pytest.raises(ValidationError, match="at most 5 MB"):
+    with pytest.raises(InvalidInputError, match="at most 5 MB"):
         images.upload_image(db, AUTHOR, filename="big.png", data=b"\x89PNG" + b"0" * (6 << 20))
-    with pytest.raises(ValidationError, match="not a readable PNG"):
+    with pytest.raises(InvalidInputError, match="not a readable PNG"):
         images.upload_image(db, AUTHOR, filename="notes.png", data=b"just some text")
-    with pytest.raises(ValidationError, match="is a BMP image"):
+    with pytest.raises(InvalidInputError, match="is a BMP image"):
         images.upload_image(db, AUTHOR, filename="old.bmp", data=image_bytes("BMP"))
-    with pytest.raises(ValidationError, match="not a readable|is damaged"):
+    with pytest.raises(InvalidInputError, match="not a readable|is damaged"):
         images.upload_image(db, AUTHOR, filename="cut.jpg", data=image_bytes("JPEG")[:200])
-    with pytest.raises(ValidationError, match="is empty"):
+    with pytest.raises(InvalidInputError, match="is empty"):
         images.upload_image(db, AUTHOR, filename="empty.png", data=b"")
     evil = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    with pytest.raises(ValidationError, match="no scripts"):
+    with pytest.raises(InvalidInputError, match="no scripts"):
         images.upload_image(db, AUTHOR, filename="evil.svg", data=evil)
     remote = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>'
-    with pytest.raises(ValidationError, match="only draw"):
+    with pytest.raises(InvalidInputError, match="only draw"):
         images.upload_image(db, AUTHOR, filename="remote.svg", data=remote)
 
 
@@ -209,13 +209,13 @@ def test_export_and_import_with_each_conflict_choice(db: Session) -> None:
         == "Ops, revised.\n"
     )
 
-    with pytest.raises(ValidationError, match="not valid JSON"):
+    with pytest.raises(InvalidInputError, match="not valid JSON"):
         library_io.import_library(db, AUTHOR, text="{nope")
-    with pytest.raises(ValidationError, match="not a Slidegen library export"):
+    with pytest.raises(InvalidInputError, match="not a Slidegen library export"):
         library_io.import_library(db, AUTHOR, text='{"deck_prompts": []}')
-    with pytest.raises(ValidationError, match="deck_prompts.0.prompt_content"):
+    with pytest.raises(InvalidInputError, match="deck_prompts.0.prompt_content"):
         library_io.import_library(
             db, AUTHOR, text='{"format": "slidegen-library", "deck_prompts": [{"name": "x"}]}'
         )
-    with pytest.raises(ValidationError, match="No slide style is named nope"):
+    with pytest.raises(InvalidInputError, match="No slide style is named nope"):
         library_io.export_library(db, AUTHOR, style_names=["nope"])

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from slidegen.config import Settings
 from slidegen.databricks import checks as workspace
-from slidegen.errors import ConfigurationError, ValidationError
+from slidegen.errors import ConfigurationError, InvalidInputError
 from slidegen.identity import User
 from slidegen.services.profiles import admin
 from slidegen.services.profiles.store import parse_config
@@ -80,7 +80,7 @@ def with_value(path: str, value: Any) -> dict[str, Any]:
     ],
 )
 def test_bad_field_gets_a_clear_message(path: str, value: Any, message: str) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(InvalidInputError) as caught:
         parse_config(with_value(path, value))
     assert message in caught.value.user_message
     assert caught.value.user_message.startswith("Not saved: ")
@@ -91,9 +91,9 @@ def test_bad_field_gets_a_clear_message(path: str, value: Any, message: str) -> 
 
 def test_duplicates_and_unknown_keys_are_refused() -> None:
     twice = with_value("genie_spaces", GOOD["genie_spaces"] * 2)
-    with pytest.raises(ValidationError, match="only once"):
+    with pytest.raises(InvalidInputError, match="only once"):
         parse_config(twice)
-    with pytest.raises(ValidationError, match="Extra inputs"):
+    with pytest.raises(InvalidInputError, match="Extra inputs"):
         parse_config({**GOOD, "api_key": "dapi-secret"})
     parse_config(GOOD)
 
@@ -129,14 +129,14 @@ def test_workspace_checks(fake_workspace: FakeGenieServer) -> None:
     assert workspace.check_workspace(parse_config(GOOD), settings) == []
     missing = parse_config(with_value("ai_infra.llm_endpoint", "databricks-gone"))
     with pytest.raises(
-        ValidationError, match="'databricks-gone' does not exist.*databricks-claude"
+        InvalidInputError, match="'databricks-gone' does not exist.*databricks-claude"
     ):
         workspace.check_workspace(missing, settings)
     unknown_space = parse_config(with_value("genie_spaces.0.space_id", "space-nope"))
-    with pytest.raises(ValidationError, match="does not exist; copy the id"):
+    with pytest.raises(InvalidInputError, match="does not exist; copy the id"):
         workspace.check_workspace(unknown_space, settings)
     forbidden = parse_config(with_value("genie_spaces.0.space_id", "space-secret"))
-    with pytest.raises(ValidationError, match="ask its owner for CAN VIEW"):
+    with pytest.raises(InvalidInputError, match="ask its owner for CAN VIEW"):
         workspace.check_workspace(forbidden, settings)
     # Unchanged parts are not re-checked on every save.
     assert workspace.check_workspace(missing, settings, previous=missing.model_dump()) == []
@@ -155,7 +155,7 @@ def test_genie_space_is_checked_with_the_users_own_token(
         workspace.check_genie_space(space, workspace_settings, user_token="user-token-alice") == []
     )
     assert fake_workspace.requests[-1].authorization == "Bearer user-token-alice"
-    with pytest.raises(ValidationError, match="ask its owner for CAN VIEW"):
+    with pytest.raises(InvalidInputError, match="ask its owner for CAN VIEW"):
         workspace.check_genie_space(space, workspace_settings)
     assert fake_workspace.requests[-1].authorization == "Bearer dapi-test"
 
@@ -163,7 +163,7 @@ def test_genie_space_is_checked_with_the_users_own_token(
     seed_database(db, settings=settings)
     config = admin.show_profile(db, ALICE, name="default").config
     config["genie_spaces"] = [{"space_id": "space-alice", "space_name": "Alice's"}]
-    with pytest.raises(ValidationError, match="ask its owner"):
+    with pytest.raises(InvalidInputError, match="ask its owner"):
         admin.save_configuration(
             db, ALICE, name="default", config=config, settings=workspace_settings
         )
@@ -215,12 +215,12 @@ def test_sql_warehouse_checks(fake_workspace: FakeGenieServer) -> None:
     )
 
     gone = parse_config(with_value("data_sources.0.url", "databricks-sql://wh-gone/main"))
-    with pytest.raises(ValidationError, match="Not saved: SQL warehouse 'wh-gone' of data sou"):
+    with pytest.raises(InvalidInputError, match="Not saved: SQL warehouse 'wh-gone' of data sou"):
         workspace.check_workspace(gone, settings)
-    with pytest.raises(ValidationError, match="'wh-gone' of data source 'warehouse' does not"):
+    with pytest.raises(InvalidInputError, match="'wh-gone' of data source 'warehouse' does not"):
         workspace.check_data_source(gone.data_sources[0], settings)
     secret = parse_config(with_value("data_sources.0.url", "databricks-sql://wh-secret"))
-    with pytest.raises(ValidationError, match="cannot be used; ask its owner for CAN USE"):
+    with pytest.raises(InvalidInputError, match="cannot be used; ask its owner for CAN USE"):
         workspace.check_workspace(secret, settings)
     # The user's forwarded token: a warehouse only they may use passes, as them.
     fake_workspace.add_user("user-token-someone", "someone@example.com", [])
@@ -244,18 +244,18 @@ def test_without_a_workspace_checks_are_warnings(settings: Settings) -> None:
     with pytest.raises(ConfigurationError, match="DATABRICKS_HOST"):
         workspace.list_endpoints(settings)
     openai = with_value("ai_infra.provider", "openai")
-    with pytest.raises(ValidationError, match="needs a base URL"):
+    with pytest.raises(InvalidInputError, match="needs a base URL"):
         workspace.check_workspace(parse_config(openai), settings)
 
 
 def test_save_refuses_bad_input_and_keeps_the_profile(db: Session, settings: Settings) -> None:
     seed_database(db, settings=settings)
     before = admin.show_profile(db, ALICE, name="default").config
-    with pytest.raises(ValidationError, match="temperature"):
+    with pytest.raises(InvalidInputError, match="temperature"):
         admin.update_profile(
             db, ALICE, name="default", settings=settings, ai_infra={"llm_temperature": 7}
         )
-    with pytest.raises(ValidationError, match="deck prompt 999999 does not exist"):
+    with pytest.raises(InvalidInputError, match="deck prompt 999999 does not exist"):
         admin.update_profile(
             db,
             ALICE,
@@ -263,7 +263,7 @@ def test_save_refuses_bad_input_and_keeps_the_profile(db: Session, settings: Set
             settings=settings,
             prompts={"selected_deck_prompt_id": 999999},
         )
-    with pytest.raises(ValidationError, match="profile name"):
+    with pytest.raises(InvalidInputError, match="profile name"):
         admin.create_profile(db, ALICE, name="  ", settings=settings)
     assert admin.show_profile(db, ALICE, name="default").config == before
 
@@ -280,7 +280,7 @@ def test_data_source_connection_check(tmp_path) -> None:
     assert "revenue(month" in workspace.check_data_source(good)
     sample = DataSourceConfig(name="demo", url="sample:")
     assert "Tables:" in workspace.check_data_source(sample)
-    with pytest.raises(ValidationError, match="'gone'"):
+    with pytest.raises(InvalidInputError, match="'gone'"):
         workspace.check_data_source(DataSourceConfig(name="gone", url=f"sqlite:///{path}.nope"))
-    with pytest.raises(ValidationError, match="SQLite or PostgreSQL"):
+    with pytest.raises(InvalidInputError, match="SQLite or PostgreSQL"):
         parse_config(with_value("data_sources.0.url", "mysql://reader@db/sales"))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from slidegen.config import Settings
 from slidegen.db.models import ConfigHistory, ConfigProfile, SlideDeckPrompt, SlideStyle
 from slidegen.identity import User
-from slidegen.services.library import queries as library
+from slidegen.services.library import slide_styles
 from slidegen.services.profiles import queries as profiles
 from slidegen.services.profiles.store import config_of, parse_config
 from slidegen.services.seed import seed_database
@@ -92,7 +92,7 @@ def test_listing_services_after_seed(db: Session, settings: Settings) -> None:
     active = profiles.get_active_profile(db, ALICE, settings=settings)
     assert (active.name, active.provider, active.is_offline) == ("default", "offline", True)
     assert active.slide_style_name == "System Default"
-    styles = library.list_slide_styles(db, ALICE)
+    styles = slide_styles.search_slide_styles(db, ALICE)
     assert styles[0].name == "System Default" and styles[0].is_system
 
 

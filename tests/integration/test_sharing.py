@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import SessionMessage, SessionPermission, SlideDeckVersion, UserSession
-from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from slidegen.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from slidegen.identity import User
 from slidegen.services.decks import hand_edits as slides
 from slidegen.services.decks import store as decks
@@ -42,7 +42,7 @@ def test_sharing_dialog_rules(db: Session) -> None:
         permission="read",
     )
     assert [g.permission for g in out.grants if g.principal_id == "zoe@example.com"] == ["read"]
-    with pytest.raises(ValidationError, match="owner always keeps edit"):
+    with pytest.raises(InvalidInputError, match="owner always keeps edit"):
         sharing.share_session(
             db,
             OWNER,
@@ -51,7 +51,7 @@ def test_sharing_dialog_rules(db: Session) -> None:
             principal_id=OWNER.name,
             permission="read",
         )
-    with pytest.raises(ValidationError, match="not an email"):
+    with pytest.raises(InvalidInputError, match="not an email"):
         sharing.share_session(
             db,
             OWNER,
@@ -66,7 +66,7 @@ def test_sharing_dialog_rules(db: Session) -> None:
     assert READER.name not in {g.principal_id for g in out.grants}
     with pytest.raises(NotFoundError):
         decks.show_session(db, READER, session_id=session_id)
-    with pytest.raises(ValidationError, match="Unknown visibility"):
+    with pytest.raises(InvalidInputError, match="Unknown visibility"):
         sharing.set_visibility(db, OWNER, session_id=session_id, visibility="public")
     sharing.set_visibility(db, OWNER, session_id=session_id, visibility="private")
     with pytest.raises(NotFoundError):  # grants sleep while private
@@ -75,7 +75,7 @@ def test_sharing_dialog_rules(db: Session) -> None:
 
 def test_rename_duplicate_delete(db: Session) -> None:
     session_id = shared_deck(db, visibility="shared", owner=OWNER.name)
-    with pytest.raises(ValidationError, match="Enter a title"):
+    with pytest.raises(InvalidInputError, match="Enter a title"):
         session_actions.rename_session(db, EDITOR, session_id=session_id, title="   ")
     renamed = session_actions.rename_session(db, EDITOR, session_id=session_id, title=" Q3  plan ")
     assert renamed.title == "Q3 plan"
@@ -159,7 +159,7 @@ def test_history_search_filter_sort_paginate(db: Session) -> None:
     assert sessions.list_sessions(db, OWNER, since=today + timedelta(2)).total == 0
     assert sessions.list_sessions(db, OWNER, until=today + timedelta(1)).total >= 3
     assert sessions.list_sessions(db, OWNER, profile="no such profile").total == 0
-    with pytest.raises(ValidationError, match="Unknown scope"):
+    with pytest.raises(InvalidInputError, match="Unknown scope"):
         sessions.list_sessions(db, OWNER, scope="everyone")  # type: ignore[arg-type]
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from slidegen.deck import ChartSeries, ChartSpec, Deck, Slide
-from slidegen.errors import ConflictError, ValidationError
+from slidegen.errors import ConflictError, InvalidInputError
 from slidegen.identity import User
 from slidegen.services.decks import hand_edits as slides
 from slidegen.services.decks import store as decks
@@ -118,7 +118,7 @@ def test_the_last_slide_cannot_be_deleted_and_others_cannot_edit(
         version = slides.delete_slide(
             db, OWNER, session_id=session_id, slide_id=slide_id, expected_version=version
         ).version
-    with pytest.raises(ValidationError, match="at least one slide"):
+    with pytest.raises(InvalidInputError, match="at least one slide"):
         slides.delete_slide(
             db, OWNER, session_id=session_id, slide_id="s3", expected_version=version
         )

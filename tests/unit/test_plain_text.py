@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.chat.view import plain
+from ui.text import plain
 
 
 def test_markdown_syntax_is_escaped() -> None:

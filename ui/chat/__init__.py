@@ -1,1 +1,1 @@
-"""TODO."""
+"""The Chat page: its actions, views and the state it keeps between reruns."""

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from slidegen.schemas.decks import MessageOut, RequestOut, SessionDetail
 from ui.chat import state
+from ui.text import plain
 
 PROVIDER_LABELS = {
     "databricks": "Databricks model serving",
     "openai": "OpenAI-compatible server",
     "offline": "offline demo engine",
 }
-
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
-# Web addresses Markdown would turn into links by itself (GFM autolinks): escaping them would
-# put backslashes into the link, so they are shown as code instead: literal, and not clickable.
-_WEB_ADDRESS = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
-
-
-def plain(text: str) -> str:
-    """Escape Markdown so text from users, models or data renders literally (no images, no
-    web links)."""
-    parts, end = [], 0
-    for match in _WEB_ADDRESS.finditer(text):
-        parts.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[end : match.start()]))
-        parts.append(f"`{match.group()}`")
-        end = match.end()
-    parts.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[end:]))
-    return "".join(parts)
 
 
 def show_messages(messages: list[MessageOut]) -> None:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import streamlit as st
 
-from slidegen.db.models.sessions import VISIBILITIES
 from slidegen.identity import User
 from slidegen.schemas.sessions import SessionSummary
+from slidegen.schemas.vocabulary import Visibility
 from slidegen.services.decks import store as decks
 from slidegen.services.identities import principal_type
 from slidegen.services.sessions import actions as session_actions
 from slidegen.services.sessions import sharing
-from ui.chat.view import plain
 from ui.db import session_scope
 from ui.errors import user_errors
+from ui.history import state as history_state
+from ui.text import plain
 from ui.widgets.deck_view import show_slide
 from ui.widgets.sharing_picker import share_with_picker
+
+VISIBILITIES = get_args(Visibility)
 
 VISIBILITY_HELP = {
     "private": "Only you (grants are kept but inactive).",
@@ -96,7 +101,7 @@ def duplicate(user: User, session_id: str, version_number: int | None) -> None:
             session, user, session_id=session_id, version_number=version_number
         )
     st.toast(f"Copied into “{plain(copy.title)}” (private, yours).", icon=":material/check:")
-    st.session_state["history_page"] = 0
+    history_state.set_page_number(0)
     st.rerun()
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
+from slidegen.db.database import Session
 from slidegen.deck import Slide
 from slidegen.identity import User
 from slidegen.render.document import sandboxed_slide

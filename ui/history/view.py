@@ -10,8 +10,9 @@ import streamlit as st
 
 from slidegen.identity import User
 from slidegen.schemas.sessions import SessionPage, SessionSummary
-from ui.chat.view import plain
 from ui.history import dialogs as history_dialogs
+from ui.history import state as history_state
+from ui.text import plain
 from ui.widgets.export_control import export_control
 
 PAGE_SIZE = 12
@@ -68,7 +69,7 @@ def filters(profile_names: list[str]) -> Filters:
         since=since,
         until=until,
         sort=sort,
-        page=int(st.session_state.get("history_page", 0)),
+        page=history_state.page_number(),
     )
 
 
@@ -119,12 +120,12 @@ def pager(page: SessionPage) -> None:
     number, last = page.offset // page.limit, (page.total - 1) // page.limit
     row = st.columns([1, 3, 1], vertical_alignment="center")
     if row[0].button("Previous", icon=":material/chevron_left:", disabled=number == 0):
-        st.session_state["history_page"] = number - 1
+        history_state.set_page_number(number - 1)
         st.rerun()
     row[1].caption(
         f"{page.offset + 1}–{page.offset + len(page.items)} of {page.total} · page "
         f"{number + 1} of {last + 1}"
     )
     if row[2].button("Next", icon=":material/chevron_right:", disabled=number >= last):
-        st.session_state["history_page"] = number + 1
+        history_state.set_page_number(number + 1)
         st.rerun()

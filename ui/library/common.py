@@ -1,6 +1,10 @@
-"""Widgets the Library tabs share: the item chooser, delete confirmation, one-shot messages."""
+"""Widgets the Library tabs share: the list, the chooser, the common fields, delete confirmation,
+one-shot messages."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -55,3 +59,46 @@ def show_flash(tab: str) -> None:
         st.success(message, icon=":material/check:")
         if warnings:
             st.warning("\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
+
+
+def item_table(
+    rows: Sequence[Any], key: str, *, lead: Callable[[Any], dict[str, Any]] | None = None
+) -> None:
+    """Show library items as a table: `lead` columns first, then name, category, description."""
+    table = [
+        {
+            **(lead(row) if lead else {}),
+            "Name": row.name,
+            "Category": row.category or "",
+            "Description": row.description or "",
+            **({"System": "yes" if row.is_system else ""} if hasattr(row, "is_system") else {}),
+            "Active": row.is_active,
+        }
+        for row in rows
+    ]
+    height = min(36 * len(rows) + 40, 300)
+    st.dataframe(table, hide_index=True, width="stretch", height=height, key=key)
+
+
+def item_fields(item: Any | None, prefix: str, key: str, *, locked: bool = False) -> dict[str, Any]:
+    """Edit the fields every library item has; return them as the `...In` schema names them."""
+    name_col, category_col, active_col = st.columns([3, 2, 1], vertical_alignment="bottom")
+    name = name_col.text_input(
+        "Name", value=item.name if item else "", key=f"{prefix}n-{key}", disabled=locked
+    )
+    category = category_col.text_input(
+        "Category",
+        value=(item.category or "") if item else "",
+        key=f"{prefix}c-{key}",
+        disabled=locked,
+    )
+    active = active_col.checkbox(
+        "Active", value=item.is_active if item else True, key=f"{prefix}a-{key}", disabled=locked
+    )
+    description = st.text_input(
+        "Description",
+        value=(item.description or "") if item else "",
+        key=f"{prefix}d-{key}",
+        disabled=locked,
+    )
+    return {"name": name, "category": category, "is_active": active, "description": description}

@@ -10,7 +10,16 @@ from slidegen.schemas.library import DeckPromptDetail
 from slidegen.services.library import deck_prompts
 from ui.db import session_scope
 from ui.errors import user_errors
-from ui.library.common import NEW, chooser, confirm_delete, flash, open_item, show_flash
+from ui.library.common import (
+    NEW,
+    chooser,
+    confirm_delete,
+    flash,
+    item_fields,
+    item_table,
+    open_item,
+    show_flash,
+)
 
 _SELECTED = "library.prompt_id"
 TEMPLATE = "Describe the kind of deck: its audience, the story to tell, the slides to include.\n"
@@ -32,21 +41,7 @@ def prompts_tab(user: User) -> None:
             category=None if category == "All" else category,
             active_only=not show_inactive,
         )
-    st.dataframe(
-        [
-            {
-                "Name": r.name,
-                "Category": r.category or "",
-                "Description": r.description or "",
-                "Active": r.is_active,
-            }
-            for r in rows
-        ],
-        hide_index=True,
-        width="stretch",
-        height=min(36 * len(rows) + 40, 300),
-        key="prompt-table",
-    )
+    item_table(rows, "prompt-table")
     chosen = chooser("deck prompt", {r.id: r.name for r in rows}, _SELECTED)
     if chosen is None:
         return
@@ -66,17 +61,7 @@ def _editor(user: User, prompt: DeckPromptDetail | None) -> None:
         if prompt:
             used = ", ".join(prompt.used_by) or "no profile"
             st.caption(f"Used by {used}. Last changed {prompt.updated_at:%Y-%m-%d %H:%M} UTC.")
-        name_col, category_col, active_col = st.columns([3, 2, 1], vertical_alignment="bottom")
-        name = name_col.text_input("Name", value=prompt.name if prompt else "", key=f"pn-{key}")
-        category = category_col.text_input(
-            "Category", value=(prompt.category or "") if prompt else "", key=f"pc-{key}"
-        )
-        active = active_col.checkbox(
-            "Active", value=prompt.is_active if prompt else True, key=f"pa-{key}"
-        )
-        description = st.text_input(
-            "Description", value=(prompt.description or "") if prompt else "", key=f"pd-{key}"
-        )
+        fields = item_fields(prompt, "p", key)
         st.caption("Prompt (markdown). Ctrl/Cmd+Enter or Apply keeps your edit before saving.")
         content = st_ace(
             value=prompt.prompt_content if prompt else TEMPLATE,
@@ -87,8 +72,7 @@ def _editor(user: User, prompt: DeckPromptDetail | None) -> None:
             auto_update=True,
             key=f"pace-{key}",
         )
-        fields = {"name": name, "category": category, "description": description}
-        _actions(user, prompt, {**fields, "prompt_content": content or "", "is_active": active})
+        _actions(user, prompt, {**fields, "prompt_content": content or ""})
 
 
 def _actions(user: User, prompt: DeckPromptDetail | None, fields: dict[str, object]) -> None:

@@ -11,7 +11,16 @@ from slidegen.schemas.library import CssRemovalOut, SlideStyleDetail
 from slidegen.services.library import slide_styles
 from ui.db import session_scope
 from ui.errors import user_errors
-from ui.library.common import NEW, chooser, confirm_delete, flash, open_item, show_flash
+from ui.library.common import (
+    NEW,
+    chooser,
+    confirm_delete,
+    flash,
+    item_fields,
+    item_table,
+    open_item,
+    show_flash,
+)
 
 _SELECTED = "library.style_id"
 TEMPLATE = ".slide {\n  font-family: 'Liberation Sans', sans-serif;\n  color: #1b2733;\n}\n"
@@ -30,23 +39,7 @@ def styles_tab(user: User) -> None:
     text = st.text_input("Search slide styles", key="style-search", placeholder="name…")
     with user_errors(), session_scope() as session:
         rows = slide_styles.search_slide_styles(session, user, text=text)
-    st.dataframe(
-        [
-            {
-                "Default": "★" if r.is_default else "",
-                "Name": r.name,
-                "Category": r.category or "",
-                "Description": r.description or "",
-                "System": "yes" if r.is_system else "",
-                "Active": r.is_active,
-            }
-            for r in rows
-        ],
-        hide_index=True,
-        width="stretch",
-        height=min(36 * len(rows) + 40, 300),
-        key="style-table",
-    )
+    item_table(rows, "style-table", lead=lambda r: {"Default": "★" if r.is_default else ""})
     chosen = chooser("slide style", {r.id: r.name for r in rows}, _SELECTED)
     if chosen is None:
         return
@@ -93,25 +86,7 @@ def _editor(user: User, style: SlideStyleDetail | None) -> None:
 
 
 def _fields(style: SlideStyleDetail | None, key: str, locked: bool) -> dict[str, object]:
-    name_col, category_col, active_col = st.columns([3, 2, 1], vertical_alignment="bottom")
-    name = name_col.text_input(
-        "Name", value=style.name if style else "", key=f"sn-{key}", disabled=locked
-    )
-    category = category_col.text_input(
-        "Category",
-        value=(style.category or "") if style else "",
-        key=f"sc-{key}",
-        disabled=locked,
-    )
-    active = active_col.checkbox(
-        "Active", value=style.is_active if style else True, key=f"sa-{key}", disabled=locked
-    )
-    description = st.text_input(
-        "Description",
-        value=(style.description or "") if style else "",
-        key=f"sd-{key}",
-        disabled=locked,
-    )
+    fields = item_fields(style, "s", key, locked=locked)
     guidelines = st.text_area(
         "Image guidelines (what images suit this style; shown to the model)",
         value=(style.image_guidelines or "") if style else "",
@@ -119,13 +94,7 @@ def _fields(style: SlideStyleDetail | None, key: str, locked: bool) -> dict[str,
         height=90,
         disabled=locked,
     )
-    return {
-        "name": name,
-        "category": category,
-        "is_active": active,
-        "description": description,
-        "image_guidelines": guidelines,
-    }
+    return {**fields, "image_guidelines": guidelines}
 
 
 def _removed_notice(removed: list[CssRemovalOut]) -> None:

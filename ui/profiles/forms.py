@@ -19,7 +19,7 @@ from slidegen.errors import SlidegenError
 from slidegen.llm.prompt import PLACEHOLDERS
 from slidegen.schemas.profile_config import DataSourceConfig, GenieSpaceConfig
 from slidegen.schemas.profiles import ProfileDetail
-from slidegen.services.library import queries as library
+from slidegen.services.library import deck_prompts, slide_styles
 from slidegen.services.profiles import store as profile_store
 from ui.db import session_scope
 from ui.profiles.state import key, start_value
@@ -215,8 +215,12 @@ def prompts_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str, Any]
     """Deck prompt and slide style, three prompt editors, and the assembled system prompt."""
     prompts, pid, user = draft["prompts"] or {}, profile.id, current_user()
     with session_scope() as session:
-        decks = {p.id: p.name for p in library.list_deck_prompts(session, user) if p.is_active}
-        styles = {s.id: s.name for s in library.list_slide_styles(session, user) if s.is_active}
+        decks = {
+            p.id: p.name for p in deck_prompts.search_deck_prompts(session, user) if p.is_active
+        }
+        styles = {
+            s.id: s.name for s in slide_styles.search_slide_styles(session, user) if s.is_active
+        }
     left, right = st.columns(2)
     deck = _pick(left, "Deck prompt", decks, prompts.get("selected_deck_prompt_id"), pid, "deck")
     style_id = prompts.get("selected_slide_style_id")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from slidegen.deck import ChartSpec, Deck, Slide, new_id
-from slidegen.errors import ConflictError, NotFoundError, ValidationError
+from slidegen.errors import ConflictError, InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.parse import parse_slide_fragment
 from slidegen.schemas.decks import SessionDetail
@@ -91,7 +91,7 @@ def delete_slide(
 
     def change(deck: Deck) -> str:
         if len(deck.slides) == 1:
-            raise ValidationError("A deck keeps at least one slide.")
+            raise InvalidInputError("A deck keeps at least one slide.")
         index = _index(deck, slide_id)
         deck.slides.pop(index)
         return f"Deleted slide {index + 1}"
@@ -117,12 +117,12 @@ def update_slide(
         slide = deck.slides[index]
         if html is not None:
             if len(html) > MAX_SLIDE_HTML_CHARS:
-                raise ValidationError("The slide's HTML is too large (over 200,000 characters).")
+                raise InvalidInputError("The slide's HTML is too large (over 200,000 characters).")
             parsed = parse_slide_fragment(
                 html if 'class="slide' in html else f'<section class="slide">{html}</section>'
             )
             if parsed is None:
-                raise ValidationError("The HTML contains no slide.")
+                raise InvalidInputError("The HTML contains no slide.")
             kept = {c.chart_id: c for c in slide.charts}
             slide.html = parsed.html
             slide.charts = parsed.charts + [

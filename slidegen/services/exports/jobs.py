@@ -12,6 +12,7 @@ import os
 import time
 import uuid
 from pathlib import Path
+from typing import get_args
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -20,12 +21,12 @@ from slidegen.config import Settings
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import ExportJob, UserSession
-from slidegen.db.models.jobs import EXPORT_FORMATS
 from slidegen.deck import Deck
-from slidegen.errors import NotFoundError, ValidationError
+from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.images import embed_images, image_references
 from slidegen.schemas.exports import ExportJobOut
+from slidegen.schemas.vocabulary import ExportFormat
 from slidegen.services.decks.store import load_deck
 from slidegen.services.generation.chat_requests import JOB_TIMEOUT, STALE_HEARTBEAT
 from slidegen.services.library.images import image_data_uris
@@ -42,12 +43,12 @@ KEEP_SECONDS = 24 * 3600  # finished files are kept a day
 
 def start_export(session: Session, user: User, *, session_id: str, format: str) -> ExportJobOut:
     """Queue an export of the deck's current version; the user needs read access."""
-    if format not in EXPORT_FORMATS:
-        raise ValidationError(f"Unknown export format {format!r}; use pptx or html.")
+    if format not in get_args(ExportFormat):
+        raise InvalidInputError(f"Unknown export format {format!r}; use pptx or html.")
     row = load_session(session, user, session_id)
     deck = load_deck(row)
     if not deck.slides:
-        raise ValidationError("This deck has no slides yet; generate one before exporting.")
+        raise InvalidInputError("This deck has no slides yet; generate one before exporting.")
     reap_stale_exports(session)
     job = ExportJob(
         job_id=uuid.uuid4().hex,
@@ -73,7 +74,7 @@ def export_file(session: Session, user: User, *, job_id: str) -> tuple[bytes, st
     """Return a completed export's bytes, file name and MIME type."""
     job = _own_job(session, user, job_id)
     if job.status != "completed" or not job.output_path:
-        raise ValidationError("This export has not finished yet.")
+        raise InvalidInputError("This export has not finished yet.")
     try:
         data = Path(job.output_path).read_bytes()
     except OSError as exc:

@@ -87,31 +87,17 @@ def run_agent(
         if on_llm_call:
             on_llm_call(iteration)
         stream, calls = SlideStream(), []
-        with _span(
-            trace, "llm.call", "CHAT_MODEL", provider=provider.name, iteration=iteration
-        ) as span:
-            usage = Usage(0, 0)
-            for event in provider.stream(
-                conversation, specs, temperature=temperature, max_tokens=max_tokens
-            ):
-                _check_deadline(deadline)
-                if isinstance(event, TextDelta):
-                    for slide in stream.feed(event.text):
-                        yield SlideReady(slide=slide, title=stream.title)
-                elif isinstance(event, ToolCallEvent):
-                    calls.append(event)
-                elif isinstance(event, Usage):
-                    usage = event
-                elif isinstance(event, Finished):
-                    break
-            outcome.prompt_tokens += usage.prompt_tokens
-            outcome.completion_tokens += usage.completion_tokens
-            if span:
-                span.end(
-                    outputs={"chars": len(stream.full_text), "tool_calls": len(calls)},
-                    prompt_tokens=usage.prompt_tokens,
-                    completion_tokens=usage.completion_tokens,
-                )
+        yield from _llm_turn(
+            provider,
+            conversation,
+            specs,
+            stream,
+            calls,
+            iteration=iteration,
+            limits=(temperature, max_tokens, deadline),
+            outcome=outcome,
+            trace=trace,
+        )
         for slide in stream.finish():
             yield SlideReady(slide=slide, title=stream.title)
         outcome.text += stream.full_text
@@ -131,6 +117,50 @@ def run_agent(
         f"The model kept calling tools after {MAX_ITERATIONS} rounds without writing the deck; "
         "try a more specific request."
     )
+
+
+def _llm_turn(
+    provider: LLMProvider,
+    conversation: list[Message],
+    specs: list[ToolSpec],
+    stream: SlideStream,
+    calls: list[ToolCallEvent],
+    *,
+    iteration: int,
+    limits: tuple[float, int, float],
+    outcome: AgentOutcome,
+    trace: RequestTrace | None,
+) -> Iterator[AgentEvent]:
+    """Run one LLM call: stream its text into slides, collect its tool calls and token usage.
+
+    `limits` is (temperature, max_tokens, deadline).
+    """
+    temperature, max_tokens, deadline = limits
+    with _span(
+        trace, "llm.call", "CHAT_MODEL", provider=provider.name, iteration=iteration
+    ) as span:
+        usage = Usage(0, 0)
+        for event in provider.stream(
+            conversation, specs, temperature=temperature, max_tokens=max_tokens
+        ):
+            _check_deadline(deadline)
+            if isinstance(event, TextDelta):
+                for slide in stream.feed(event.text):
+                    yield SlideReady(slide=slide, title=stream.title)
+            elif isinstance(event, ToolCallEvent):
+                calls.append(event)
+            elif isinstance(event, Usage):
+                usage = event
+            elif isinstance(event, Finished):
+                break
+        outcome.prompt_tokens += usage.prompt_tokens
+        outcome.completion_tokens += usage.completion_tokens
+        if span:
+            span.end(
+                outputs={"chars": len(stream.full_text), "tool_calls": len(calls)},
+                prompt_tokens=usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens,
+            )
 
 
 def _run_tools(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from slidegen.db.base import utcnow
 from slidegen.db.models import ChatRequest, ConfigProfile, UserSession
-from slidegen.errors import ConflictError, ValidationError
+from slidegen.errors import ConflictError, InvalidInputError
 from slidegen.identity import User
 from slidegen.services.decks.store import add_message, load_deck
 from slidegen.services.profiles.access import load_profile
@@ -70,18 +70,18 @@ def start_edit(
     row = load_session(session, user, session_id, edit=True, deck=True)
     deck = load_deck(row)
     if not deck.slides:
-        raise ValidationError("This deck has no slides yet; generate one first.")
+        raise InvalidInputError("This deck has no slides yet; generate one first.")
     selected = list(slide_ids or [])
     for number in slide_numbers or []:
         if not 1 <= number <= len(deck.slides):
-            raise ValidationError(
+            raise InvalidInputError(
                 f"Slide {number} does not exist; the deck has {len(deck.slides)} slides."
             )
         selected.append(deck.slides[number - 1].slide_id)
     known = {s.slide_id for s in deck.slides}
     unknown = [s for s in selected if s not in known]
     if unknown:
-        raise ValidationError(f"Unknown slide id(s): {', '.join(unknown)}.")
+        raise InvalidInputError(f"Unknown slide id(s): {', '.join(unknown)}.")
     return _queue(
         session,
         row,
@@ -182,9 +182,9 @@ def derive_title(prompt: str) -> str:
 def _clean_prompt(prompt: str) -> str:
     prompt = (prompt or "").strip()
     if not prompt:
-        raise ValidationError("Say what the deck should be about.")
+        raise InvalidInputError("Say what the deck should be about.")
     if len(prompt) > MAX_PROMPT_CHARS:
-        raise ValidationError(
+        raise InvalidInputError(
             f"The request is too long ({len(prompt):,} characters; at most {MAX_PROMPT_CHARS:,})."
         )
     return prompt

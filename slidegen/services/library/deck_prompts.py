@@ -7,19 +7,19 @@ from sqlalchemy.orm import Session
 
 from slidegen.db.models import ConfigPrompts, SlideDeckPrompt
 from slidegen.identity import User
-from slidegen.schemas.library import DeckPromptDetail, DeckPromptSummary
+from slidegen.schemas.library import DeckPromptDetail, DeckPromptIn, DeckPromptSummary
 from slidegen.services.library.common import (
-    clean_category,
-    clean_content,
-    clean_name,
-    ensure_unique,
-    free_copy_name,
+    ItemKind,
+    create_item,
+    duplicate_item,
     load_by_id,
     load_by_name,
     profiles_using,
+    update_item,
 )
 
 WHAT = "deck prompt"
+KIND = ItemKind(SlideDeckPrompt, WHAT, "prompt_content", "deck prompt's content", DeckPromptIn)
 
 
 def search_deck_prompts(
@@ -69,20 +69,14 @@ def create_deck_prompt(
     is_active: bool = True,
 ) -> DeckPromptDetail:
     """Add a deck prompt; the name must be unique and the content non-empty."""
-    name = clean_name(name, WHAT)
-    ensure_unique(session, SlideDeckPrompt, name, WHAT, own_id=None)
-    row = SlideDeckPrompt(
+    item = DeckPromptIn(
         name=name,
-        prompt_content=clean_content(prompt_content, "deck prompt's content"),
-        description=(description or "").strip() or None,
-        category=clean_category(category),
+        prompt_content=prompt_content,
+        description=description,
+        category=category,
         is_active=is_active,
-        created_by=user.name,
-        updated_by=user.name,
     )
-    session.add(row)
-    session.flush()
-    return _detail(session, row)
+    return _detail(session, create_item(session, user, KIND, item))
 
 
 def update_deck_prompt(
@@ -97,37 +91,19 @@ def update_deck_prompt(
     is_active: bool | None = None,
 ) -> DeckPromptDetail:
     """Change the given fields of a deck prompt (None leaves a field as it is)."""
-    row = _load(session, prompt_id)
-    if name is not None:
-        name = clean_name(name, WHAT)
-        # Checked before assigning: autoflush would otherwise hit the unique index first.
-        ensure_unique(session, SlideDeckPrompt, name, WHAT, own_id=row.id)
-        row.name = name
-    if prompt_content is not None:
-        row.prompt_content = clean_content(prompt_content, "deck prompt's content")
-    if description is not None:
-        row.description = description.strip() or None
-    if category is not None:
-        row.category = clean_category(category)
-    if is_active is not None:
-        row.is_active = is_active
-    row.updated_by = user.name
-    session.flush()
-    return _detail(session, row)
+    changes = {
+        "name": name,
+        "prompt_content": prompt_content,
+        "description": description,
+        "category": category,
+        "is_active": is_active,
+    }
+    return _detail(session, update_item(session, user, KIND, _load(session, prompt_id), changes))
 
 
 def duplicate_deck_prompt(session: Session, user: User, *, prompt_id: int) -> DeckPromptDetail:
     """Copy a deck prompt under a free `NAME (copy)` name."""
-    source = _load(session, prompt_id)
-    return create_deck_prompt(
-        session,
-        user,
-        name=free_copy_name(session, SlideDeckPrompt, source.name),
-        prompt_content=source.prompt_content,
-        description=source.description,
-        category=source.category,
-        is_active=source.is_active,
-    )
+    return _detail(session, duplicate_item(session, user, KIND, _load(session, prompt_id)))
 
 
 def delete_deck_prompt(session: Session, user: User, *, prompt_id: int) -> list[str]:

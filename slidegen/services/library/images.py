@@ -17,7 +17,7 @@ from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session, undefer
 
 from slidegen.db.models import ImageAsset
-from slidegen.errors import NotFoundError, ValidationError
+from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.schemas.library import ImagePage, ImageSummary
 from slidegen.services.library.common import clean_category
@@ -56,9 +56,9 @@ def upload_image(
 ) -> ImageSummary:
     """Validate an upload (type from its bytes, size, pixels), thumbnail it and store it."""
     if not data:
-        raise ValidationError(f"“{filename}” is empty.")
+        raise InvalidInputError(f"“{filename}” is empty.")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError(
+        raise InvalidInputError(
             f"“{filename}” is {len(data) / 1048576:.1f} MB; images may be at most "
             f"{MAX_UPLOAD_BYTES // 1048576} MB. Compress or resize it and upload again."
         )
@@ -185,14 +185,16 @@ def _validated_bytes(filename: str, data: bytes) -> tuple[str, bytes]:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format or ""
             if image.width * image.height > MAX_PIXELS:
-                raise ValidationError(f"“{filename}” has too many pixels (at most 40 megapixels).")
+                raise InvalidInputError(
+                    f"“{filename}” has too many pixels (at most 40 megapixels)."
+                )
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(
+        raise InvalidInputError(
             f"“{filename}” is not a readable PNG, JPEG, GIF, WebP or SVG image."
         ) from exc
     if kind not in RASTER_TYPES:
-        raise ValidationError(
+        raise InvalidInputError(
             f"“{filename}” is a {kind or 'unknown'} image; upload PNG, JPEG, GIF, WebP or SVG."
         )
     return RASTER_TYPES[kind], data
@@ -200,13 +202,13 @@ def _validated_bytes(filename: str, data: bytes) -> tuple[str, bytes]:
 
 def _rasterise_svg(filename: str, data: bytes) -> bytes:
     if len(data) > MAX_SVG_BYTES:
-        raise ValidationError(f"“{filename}” is too large for an SVG (at most 1 MB).")
+        raise InvalidInputError(f"“{filename}” is too large for an SVG (at most 1 MB).")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValidationError(f"“{filename}” is not a UTF-8 SVG file.") from exc
+        raise InvalidInputError(f"“{filename}” is not a UTF-8 SVG file.") from exc
     if match := _SVG_FORBIDDEN.search(text):
-        raise ValidationError(
+        raise InvalidInputError(
             f"“{filename}” contains “{match.group(0)[:30]}”: SVGs may only draw shapes and text "
             "(no scripts, styles, links or embedded files). Export it as PNG instead."
         )
@@ -215,7 +217,7 @@ def _rasterise_svg(filename: str, data: bytes) -> bytes:
     try:
         return bytes(vl_convert.svg_to_png(text, scale=1.0))
     except Exception as exc:  # the rasteriser reports malformed SVG as a plain ValueError
-        raise ValidationError(f"“{filename}” is not a valid SVG drawing.") from exc
+        raise InvalidInputError(f"“{filename}” is not a valid SVG drawing.") from exc
 
 
 def _thumbnail(filename: str, data: bytes) -> str:
@@ -225,7 +227,7 @@ def _thumbnail(filename: str, data: bytes) -> str:
             image.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale
             thumb = image.convert("RGBA")
     except (OSError, ValueError) as exc:  # verify() passed, but the pixel data is damaged
-        raise ValidationError(f"“{filename}” is damaged and cannot be decoded.") from exc
+        raise InvalidInputError(f"“{filename}” is damaged and cannot be decoded.") from exc
     thumb.thumbnail(THUMBNAIL_SIZE)
     out = io.BytesIO()
     thumb.save(out, format="PNG", optimize=True)

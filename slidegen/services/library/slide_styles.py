@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import ConfigPrompts, SlideStyle
-from slidegen.errors import ConflictError, PermissionDeniedError, ValidationError
+from slidegen.errors import ConflictError, InvalidInputError, PermissionDeniedError
 from slidegen.identity import User
 from slidegen.render.sanitize import sanitize_css
 from slidegen.schemas.library import (
     CssRemovalOut,
     SlideStyleDetail,
+    SlideStyleIn,
     SlideStyleSummary,
     StyleSaved,
 )
 from slidegen.services.library.common import (
-    clean_category,
-    clean_content,
-    clean_name,
-    ensure_unique,
-    free_copy_name,
+    ItemKind,
+    create_item,
+    duplicate_item,
     load_by_id,
     load_by_name,
     profiles_using,
+    update_item,
 )
 
 WHAT = "slide style"
@@ -72,21 +75,16 @@ def create_slide_style(
     is_active: bool = True,
 ) -> StyleSaved:
     """Add a style; its CSS is sanitised and what was stripped is reported."""
-    name = clean_name(name, WHAT)
-    ensure_unique(session, SlideStyle, name, WHAT, own_id=None)
-    css, removed = check_css(clean_content(style_content, "style's CSS"))
-    row = SlideStyle(
+    item = SlideStyleIn(
         name=name,
-        style_content=_nonempty(css, removed),
-        image_guidelines=(image_guidelines or "").strip() or None,
-        description=(description or "").strip() or None,
-        category=clean_category(category),
+        style_content=style_content,
+        image_guidelines=image_guidelines,
+        description=description,
+        category=category,
         is_active=is_active,
-        created_by=user.name,
-        updated_by=user.name,
     )
-    session.add(row)
-    session.flush()
+    kind, removed = _recording_kind()
+    row = create_item(session, user, kind, item)
     return StyleSaved(style=_detail(session, row), removed=removed)
 
 
@@ -103,46 +101,23 @@ def update_slide_style(
     is_active: bool | None = None,
 ) -> StyleSaved:
     """Change the given fields of a style (None leaves a field); system styles are protected."""
-    row = _load(session, style_id)
-    _editable(row, "edited")
-    removed: list[CssRemovalOut] = []
-    if name is not None:
-        name = clean_name(name, WHAT)
-        # Checked before assigning: autoflush would otherwise hit the unique index first.
-        ensure_unique(session, SlideStyle, name, WHAT, own_id=row.id)
-        row.name = name
-    if style_content is not None:
-        css, removed = check_css(clean_content(style_content, "style's CSS"))
-        row.style_content = _nonempty(css, removed)
-    if image_guidelines is not None:
-        row.image_guidelines = image_guidelines.strip() or None
-    if description is not None:
-        row.description = description.strip() or None
-    if category is not None:
-        row.category = clean_category(category)
-    if is_active is not None:
-        if not is_active and row.is_default:
-            raise ConflictError(
-                "The default style cannot be deactivated; make another the default first."
-            )
-        row.is_active = is_active
-    row.updated_by = user.name
-    session.flush()
+    changes = {
+        "name": name,
+        "style_content": style_content,
+        "image_guidelines": image_guidelines,
+        "description": description,
+        "category": category,
+        "is_active": is_active,
+    }
+    kind, removed = _recording_kind()
+    row = update_item(session, user, kind, _load(session, style_id), changes)
     return StyleSaved(style=_detail(session, row), removed=removed)
 
 
 def duplicate_slide_style(session: Session, user: User, *, style_id: int) -> SlideStyleDetail:
-    """Copy a style (system styles included) as an editable, non-default style."""
-    source = _load(session, style_id)
-    return create_slide_style(
-        session,
-        user,
-        name=free_copy_name(session, SlideStyle, source.name),
-        style_content=source.style_content,
-        image_guidelines=source.image_guidelines,
-        description=source.description,
-        category=source.category,
-    ).style
+    """Copy a style (system styles included) as an editable, active, non-default style."""
+    row = duplicate_item(session, user, KIND, _load(session, style_id), is_active=True)
+    return _detail(session, row)
 
 
 def delete_slide_style(session: Session, user: User, *, style_id: int) -> list[str]:
@@ -180,6 +155,27 @@ def set_default_slide_style(session: Session, user: User, *, style_id: int) -> S
     return _detail(session, _load(session, style_id))
 
 
+def _check_change(row: SlideStyle, changes: dict[str, Any]) -> None:
+    _editable(row, "edited")
+    if changes.get("is_active") is False and row.is_default:
+        raise ConflictError(
+            "The default style cannot be deactivated; make another the default first."
+        )
+
+
+def _checked_css(css: str, removed: list[CssRemovalOut] | None = None) -> str:
+    kept, found = check_css(css)
+    if removed is not None:
+        removed.extend(found)
+    return _nonempty(kept, found)
+
+
+def _recording_kind() -> tuple[ItemKind, list[CssRemovalOut]]:
+    """Return the style kind with a CSS check that records what the sanitiser removed."""
+    removed: list[CssRemovalOut] = []
+    return replace(KIND, check_content=lambda css: _checked_css(css, removed)), removed
+
+
 def _editable(row: SlideStyle, verb: str) -> None:
     if row.is_system:
         raise PermissionDeniedError(
@@ -191,7 +187,7 @@ def _editable(row: SlideStyle, verb: str) -> None:
 def _nonempty(css: str, removed: list[CssRemovalOut]) -> str:
     if not css.strip():
         reasons = "; ".join(sorted({r.reason for r in removed})[:3]) or "no style rules"
-        raise ValidationError(f"None of this CSS would be kept by the sanitiser ({reasons}).")
+        raise InvalidInputError(f"None of this CSS would be kept by the sanitiser ({reasons}).")
     return css
 
 
@@ -209,3 +205,14 @@ def _detail(session: Session, row: SlideStyle) -> SlideStyleDetail:
             "used_by": used.get(row.id, []),
         }
     )
+
+
+KIND = ItemKind(
+    SlideStyle,
+    WHAT,
+    "style_content",
+    "style's CSS",
+    SlideStyleIn,
+    check_content=_checked_css,
+    check_change=_check_change,
+)

@@ -11,36 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import SlideDeckPrompt, SlideStyle
-from slidegen.errors import ValidationError
+from slidegen.errors import InvalidInputError
 from slidegen.identity import User
-from slidegen.schemas.library import ImportReport
+from slidegen.schemas.library import DeckPromptIn, ImportReport, SlideStyleIn
 from slidegen.services.library import deck_prompts, slide_styles
-from slidegen.services.library.common import free_copy_name
+from slidegen.services.library.common import create_item, free_copy_name, update_item
 
 FORMAT = "slidegen-library"
 Conflict = Literal["skip", "rename", "overwrite"]
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-
-class DeckPromptIn(BaseModel):
-    """A deck prompt as it travels in an export file."""
-
-    name: str
-    prompt_content: str
-    description: str | None = None
-    category: str | None = None
-    is_active: bool = True
-
-
-class SlideStyleIn(BaseModel):
-    """A slide style as it travels in an export file."""
-
-    name: str
-    style_content: str
-    image_guidelines: str | None = None
-    description: str | None = None
-    category: str | None = None
-    is_active: bool = True
 
 
 class LibraryFile(BaseModel):
@@ -88,13 +67,13 @@ def import_library(
 
 def _parse(text: str) -> LibraryFile:
     if len(text) > MAX_IMPORT_BYTES:
-        raise ValidationError("The import file is too large (at most 20 MB).")
+        raise InvalidInputError("The import file is too large (at most 20 MB).")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"The import file is not valid JSON (line {exc.lineno}).") from exc
+        raise InvalidInputError(f"The import file is not valid JSON (line {exc.lineno}).") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValidationError(
+        raise InvalidInputError(
             "This is not a Slidegen library export (its format is not “slidegen-library”)."
         )
     try:
@@ -102,7 +81,7 @@ def _parse(text: str) -> LibraryFile:
     except SchemaError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ValidationError(f"The import file is invalid at {where}: {first['msg']}.") from exc
+        raise InvalidInputError(f"The import file is invalid at {where}: {first['msg']}.") from exc
 
 
 def _rows(session: Session, model: Any, names: list[str] | None) -> list[Any]:
@@ -114,7 +93,7 @@ def _rows(session: Session, model: Any, names: list[str] | None) -> list[Any]:
     missing = wanted - {row.name.lower() for row in rows}
     if missing:
         kind = "deck prompt" if model is SlideDeckPrompt else "slide style"
-        raise ValidationError(f"No {kind} is named {', '.join(sorted(missing))}.")
+        raise InvalidInputError(f"No {kind} is named {', '.join(sorted(missing))}.")
     return rows
 
 
@@ -126,34 +105,24 @@ def _import_one(
     on_conflict: Conflict,
     report: ImportReport,
 ) -> None:
-    fields = item.model_dump()
+    kind = deck_prompts.KIND if model is SlideDeckPrompt else slide_styles.KIND
     existing = session.scalar(
         select(model).where(func.lower(model.name) == item.name.strip().lower())
     )
     if existing is None:
-        _create(session, user, model, fields)
+        create_item(session, user, kind, item)
         report.created.append(item.name)
     elif on_conflict == "skip" or (
         on_conflict == "overwrite" and getattr(existing, "is_system", False)
     ):
         report.skipped.append(item.name)
     elif on_conflict == "rename":
-        fields["name"] = free_copy_name(session, model, existing.name)
-        _create(session, user, model, fields)
-        report.renamed.append(f"{item.name} → {fields['name']}")
+        renamed = item.model_copy(update={"name": free_copy_name(session, model, existing.name)})
+        create_item(session, user, kind, renamed)
+        report.renamed.append(f"{item.name} → {renamed.name}")
     else:
-        fields.pop("name")
-        if model is SlideDeckPrompt:
-            deck_prompts.update_deck_prompt(session, user, prompt_id=existing.id, **fields)
-        else:
-            if existing.is_default:
-                fields.pop("is_active")  # the default stays active
-            slide_styles.update_slide_style(session, user, style_id=existing.id, **fields)
+        changes = item.model_dump(exclude={"name"})
+        if getattr(existing, "is_default", False):
+            changes.pop("is_active")  # the default stays active
+        update_item(session, user, kind, existing, changes)
         report.overwritten.append(item.name)
-
-
-def _create(session: Session, user: User, model: Any, fields: dict[str, Any]) -> None:
-    if model is SlideDeckPrompt:
-        deck_prompts.create_deck_prompt(session, user, **fields)
-    else:
-        slide_styles.create_slide_style(session, user, **fields)

@@ -18,7 +18,7 @@ from slidegen.config import Settings
 from slidegen.databricks import checks as workspace
 from slidegen.db.base import utcnow
 from slidegen.db.models import ConfigProfile, UserProfilePreference, UserSession
-from slidegen.errors import ConflictError, ValidationError
+from slidegen.errors import ConflictError, InvalidInputError
 from slidegen.identity import User
 from slidegen.schemas.profiles import ProfileDetail, SaveResult
 from slidegen.services.profiles import history, store
@@ -33,7 +33,7 @@ def check_name(name: str) -> str:
     """Return a clean profile name or raise a message saying what is allowed."""
     name = (name or "").strip()
     if not _NAME.match(name):
-        raise ValidationError(
+        raise InvalidInputError(
             "A profile name needs 1-100 characters: letters, digits, spaces and . @ ( ) + - _ "
             "(starting with a letter or digit)."
         )

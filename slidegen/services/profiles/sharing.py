@@ -6,7 +6,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import ConfigProfile, ConfigProfileContributor
-from slidegen.errors import ValidationError
+from slidegen.errors import InvalidInputError
 from slidegen.identity import User
 from slidegen.schemas.profiles import Contributor, FieldChange
 from slidegen.services.profiles import history
@@ -47,11 +47,11 @@ def grant_access(
     """Grant (or change) a user's or group's access; only managers may."""
     identity_type, identity_id = identity_type.upper(), identity_id.strip()
     if identity_type not in _TYPES or not identity_id:
-        raise ValidationError("Name a user (e-mail) or a group to share with.")
+        raise InvalidInputError("Name a user (e-mail) or a group to share with.")
     if identity_type == "USER":
         identity_id = identity_id.lower()  # e-mail addresses: one grant whatever the case
     if permission_level not in LEVELS:
-        raise ValidationError(f"Permission must be one of {', '.join(LEVELS)}.")
+        raise InvalidInputError(f"Permission must be one of {', '.join(LEVELS)}.")
     profile = load_profile(session, user, name, need="CAN_MANAGE")
     row = session.scalar(_contributor(profile.id, identity_id))
     old = row.permission_level if row else None
@@ -87,7 +87,7 @@ def set_everyone_access(
 ) -> None:
     """Give everyone a level on the profile (None: only the creator and contributors)."""
     if permission_level is not None and permission_level not in LEVELS:
-        raise ValidationError(f"Permission must be one of {', '.join(LEVELS)} or none.")
+        raise InvalidInputError(f"Permission must be one of {', '.join(LEVELS)} or none.")
     profile = load_profile(session, user, name, need="CAN_MANAGE")
     old, profile.global_permission = profile.global_permission, permission_level
     _record(session, user, profile, "everyone", old, permission_level)

@@ -20,7 +20,7 @@ from slidegen.db.models import (
     UserProfilePreference,
     UserSession,
 )
-from slidegen.errors import ValidationError
+from slidegen.errors import InvalidInputError
 from slidegen.identity import User
 from slidegen.schemas.profile_config import FIELD_LABELS, ProfileConfig
 from slidegen.schemas.profiles import ProfileDetail
@@ -29,11 +29,11 @@ from slidegen.services.profiles.queries import profile_snapshot
 
 
 def parse_config(data: dict[str, Any]) -> ProfileConfig:
-    """Validate a configuration; raise one readable ValidationError listing every problem."""
+    """Validate a configuration; raise one readable InvalidInputError listing every problem."""
     try:
         return ProfileConfig.model_validate(data)
     except PydanticError as exc:
-        raise ValidationError(_describe(exc)) from None
+        raise InvalidInputError(_describe(exc)) from None
 
 
 def _describe(exc: PydanticError) -> str:
@@ -63,13 +63,13 @@ def check_references(session: Session, config: ProfileConfig) -> None:
     if prompts.selected_deck_prompt_id is not None:
         row = session.get(SlideDeckPrompt, prompts.selected_deck_prompt_id)
         if row is None or not getattr(row, "is_active", True):
-            raise ValidationError(
+            raise InvalidInputError(
                 f"Not saved: deck prompt {prompts.selected_deck_prompt_id} does not exist; "
                 "pick one from the library."
             )
     style_id = prompts.selected_slide_style_id
     if style_id is not None and session.get(SlideStyle, style_id) is None:
-        raise ValidationError(
+        raise InvalidInputError(
             f"Not saved: slide style {prompts.selected_slide_style_id} does not exist; "
             "pick one from the library."
         )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from slidegen.config import Settings
 from slidegen.db.models import ConfigProfile, SlideDeckPrompt, SlideStyle
-from slidegen.errors import ValidationError
+from slidegen.errors import InvalidInputError
 from slidegen.identity import User
 from slidegen.schemas.profiles import FieldChange, ProfileDetail
 from slidegen.services.profiles import history, store
@@ -66,9 +66,9 @@ def _load(document: str | bytes | dict[str, Any]) -> dict[str, Any]:
         try:
             data = json.loads(document)
         except (ValueError, UnicodeDecodeError):
-            raise ValidationError("The file is not JSON; export a profile to get one.") from None
+            raise InvalidInputError("The file is not JSON; export a profile to get one.") from None
     if not isinstance(data, dict) or data.pop("format", None) != FORMAT:
-        raise ValidationError(f"The file is not a Slidegen profile export ({FORMAT}).")
+        raise InvalidInputError(f"The file is not a Slidegen profile export ({FORMAT}).")
     return data
 
 
@@ -77,7 +77,7 @@ def _library_id(session: Session, model: Any, name: str | None) -> int | None:
         return None
     found = session.scalar(select(model.id).where(model.name == name))
     if found is None:
-        raise ValidationError(
+        raise InvalidInputError(
             f"The file selects {name!r}, which this library does not have; "
             "import it into the library first or clear the selection in the file."
         )
@@ -117,7 +117,7 @@ def compare_profiles(
     elif right is not None:
         other = profile_snapshot(load_profile(session, user, right))
     else:
-        raise ValidationError("Name a second profile or a history entry to compare with.")
+        raise InvalidInputError("Name a second profile or a history entry to compare with.")
     return [
         change
         for change in history.diff_snapshots(profile_snapshot(profile), other)

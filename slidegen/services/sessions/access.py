@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.interfaces import ORMOption
@@ -21,8 +19,8 @@ from sqlalchemy.orm.interfaces import ORMOption
 from slidegen.db.models import SessionPermission, UserSession
 from slidegen.errors import NotFoundError, PermissionDeniedError
 from slidegen.identity import User
+from slidegen.schemas.vocabulary import Right
 
-Right = Literal["read", "edit", "manage"]
 _RANK = {None: 0, "read": 1, "edit": 2, "manage": 3}
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from slidegen.db.base import utcnow
 from slidegen.db.models import SessionSlideDeck, SlideDeckVersion, UserSession
 from slidegen.deck import Deck
-from slidegen.errors import NotFoundError, ValidationError
+from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.schemas.sessions import SessionSummary
 from slidegen.services.decks.store import create_save_point, deck_holder, load_deck
@@ -23,9 +23,9 @@ def rename_session(session: Session, user: User, *, session_id: str, title: str)
     """Give the session (and its deck) a new title; needs edit."""
     cleaned = " ".join((title or "").split())
     if not cleaned:
-        raise ValidationError("Enter a title.")
+        raise InvalidInputError("Enter a title.")
     if len(cleaned) > MAX_TITLE:
-        raise ValidationError(f"A title has at most {MAX_TITLE} characters.")
+        raise InvalidInputError(f"A title has at most {MAX_TITLE} characters.")
     row = deck_holder(load_session(session, user, session_id, edit=True))
     row.title = cleaned
     row.last_activity = utcnow()
@@ -88,7 +88,9 @@ def delete_session(session: Session, user: User, *, session_id: str) -> str:
     """Delete the session, its deck, chat, save points, grants and threads (owner only)."""
     row = load_session(session, user, session_id, need="manage")
     if row.is_processing:
-        raise ValidationError("This deck is being generated; wait until it finishes to delete it.")
+        raise InvalidInputError(
+            "This deck is being generated; wait until it finishes to delete it."
+        )
     title = row.title
     session.delete(row)
     session.flush()

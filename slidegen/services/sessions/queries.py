@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from slidegen.db.models import SessionPermission, SessionSlideDeck, UserSession
 from slidegen.deck import Slide
-from slidegen.errors import ValidationError
+from slidegen.errors import InvalidInputError
 from slidegen.identity import User
 from slidegen.schemas.sessions import SessionPage, SessionSummary
 from slidegen.services.sessions.access import grant_exists, principal_match, readable_clause
@@ -39,7 +39,7 @@ def _scope_clause(scope: str, user: User) -> ColumnElement[bool]:
         )
     if scope == "all":
         return true()
-    raise ValidationError(f"Unknown scope {scope!r}; use one of: {', '.join(SCOPES)}.")
+    raise InvalidInputError(f"Unknown scope {scope!r}; use one of: {', '.join(SCOPES)}.")
 
 
 def _filtered(

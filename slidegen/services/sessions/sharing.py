@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import SessionPermission, UserSession
-from slidegen.db.models.sessions import SESSION_PERMISSIONS, VISIBILITIES
-from slidegen.errors import NotFoundError, ValidationError
+from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.schemas.sessions import Grant, SharingOut
+from slidegen.schemas.vocabulary import GrantPermission, Visibility
 from slidegen.services.sessions.access import load_session
+
+VISIBILITIES = get_args(Visibility)
+SESSION_PERMISSIONS = get_args(GrantPermission)
 
 PrincipalType = Literal["user", "group"]
 
@@ -25,7 +28,7 @@ def get_sharing(session: Session, user: User, *, session_id: str) -> SharingOut:
 def set_visibility(session: Session, user: User, *, session_id: str, visibility: str) -> SharingOut:
     """Make the session private, shared (grants only) or workspace (everyone reads)."""
     if visibility not in VISIBILITIES:
-        raise ValidationError(
+        raise InvalidInputError(
             f"Unknown visibility {visibility!r}; use one of: {', '.join(VISIBILITIES)}."
         )
     row = load_session(session, user, session_id, need="manage")
@@ -47,9 +50,9 @@ def share_session(
     row = load_session(session, user, session_id, need="manage")
     principal_id = _principal(principal_type, principal_id)
     if permission not in SESSION_PERMISSIONS:
-        raise ValidationError(f"Permission must be read or edit, not {permission!r}.")
+        raise InvalidInputError(f"Permission must be read or edit, not {permission!r}.")
     if principal_type == "user" and principal_id == row.created_by.lower():
-        raise ValidationError("The owner always keeps edit; grant someone else.")
+        raise InvalidInputError("The owner always keeps edit; grant someone else.")
     grant = session.scalar(_grant_query(row, principal_type, principal_id))
     if grant is None:
         session.add(
@@ -95,12 +98,12 @@ def unshare_session(
 
 def _principal(principal_type: str, principal_id: str) -> str:
     if principal_type not in ("user", "group"):
-        raise ValidationError("Share with a user or a group.")
+        raise InvalidInputError("Share with a user or a group.")
     cleaned = (principal_id or "").strip()
     if not cleaned or len(cleaned) > 255:
-        raise ValidationError(f"Enter the {principal_type}'s name (at most 255 characters).")
+        raise InvalidInputError(f"Enter the {principal_type}'s name (at most 255 characters).")
     if principal_type == "user" and (" " in cleaned or "@" not in cleaned):
-        raise ValidationError(f"{cleaned!r} is not an email address; users are shared by email.")
+        raise InvalidInputError(f"{cleaned!r} is not an email address; users are shared by email.")
     return cleaned.lower() if principal_type == "user" else cleaned
 
 

@@ -1,0 +1,27 @@
+"""Untrusted text in the app's own page: shown literally, never as Markdown (decision 12).
+
+Streamlit renders Markdown in bodies, captions, alerts and widget labels, so an image in text
+from a model, data or another user would make the browser fetch its address. Every such text
+goes through `plain` before Streamlit sees it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+# Web addresses Markdown would turn into links by itself (GFM autolinks): escaping them would
+# put backslashes into the link, so they are shown as code instead: literal, and not clickable.
+_WEB_ADDRESS = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+
+
+def plain(text: str) -> str:
+    """Escape Markdown so text from users, models or data renders literally (no images, no
+    web links)."""
+    parts, end = [], 0
+    for match in _WEB_ADDRESS.finditer(text):
+        parts.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[end : match.start()]))
+        parts.append(f"`{match.group()}`")
+        end = match.end()
+    parts.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[end:]))
+    return "".join(parts)
