@@ -7,6 +7,7 @@ from bench import (
     generation,
     history_page,
     library_page,
+    mcp_startup,
     profiles_page,
     startup,
 )
@@ -20,3 +21,4 @@ if __name__ == "__main__":
     history_page.main()
     profiles_page.main()
     startup.main()
+    mcp_startup.main()
