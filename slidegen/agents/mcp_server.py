@@ -24,7 +24,7 @@ from mcp.types import (
 )
 from pydantic import ValidationError
 
-from slidegen.agents.deck_tools import DeckTools
+from slidegen.agents.deck_tools import DeckTools, ExportedFile
 from slidegen.db.database import Database
 from slidegen.errors import SlidegenError
 from slidegen.identity import User
@@ -90,6 +90,18 @@ def build_server(db: Database, user: User) -> MCPServer:
     tools = DeckTools(db, user)
     server: MCPServer = MCPServer(name="slidegen", instructions=INSTRUCTIONS, log_level="WARNING")
 
+    def payload(detail: SessionDetail) -> dict[str, Any]:
+        return deck_payload(detail, deck_verification(db, user, detail.session_id))
+
+    _add_deck_tools(server, tools, payload)
+    _add_export_tool(server, tools)
+    _add_listing_tools(server, tools)
+    return server
+
+
+def _add_deck_tools(
+    server: MCPServer, tools: DeckTools, payload: Callable[[SessionDetail], dict[str, Any]]
+) -> None:
     @server.tool(description="Generate a new deck from a prompt; returns the deck.")
     @tool_errors
     async def generate_deck(
@@ -100,8 +112,7 @@ def build_server(db: Database, user: User) -> MCPServer:
         async def stored(number: int, title: str) -> None:
             await ctx.report_progress(number, None, f"Slide {number} stored: {title}")
 
-        detail = await tools.generate(prompt, profile, stored)
-        return deck_payload(detail, deck_verification(db, user, detail.session_id))
+        return payload(await tools.generate(prompt, profile, stored))
 
     @server.tool(
         description=(
@@ -113,8 +124,7 @@ def build_server(db: Database, user: User) -> MCPServer:
     async def edit_deck(
         session_id: str, instruction: str, slides: list[int | str] | None = None
     ) -> dict[str, Any]:
-        detail = await tools.edit(session_id, instruction, slides)
-        return deck_payload(detail, deck_verification(db, user, session_id))
+        return payload(await tools.edit(session_id, instruction, slides))
 
     @server.tool(
         description=(
@@ -125,20 +135,10 @@ def build_server(db: Database, user: User) -> MCPServer:
     )
     @tool_errors
     async def get_deck(session_id: str) -> dict[str, Any]:
-        detail = await tools.deck(session_id)
-        return deck_payload(detail, deck_verification(db, user, session_id))
+        return payload(await tools.deck(session_id))
 
-    @server.tool(
-        description=(
-            "List the decks you may read, most recent first. `search`: words of the title; "
-            "`scope`: all, mine, shared (with you) or workspace."
-        ),
-        annotations=READ_ONLY,
-    )
-    @tool_errors
-    async def list_decks(search: str | None = None, scope: str = "all") -> dict[str, Any]:
-        return await tools.decks(search, scope)
 
+def _add_export_tool(server: MCPServer, tools: DeckTools) -> None:
     @server.tool(
         description=(
             "Export a deck to a file. `format`: pptx or html. With `path`, the file is written "
@@ -150,21 +150,40 @@ def build_server(db: Database, user: User) -> MCPServer:
     async def export_deck(
         session_id: str, format: str = "pptx", path: str | None = None
     ) -> list[TextContent | EmbeddedResource]:
-        exported = await tools.export(session_id, format)
-        size = f"{exported.job.total_slides} slides, {len(exported.data) / 1024:.0f} KB"
-        warnings = "".join(f" Warning: {w}" for w in exported.job.warnings)
-        if path:
-            target = write_file(Path(path), exported.data)
-            return [TextContent(type="text", text=f"Exported to {target} ({size}).{warnings}")]
-        resource = BlobResourceContents(
-            uri=f"slidegen://exports/{exported.job.job_id}/{exported.name}",
-            mime_type=exported.mime,
-            blob=base64.b64encode(exported.data).decode("ascii"),
-        )
-        return [
-            TextContent(type="text", text=f"Exported {exported.name} ({size}).{warnings}"),
-            EmbeddedResource(type="resource", resource=resource),
-        ]
+        return export_content(await tools.export(session_id, format), path)
+
+
+def export_content(
+    exported: ExportedFile, path: str | None
+) -> list[TextContent | EmbeddedResource]:
+    """Write the file to `path` and say where, or embed it as a resource (base64 blob)."""
+    size = f"{exported.job.total_slides} slides, {len(exported.data) / 1024:.0f} KB"
+    warnings = "".join(f" Warning: {w}" for w in exported.job.warnings)
+    if path:
+        target = write_file(Path(path), exported.data)
+        return [TextContent(type="text", text=f"Exported to {target} ({size}).{warnings}")]
+    resource = BlobResourceContents(
+        uri=f"slidegen://exports/{exported.job.job_id}/{exported.name}",
+        mime_type=exported.mime,
+        blob=base64.b64encode(exported.data).decode("ascii"),
+    )
+    return [
+        TextContent(type="text", text=f"Exported {exported.name} ({size}).{warnings}"),
+        EmbeddedResource(type="resource", resource=resource),
+    ]
+
+
+def _add_listing_tools(server: MCPServer, tools: DeckTools) -> None:
+    @server.tool(
+        description=(
+            "List the decks you may read, most recent first. `search`: words of the title; "
+            "`scope`: all, mine, shared (with you) or workspace."
+        ),
+        annotations=READ_ONLY,
+    )
+    @tool_errors
+    async def list_decks(search: str | None = None, scope: str = "all") -> dict[str, Any]:
+        return await tools.decks(search, scope)
 
     @server.tool(description="List the profiles you may generate with.", annotations=READ_ONLY)
     @tool_errors
@@ -175,8 +194,6 @@ def build_server(db: Database, user: User) -> MCPServer:
     @tool_errors
     async def list_deck_prompts() -> dict[str, Any]:
         return {"deck_prompts": await tools.deck_prompts()}
-
-    return server
 
 
 def write_file(target: Path, data: bytes) -> Path:
