@@ -7,6 +7,7 @@ from bench import (
     generation,
     history_page,
     library_page,
+    mcp_startup,
     profiles_page,
     startup,
     structure,
@@ -22,3 +23,4 @@ if __name__ == "__main__":
     profiles_page.main()
     startup.main()
     structure.main()
+    mcp_startup.main()

@@ -15,6 +15,7 @@ from slidegen.cli import decks as cli_decks
 from slidegen.cli import doctor as cli_doctor
 from slidegen.cli import export as cli_export
 from slidegen.cli import library as cli_library
+from slidegen.cli import mcp as cli_mcp
 from slidegen.cli import profiles as cli_profiles
 from slidegen.cli import sessions as cli_sessions
 from slidegen.config import reload_settings
@@ -100,6 +101,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_profiles.add_commands(commands)
     cli_sessions.add_commands(commands)
     cli_doctor.add_commands(commands)
+    cli_mcp.add_commands(commands)
     return parser
 
 
