@@ -10,13 +10,12 @@ from slidegen.services.verbs import lazy_verbs
 __getattr__, __all__ = lazy_verbs(
     __name__,
     {
-        "acquire_lock": "chat_requests",
         "load_profile_into_session": "chat_requests",
         "reap_stale_requests": "chat_requests",
-        "release_lock": "chat_requests",
         "start_edit": "chat_requests",
         "start_generation": "chat_requests",
         "run_request": "engine",
+        "requests_ahead": "queue",
         "claim_request": "run_context",
         "prompt_parts": "run_context",
     },
