@@ -13,6 +13,7 @@ __getattr__, __all__ = lazy_verbs(
         "claim_export": "jobs",
         "export_file": "jobs",
         "get_export": "jobs",
+        "prune_export_files": "jobs",
         "reap_stale_exports": "jobs",
         "run_export": "jobs",
         "start_export": "jobs",
