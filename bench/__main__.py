@@ -2,6 +2,7 @@
 
 from bench import (
     chat_page,
+    concurrency,
     data_layer,
     export_fidelity,
     generation,
@@ -20,3 +21,4 @@ if __name__ == "__main__":
     history_page.main()
     profiles_page.main()
     startup.main()
+    concurrency.main()
