@@ -128,8 +128,10 @@ else:
             detail.versions,
             on_restore=None
             if running or read_only
-            else lambda n: chat_actions.restore(user, session_id, n),
-            on_preview=lambda n: chat_actions.preview_save_point(user, session_id, n),
+            else lambda n: chat_actions.restore(user, session_id, n, detail.version),
+            on_preview=lambda n: chat_actions.preview_save_point(
+                user, session_id, n, detail.version
+            ),
         )
 
 if detail is None:

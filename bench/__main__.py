@@ -2,6 +2,7 @@
 
 from bench import (
     chat_page,
+    concurrency,
     data_layer,
     export_fidelity,
     generation,
@@ -24,3 +25,4 @@ if __name__ == "__main__":
     startup.main()
     structure.main()
     mcp_startup.main()
+    concurrency.main()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 from functools import lru_cache
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -48,7 +47,13 @@ class Settings(BaseSettings):
     databricks_app_name: str | None = Field(None, validation_alias="DATABRICKS_APP_NAME")
 
     mlflow_tracking_uri: str | None = Field(None, validation_alias="MLFLOW_TRACKING_URI")
-    export_dir: str | None = Field(None, validation_alias="SLIDEGEN_EXPORT_DIR")
+    export_retention_hours: float = Field(
+        24.0, gt=0, validation_alias="SLIDEGEN_EXPORT_RETENTION_HOURS"
+    )
+    max_generations: int = Field(32, ge=1, validation_alias="SLIDEGEN_MAX_GENERATIONS")
+    max_generations_per_user: int = Field(
+        3, ge=1, validation_alias="SLIDEGEN_MAX_GENERATIONS_PER_USER"
+    )
     user: str = Field(
         default_factory=_local_user_name, validation_alias=AliasChoices("SLIDEGEN_USER")
     )
@@ -101,13 +106,6 @@ class Settings(BaseSettings):
         if self.mlflow_tracking_uri:
             return self.mlflow_tracking_uri
         return "databricks" if self.runs_as_databricks_app else "sqlite:///mlflow.db"
-
-    @property
-    def effective_export_dir(self) -> str:
-        """Where finished exports are kept (SLIDEGEN_EXPORT_DIR, else the temp directory)."""
-        import tempfile
-
-        return self.export_dir or os.path.join(tempfile.gettempdir(), "slidegen-exports")
 
 
 @lru_cache(maxsize=1)

@@ -47,6 +47,7 @@ class RequestOut(BaseModel):
     error_message: str | None
     prompt_tokens: int | None
     completion_tokens: int | None
+    ahead: int = 0  # while pending: the user's own requests queued or running before it
 
     @property
     def is_running(self) -> bool:

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
-from slidegen.db.models import ExportJob
+from slidegen.db.models import ExportFile, ExportJob
 from slidegen.deck import Deck, Slide
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
@@ -41,9 +41,8 @@ BOB = User(name="bob@example.com", display_name="Bob")
 
 
 @pytest.fixture(scope="module")
-def database(backend: str, databases: DatabaseFactory, tmp_path_factory) -> Iterator[Database]:
-    folder = tmp_path_factory.mktemp("exports")
-    settings = Settings(DATABASE_URL=databases.url(backend), SLIDEGEN_EXPORT_DIR=str(folder))
+def database(backend: str, databases: DatabaseFactory) -> Iterator[Database]:
+    settings = Settings(DATABASE_URL=databases.url(backend))
     db = Database(settings)
     migrate.upgrade(db.engine)
     yield db
@@ -133,12 +132,44 @@ def test_a_job_whose_worker_died_is_reaped(database: Database) -> None:
             export.export_file(session, ALICE, job_id=job.job_id)
 
 
+def test_an_export_is_downloaded_through_another_replica_until_it_expires(
+    database: Database,
+) -> None:
+    session_id = _store(database, corpus_deck(MIDNIGHT_CSS))
+    first = JobRunner(database, database.settings, max_workers=1)
+    try:
+        job = _run(database, first, ALICE, session_id, "html")
+    finally:
+        first.shutdown()  # the replica that made the file is gone
+    other = Database(Settings(DATABASE_URL=database.settings.database_url))
+    try:
+        with other.scope() as session:
+            data, name, mime = export.export_file(session, ALICE, job_id=job.job_id)
+        assert mime == "text/html" and data.decode().count('class="frame"') == 18
+        with other.scope() as session:
+            session.execute(
+                update(ExportFile)
+                .where(
+                    ExportFile.export_job_id
+                    == select(ExportJob.id).where(ExportJob.job_id == job.job_id).scalar_subquery()
+                )
+                .values(created_at=utcnow() - timedelta(hours=25))
+            )
+        with other.scope() as session:
+            assert export.prune_export_files(session, other.settings) == 1  # a day by default
+        with other.scope() as session:
+            assert export.get_export(session, ALICE, job_id=job.job_id).status == "completed"
+            with pytest.raises(NotFoundError, match="no longer kept.*export again"):
+                export.export_file(session, ALICE, job_id=job.job_id)
+    finally:
+        other.dispose()
+
+
 def test_cli_export_writes_the_file(database: Database, tmp_path: Path) -> None:
     session_id = _store(database, corpus_deck(MIDNIGHT_CSS))
     env = {
         "DATABASE_URL": database.settings.database_url,
         "SLIDEGEN_USER": ALICE.name,
-        "SLIDEGEN_EXPORT_DIR": str(tmp_path / "jobs"),
     }
     out = tmp_path / "deck.pptx"
     result = run_cli("export", session_id, "--format", "pptx", "--out", str(out), env=env)

@@ -42,7 +42,7 @@ from slidegen.services.seed import seed_database
 from slidegen.tools.base import REMINDER
 from slidegen.tracing import exporter
 from tests.conftest import DatabaseFactory
-from tests.factories import make_profile
+from tests.factories import make_profile, make_session
 from tests.fakes.genie_server import FakeGenieServer, QueryAnswer
 from tests.fakes.openai_server import FakeOpenAIServer, Reply, ToolCall
 
@@ -498,9 +498,11 @@ def test_storing_over_a_stale_version_is_a_conflict_and_changes_nothing(ws: Work
 
 
 def test_save_points_keep_the_newest_forty_and_a_missing_one_is_not_found(ws: Workspace) -> None:
-    handle = start_generation(ws)
-    with ws.db.scope() as session:
-        row = session.scalar(select(UserSession).where(UserSession.session_id == handle.session_id))
+    with ws.db.scope() as session:  # a deck with no request running (restores would wait)
+        row = make_session(ALICE.name)
+        session.add(row)
+        session.flush()
+        handle = RequestHandle(session_id=row.session_id, request_id="none")
         for number in range(1, 46):
             deck = Deck(slides=[Slide(html=slide_html(number))])
             decks.create_save_point(session, row, deck, user=ALICE, description=f"Point {number}")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from slidegen.config import Settings
 from slidegen.db.database import Database
-from slidegen.db.models import ConfigHistory, ConfigProfile
+from slidegen.db.models import ChatRequest, ConfigHistory, ConfigProfile
 from slidegen.errors import ConflictError, NotFoundError, PermissionDeniedError
 from slidegen.identity import User
 from slidegen.services.profiles import admin
@@ -115,6 +115,26 @@ def test_set_default_and_personal_default(seeded: Session, settings: Settings):
     assert mine == {"Team": False, "default": True}
     with pytest.raises(ConflictError, match="default profile"):
         admin.delete_profile(seeded, ALICE, name="Team")
+
+
+def test_delete_refused_while_a_contributor_thread_using_it_generates(
+    seeded: Session, settings: Settings
+) -> None:
+    created = admin.create_profile(seeded, ALICE, name="Threaded", settings=settings)
+    deck = make_session("bob@example.com", visibility="shared")
+    seeded.add(deck)
+    seeded.flush()
+    thread = make_session(profile_id=created.id, parent_session_id=deck.id)
+    seeded.add(thread)
+    seeded.flush()
+    request = ChatRequest(request_id="thread-job", session_id=thread.id, status="running")
+    seeded.add(request)
+    seeded.flush()  # the lock flag is on the deck (another profile); the thread's job runs
+    with pytest.raises(ConflictError, match="running"):
+        admin.delete_profile(seeded, ALICE, name="Threaded")
+    request.status = "completed"
+    seeded.flush()
+    admin.delete_profile(seeded, ALICE, name="Threaded")
 
 
 def test_delete_refused_while_processing_then_soft_deleted(seeded: Session, settings: Settings):

@@ -62,17 +62,25 @@ def slide_action(user: User, detail: SessionDetail, action: str, slide_id: str) 
     st.rerun()
 
 
-def restore(user: User, session_id: str, version_number: int) -> None:
-    """Make a save point the current deck again."""
+def restore(
+    user: User, session_id: str, version_number: int, expected_version: int | None = None
+) -> None:
+    """Make a save point the current deck again, if the deck is still the one the user saw."""
     with user_errors(), session_scope() as session:
         decks.restore_save_point(
-            session, user, session_id=session_id, version_number=version_number
+            session,
+            user,
+            session_id=session_id,
+            version_number=version_number,
+            expected_version=expected_version,
         )
     st.rerun()
 
 
 @st.dialog("Save point preview", width="large")
-def preview_save_point(user: User, session_id: str, version_number: int) -> None:
+def preview_save_point(
+    user: User, session_id: str, version_number: int, expected_version: int | None = None
+) -> None:
     """Show a save point's slides without touching the current deck."""
     with user_errors(), session_scope() as session:
         deck = decks.get_save_point(
@@ -86,7 +94,7 @@ def preview_save_point(user: User, session_id: str, version_number: int) -> None
     if st.button(
         "Restore this save point", type="primary", key=f"preview-restore-{version_number}"
     ):
-        restore(user, session_id, version_number)
+        restore(user, session_id, version_number, expected_version)
 
 
 def switch_profile(user: User, session_id: str, profile_name: str) -> None:

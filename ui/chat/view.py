@@ -46,9 +46,11 @@ def show_messages(messages: list[MessageOut]) -> None:
 
 
 def show_progress(request: RequestOut, slide_count: int) -> None:
-    """Render the status of a running request."""
+    """Render the status of a running request, or its place in the user's queue."""
     label = plain(request.progress_message or "Working")  # may quote a model's tool call
-    if slide_count:
+    if request.status == "pending" and request.ahead:
+        label = f"Waiting: {request.ahead} request{'s' if request.ahead != 1 else ''} ahead of you"
+    elif slide_count:
         label = f"Writing slides · {slide_count} done so far"
     st.status(label, state="running", expanded=False)
 

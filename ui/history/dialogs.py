@@ -141,7 +141,11 @@ def versions_dialog(user: User, item: SessionSummary) -> None:
     if row[0].button("Restore", icon=":material/restore:", disabled=not editable):
         with user_errors(), session_scope() as session:
             decks.restore_save_point(
-                session, user, session_id=item.session_id, version_number=chosen
+                session,
+                user,
+                session_id=item.session_id,
+                version_number=chosen,
+                expected_version=detail.version,
             )
         st.rerun()
     if row[1].button("Duplicate from here", icon=":material/content_copy:"):

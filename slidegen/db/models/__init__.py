@@ -1,7 +1,7 @@
 """All models, imported here so the metadata is complete wherever models are used."""
 
 from slidegen.db.models.assets import ImageAsset
-from slidegen.db.models.jobs import ChatRequest, ExportJob
+from slidegen.db.models.jobs import ChatRequest, ExportFile, ExportJob
 from slidegen.db.models.library import SlideDeckPrompt, SlideStyle
 from slidegen.db.models.operations import (
     AppIdentity,
@@ -39,6 +39,7 @@ __all__ = [
     "ConfigProfile",
     "ConfigProfileContributor",
     "ConfigPrompts",
+    "ExportFile",
     "ExportJob",
     "FeedbackConversation",
     "ImageAsset",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from slidegen.db.base import Base, in_check, utcnow
@@ -60,7 +60,6 @@ class ExportJob(Base):
     progress: Mapped[int] = mapped_column(Integer, default=0)
     total_slides: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str | None] = mapped_column(String(500))
-    output_path: Mapped[str | None] = mapped_column(String(1000))
     warnings: Mapped[list[Any] | None]
     error_message: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[str | None] = mapped_column(String(255))
@@ -68,3 +67,20 @@ class ExportJob(Base):
     heartbeat_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
+
+
+class ExportFile(Base):
+    """A finished export's bytes, in the database so any replica serves the download.
+
+    Kept for SLIDEGEN_EXPORT_RETENTION_HOURS, then deleted (the job record stays and says so).
+    """
+
+    __tablename__ = "export_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    export_job_id: Mapped[int] = mapped_column(
+        ForeignKey("export_jobs.id", ondelete="CASCADE"), unique=True
+    )
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

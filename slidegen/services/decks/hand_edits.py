@@ -10,12 +10,13 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from slidegen.deck import ChartSpec, Deck, Slide, new_id
-from slidegen.errors import ConflictError, InvalidInputError, NotFoundError
+from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.parse import parse_slide_fragment
 from slidegen.schemas.decks import SessionDetail
 from slidegen.services.decks.store import create_save_point, load_deck, show_session, store_deck
 from slidegen.services.sessions.access import load_session
+from slidegen.services.sessions.lock import check_unlocked
 
 MAX_SLIDE_HTML_CHARS = 200_000
 
@@ -28,8 +29,7 @@ def _change(
     change: Callable[[Deck], str],
 ) -> SessionDetail:
     row = load_session(session, user, session_id, edit=True)
-    if row.is_processing:
-        raise ConflictError("A generation is running on this deck; wait for it to finish.")
+    check_unlocked(session, row, user)  # the owner's or a contributor's job on this deck
     deck = load_deck(row)
     description = change(deck)
     store_deck(session, row, deck, user=user, expected_version=expected_version)

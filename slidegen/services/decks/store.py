@@ -28,8 +28,10 @@ from slidegen.schemas.decks import (
     SlideOut,
     VersionOut,
 )
+from slidegen.services.generation.queue import requests_ahead
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session, right_on
+from slidegen.services.sessions.lock import check_unlocked
 
 MAX_SAVE_POINTS = 40
 
@@ -160,10 +162,20 @@ def _chat_history(session: Session, row: UserSession) -> list[dict[str, Any]]:
 
 
 def restore_save_point(
-    session: Session, user: User, *, session_id: str, version_number: int
+    session: Session,
+    user: User,
+    *,
+    session_id: str,
+    version_number: int,
+    expected_version: int | None = None,
 ) -> SessionDetail:
-    """Make a save point the current deck again (itself a new save point; nothing is deleted)."""
+    """Make a save point the current deck again (itself a new save point; nothing is deleted).
+
+    Pass the deck version the user saw as `expected_version`: a deck changed since then (by
+    a hand edit, another restore or a finished job) is not overwritten.
+    """
     row = load_session(session, user, session_id, edit=True)
+    check_unlocked(session, row, user)  # never under a running job's feet
     saved = session.scalar(
         select(SlideDeckVersion).where(
             SlideDeckVersion.session_id == deck_holder(row).id,
@@ -173,7 +185,8 @@ def restore_save_point(
     if saved is None:
         raise NotFoundError(f"Save point {version_number} does not exist for this deck.")
     deck = Deck.model_validate(saved.deck_json)
-    store_deck(session, row, deck, user=user, expected_version=current_version(row))
+    seen = current_version(row) if expected_version is None else expected_version
+    store_deck(session, row, deck, user=user, expected_version=seen)
     create_save_point(
         session, row, deck, user=user, description=f"Restored save point {version_number}"
     )
@@ -238,9 +251,16 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
             for v in versions
         ],
         profile_name=row.profile_name,
-        last_request=RequestOut.model_validate(last, from_attributes=True) if last else None,
+        last_request=_request_out(session, last) if last else None,
         my_right=right_on(session, row, user) or "read",
     )
+
+
+def _request_out(session: Session, request: ChatRequest) -> RequestOut:
+    out = RequestOut.model_validate(request, from_attributes=True)
+    if request.status == "pending":  # its place in the user's line, for "Waiting: N ahead"
+        out.ahead = requests_ahead(session, request)
+    return out
 
 
 def list_messages(session: Session, user: User, *, session_id: str) -> list[MessageOut]:

@@ -1,26 +1,26 @@
 """Exports as background jobs (`export_jobs`): start, run with progress, follow, download.
 
 `start_export` checks that the user may read the deck and queues a job; the process's
-JobRunner runs it (`run_export`), heart-beating like generations, and writes the file under
-SLIDEGEN_EXPORT_DIR. Only the user who asked can follow and download the job.
+JobRunner runs it (`run_export`), heart-beating like generations, and stores the file in the
+database (`export_files`), so any replica serves the download and a restart loses none. Files
+are kept SLIDEGEN_EXPORT_RETENTION_HOURS. Only the user who asked can follow and download it.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 import uuid
-from pathlib import Path
+from datetime import timedelta
 from typing import get_args
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from slidegen.config import Settings
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
-from slidegen.db.models import ExportJob, UserSession
+from slidegen.db.models import ExportFile, ExportJob, UserSession
 from slidegen.deck import Deck
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
@@ -28,9 +28,10 @@ from slidegen.render.images import embed_images, image_references
 from slidegen.schemas.exports import ExportJobOut
 from slidegen.schemas.vocabulary import ExportFormat
 from slidegen.services.decks.store import load_deck
-from slidegen.services.generation.chat_requests import JOB_TIMEOUT, STALE_HEARTBEAT
+from slidegen.services.generation.chat_requests import STALE_HEARTBEAT
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session
+from slidegen.services.sessions.lock import JOB_TIMEOUT
 
 log = logging.getLogger("slidegen.export")
 MIMES = {
@@ -38,7 +39,6 @@ MIMES = {
     "html": "text/html",
 }
 PROGRESS_EVERY_S = 0.25  # at most four progress writes a second
-KEEP_SECONDS = 24 * 3600  # finished files are kept a day
 
 
 def start_export(session: Session, user: User, *, session_id: str, format: str) -> ExportJobOut:
@@ -73,14 +73,11 @@ def get_export(session: Session, user: User, *, job_id: str) -> ExportJobOut:
 def export_file(session: Session, user: User, *, job_id: str) -> tuple[bytes, str, str]:
     """Return a completed export's bytes, file name and MIME type."""
     job = _own_job(session, user, job_id)
-    if job.status != "completed" or not job.output_path:
+    if job.status != "completed":
         raise InvalidInputError("This export has not finished yet.")
-    try:
-        data = Path(job.output_path).read_bytes()
-    except OSError as exc:
-        raise NotFoundError(
-            "The exported file is no longer available (the app restarted); export again."
-        ) from exc
+    data = session.scalar(select(ExportFile.content).where(ExportFile.export_job_id == job.id))
+    if data is None:
+        raise NotFoundError("The exported file is no longer kept (files expire); export again.")
     return data, file_name(job.title, job.format), MIMES[job.format]
 
 
@@ -141,8 +138,7 @@ def run_export(db: Database, job_pk: int, settings: Settings) -> None:
                 raise NotFoundError("The deck was deleted before the export started.")
             deck, format = _with_library_images(session, load_deck(row)), job.format
         data, warnings = _render(db, job_pk, deck, format)
-        path = _write(settings, job_pk, data, format)
-        _finish(db, job_pk, status="completed", output_path=str(path), warnings=warnings)
+        _finish(db, job_pk, data, status="completed", warnings=warnings)
     except Exception as exc:  # the job records the failure; the worker thread goes on
         log.warning("export %s failed", job_pk, exc_info=True)
         message = getattr(exc, "user_message", None) or (
@@ -185,35 +181,26 @@ def _render(db: Database, job_pk: int, deck: Deck, format: str) -> tuple[bytes, 
     return result.data, result.warnings
 
 
-def _write(settings: Settings, job_pk: int, data: bytes, format: str) -> Path:
-    folder = Path(settings.effective_export_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"export-{job_pk}-{uuid.uuid4().hex[:8]}.{format}"
-    temporary = path.with_suffix(".part")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)  # a reader never sees half a file
-    _prune(folder)
-    return path
+def prune_export_files(session: Session, settings: Settings) -> int:
+    """Delete export files older than the retention (their jobs then say to export again)."""
+    cutoff = utcnow() - timedelta(hours=settings.export_retention_hours)
+    result = session.execute(
+        delete(ExportFile)
+        .where(ExportFile.created_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
 
 
-def _prune(folder: Path) -> None:
-    """Delete exports older than KEEP_SECONDS (their jobs then say the file is gone)."""
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.glob("export-*"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:  # another worker removed it first
-            continue
-
-
-def _finish(db: Database, job_pk: int, **values: object) -> None:
+def _finish(db: Database, job_pk: int, data: bytes | None = None, **values: object) -> None:
     with db.scope() as session:
         job = session.get(ExportJob, job_pk)
         if job is None:
             return
         for name, value in values.items():
             setattr(job, name, value)
+        if data is not None:  # the file and the job's completion commit together
+            session.add(ExportFile(export_job_id=job_pk, content=data, size_bytes=len(data)))
         if values.get("status") == "completed":
             job.progress = job.total_slides
         job.completed_at = utcnow()

@@ -2,4 +2,4 @@
 
 from slidegen.services.verbs import lazy_verbs
 
-__getattr__ = lazy_verbs(__name__, ("agent", "chat_requests", "engine", "run_context"))
+__getattr__ = lazy_verbs(__name__, ("agent", "chat_requests", "engine", "queue", "run_context"))

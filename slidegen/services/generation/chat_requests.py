@@ -7,20 +7,26 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.base import utcnow
 from slidegen.db.models import ChatRequest, ConfigProfile, UserSession
-from slidegen.errors import ConflictError, InvalidInputError
+from slidegen.errors import InvalidInputError
 from slidegen.identity import User
+from slidegen.schemas.vocabulary import UNFINISHED
 from slidegen.services.decks.store import add_message, load_deck
 from slidegen.services.profiles.access import load_profile
 from slidegen.services.profiles.queries import active_profile_row, profile_snapshot
 from slidegen.services.sessions.access import load_session
+from slidegen.services.sessions.lock import (
+    JOB_TIMEOUT,  # noqa: F401  (re-exported: exports and tests use it from here)
+    acquire_lock,
+    check_unlocked,
+    release_lock,
+)
 
 MAX_PROMPT_CHARS = 20_000
-JOB_TIMEOUT = timedelta(minutes=15)  # a lock older than this is released
 STALE_HEARTBEAT = timedelta(seconds=90)  # a running job silent this long has died
 TITLE_CHARS = 60
 
@@ -53,6 +59,7 @@ def start_generation(
         _apply_profile(row, _find_profile(session, user, profile_name))
         session.add(row)
         session.flush()
+    _take_lock(session, row, user)
     return _queue(session, row, user, prompt, {"mode": "generate"})
 
 
@@ -68,6 +75,7 @@ def start_edit(
     """Queue an edit of selected slides (by id, by 1-based number, or named in the text)."""
     instruction = _clean_prompt(instruction)
     row = load_session(session, user, session_id, edit=True, deck=True)
+    _take_lock(session, row, user)  # first: while someone generates, the slides may change
     deck = load_deck(row)
     if not deck.slides:
         raise InvalidInputError("This deck has no slides yet; generate one first.")
@@ -91,11 +99,14 @@ def start_edit(
     )
 
 
+def _take_lock(session: Session, row: UserSession, user: User) -> None:
+    reap_stale_requests(session)  # a crashed job must not keep this deck locked
+    acquire_lock(session, row, user)
+
+
 def _queue(
     session: Session, row: UserSession, user: User, prompt: str, meta: dict[str, Any]
 ) -> RequestHandle:
-    reap_stale_requests(session)  # a crashed job must not keep this session locked
-    acquire_lock(session, row)
     request = ChatRequest(
         request_id=uuid.uuid4().hex,
         session_id=row.id,
@@ -116,56 +127,29 @@ def _queue(
     return RequestHandle(session_id=row.session_id, request_id=request.request_id)
 
 
-def acquire_lock(session: Session, row: UserSession) -> None:
-    """Take the session's generation lock atomically, or say it is busy."""
-    now = utcnow()
-    result = session.execute(
-        update(UserSession)
-        .where(
-            UserSession.id == row.id,
-            or_(
-                UserSession.is_processing.is_(False),
-                UserSession.processing_started_at < now - JOB_TIMEOUT,
-            ),
-        )
-        .values(is_processing=True, processing_started_at=now, last_activity=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ConflictError(
-            "This deck is already generating; wait for it to finish, then try again."
-        )
-
-
-def release_lock(session: Session, session_pk: int) -> None:
-    """Release the session's generation lock."""
-    session.execute(
-        update(UserSession)
-        .where(UserSession.id == session_pk)
-        .values(is_processing=False, processing_started_at=None, last_activity=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-
-
 def reap_stale_requests(session: Session) -> int:
-    """Fail jobs whose worker stopped heart-beating (crash, restart) and free their sessions."""
+    """Fail jobs whose worker stopped heart-beating (crash, restart) and free their sessions.
+
+    A queued request is heart-beaten by the replica holding it until a worker claims it, so
+    one orphaned before its claim (the replica died, or nobody submitted it) is reaped on the
+    same rule, from its creation when it never had a beat.
+    """
     now = utcnow()
     stale = session.scalars(
         select(ChatRequest).where(
-            or_(
-                (ChatRequest.status == "running")
-                & (ChatRequest.heartbeat_at < now - STALE_HEARTBEAT),
-                (ChatRequest.status == "pending") & (ChatRequest.created_at < now - JOB_TIMEOUT),
-            )
+            ChatRequest.status.in_(sorted(UNFINISHED)),
+            func.coalesce(ChatRequest.heartbeat_at, ChatRequest.created_at) < now - STALE_HEARTBEAT,
         )
     ).all()
     for request in stale:
-        request.status = "error"
-        request.completed_at = now
         request.error_message = (
             "The generation stopped unexpectedly (the app restarted or lost its worker). "
             "Slides that had arrived are kept; send the request again to continue."
+            if request.status == "running"
+            else "The request was never started (the app restarted); send it again."
         )
+        request.status = "error"
+        request.completed_at = now
         release_lock(session, request.session_id)
     session.flush()
     return len(stale)
@@ -212,8 +196,7 @@ def load_profile_into_session(
 ) -> None:
     """Give a session another profile's configuration (new requests use it; decision 8)."""
     row = load_session(session, user, session_id, edit=True)
-    if row.is_processing:
-        raise ConflictError("A generation is running on this deck; switch profiles when it ends.")
+    check_unlocked(session, row, user)
     genie = (row.agent_config or {}).get("genie_conversations")
     _apply_profile(row, _find_profile(session, user, profile_name))
     if genie:  # conversations stay with the session across profile switches

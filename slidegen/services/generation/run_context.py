@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from slidegen.deck import Deck
 from slidegen.identity import User
 from slidegen.llm.prompt import PromptParts
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
+from slidegen.services.generation.queue import running_count, serialise_user_claims
 from slidegen.services.sessions.access import with_deck
 from slidegen.tracing import RequestTrace
 
@@ -46,9 +47,29 @@ class RunContext:
     user_token: str | None = field(default=None, repr=False)
 
 
-def claim_request(db: Database, request_id: str, worker_id: str) -> RunContext | None:
-    """Mark a pending request running for this worker; None if another worker took it."""
+WAIT: Final = "wait"  # the user already runs their limit of requests: stay queued
+
+
+def claim_request(
+    db: Database, request_id: str, worker_id: str, *, per_user: int | None = None
+) -> RunContext | Literal["wait"] | None:
+    """Mark a pending request running for this worker.
+
+    Return its context; WAIT while its user runs `per_user` requests (on any replica); None
+    if it is no longer pending (another worker took it, or it was reaped).
+    """
     with db.scope() as session:
+        pending = session.execute(
+            select(ChatRequest.id, ChatRequest.created_by).where(
+                ChatRequest.request_id == request_id, ChatRequest.status == "pending"
+            )
+        ).first()
+        if pending is None:
+            return None
+        if per_user is not None:
+            serialise_user_claims(session, pending.created_by or "")
+            if running_count(session, pending.created_by) >= per_user:
+                return WAIT
         request = session.scalar(
             update(ChatRequest)
             .where(ChatRequest.request_id == request_id, ChatRequest.status == "pending")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import exists, false, select, text, update
+from sqlalchemy import exists, false, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,10 +17,11 @@ from slidegen import seed_content
 from slidegen.config import Settings
 from slidegen.databricks import checks as workspace
 from slidegen.db.base import utcnow
-from slidegen.db.models import ConfigProfile, UserProfilePreference, UserSession
+from slidegen.db.models import ChatRequest, ConfigProfile, UserProfilePreference, UserSession
 from slidegen.errors import ConflictError, InvalidInputError
 from slidegen.identity import User
 from slidegen.schemas.profiles import ProfileDetail, SaveResult
+from slidegen.schemas.vocabulary import UNFINISHED
 from slidegen.services.profiles import history, store
 from slidegen.services.profiles.access import load_profile
 from slidegen.services.profiles.queries import profile_snapshot
@@ -219,8 +220,17 @@ def delete_profile(session: Session, user: User, *, name: str) -> None:
         raise ConflictError(
             f"{name!r} is the default profile; make another profile the default first."
         )
+    # The deck's lock sits on the session holding the deck, so a contributor's thread using
+    # this profile is busy through its own unfinished request, not its lock flag.
+    unfinished = exists().where(
+        ChatRequest.session_id == UserSession.id, ChatRequest.status.in_(sorted(UNFINISHED))
+    )
     busy = session.scalar(
-        select(exists().where(UserSession.profile_id == profile.id, UserSession.is_processing))
+        select(
+            exists().where(
+                UserSession.profile_id == profile.id, or_(UserSession.is_processing, unfinished)
+            )
+        )
     )
     if busy:
         raise ConflictError(f"A generation using {name!r} is running; delete it when it ends.")

@@ -2,4 +2,4 @@
 
 from slidegen.services.verbs import lazy_verbs
 
-__getattr__ = lazy_verbs(__name__, ("access", "actions", "queries", "sharing"))
+__getattr__ = lazy_verbs(__name__, ("access", "actions", "lock", "queries", "sharing"))
