@@ -55,9 +55,12 @@ class FailedAnswer:
 
 @dataclass
 class SlowAnswer:
-    """Genie never finishes: every poll reports this status."""
+    """Genie does not finish: every poll reports this status (until `fails_after_polls`)."""
 
     status: str = "EXECUTING_QUERY"
+    # After this many polls the message fails: a client that ignores its time limit sees a
+    # failure instead of waiting forever (tests then tell the two apart by the error).
+    fails_after_polls: int | None = None
 
 
 Answer = QueryAnswer | TextAnswer | FailedAnswer | SlowAnswer
@@ -155,12 +158,10 @@ class FakeGenieServer:
         """List a serving endpoint in the workspace (ready)."""
         self.endpoints.append({"name": name, "task": task, "state": {"ready": "READY"}})
 
-    @property
     def credential_requests(self) -> list[RecordedRequest]:
         """The recorded Lakebase database-credential requests."""
         return [r for r in self.requests if r.path == "/api/2.0/database/credentials"]
 
-    @property
     def genie_requests(self) -> list[RecordedRequest]:
         """The recorded Genie API calls (without the SDK's host-metadata probe)."""
         return [r for r in self.requests if r.path.startswith(PREFIX)]
@@ -260,7 +261,8 @@ class FakeGenieServer:
     def _status(message: _Message) -> str:
         answer = message.answer
         if isinstance(answer, SlowAnswer):
-            return answer.status
+            limit = answer.fails_after_polls
+            return "FAILED" if limit is not None and message.polls > limit else answer.status
         return "FAILED" if isinstance(answer, FailedAnswer) else "COMPLETED"
 
     def _message_json(self, message: _Message, status: str) -> dict[str, Any]:

@@ -150,7 +150,7 @@ def test_the_sdk_mints_the_credential_over_http_and_its_expiry_is_parsed(
     workspace.database_token_expiry = "2026-11-23T10:15:30.123456789Z"
     issued = databricks_token_provider(settings)()
     assert issued == IssuedToken("token-1", datetime(2026, 11, 23, 10, 15, 30, 123456, UTC))
-    (call,) = workspace.credential_requests
+    (call,) = workspace.credential_requests()
     assert call.method == "POST" and call.authorization == "Bearer dapi-lakebase"
     assert call.body["instance_names"] == ["slidegen-db"] and call.body["request_id"]
 
@@ -165,12 +165,12 @@ def test_the_real_token_path_connects_and_follows_a_rotation(
     try:
         assert _whoami(engine)[0] == ROLE
         _whoami(engine)
-        assert len(workspace.credential_requests) == 1  # cached until near its expiry
+        assert len(workspace.credential_requests()) == 1  # cached until near its expiry
 
         _set_password(pg_admin_url, "token-2")
         workspace.database_token = "token-2"
         assert _whoami(engine)[0] == ROLE
-        assert len(workspace.credential_requests) == 2
+        assert len(workspace.credential_requests()) == 2
     finally:
         engine.dispose()
         _set_password(pg_admin_url, "token-1")
