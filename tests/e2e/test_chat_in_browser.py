@@ -132,11 +132,6 @@ REVIEW_SLIDES = [
 REVIEW_DECK_TITLE = "Workspace Consumption Review"
 
 
-# The app's favicon (page_icon=":material/slideshow:") comes from Google's CDN: a known bug,
-# exposed by test_the_app_loads_nothing_from_other_hosts and tolerated elsewhere.
-FAVICON_CDN = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
-
-
 def other_hosts(urls: list[str], app_host: str) -> list[str]:
     """The fetched URLs that went to a host other than the app's."""
     return [
@@ -644,7 +639,7 @@ def test_hostile_slides_cannot_script_navigate_or_fetch(
     assert page.evaluate("document.title") == app_title
     assert dialogs == []
     assert not [url for url in fetched if TRAP_HOST in url]
-    foreign = [url for url in other_hosts(fetched, app_host) if not url.startswith(FAVICON_CDN)]
+    foreign = other_hosts(fetched, app_host)
     assert foreign == [], foreign
     expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible()
 
@@ -706,7 +701,7 @@ def test_the_app_loads_nothing_from_other_hosts(page: Page, chat_app: ChatApp) -
     app_host = urlparse(chat_app.url).netloc
     open_chat(page, chat_app.url)
     expect(page.get_by_text("Start a deck")).to_be_visible()
-    if not other_hosts(fetched, app_host):  # the favicon is set about a second after load
+    if not other_hosts(fetched, app_host):  # icons and fonts load after the first paint
         with contextlib.suppress(PlaywrightTimeoutError):
             page.wait_for_event(
                 "request", lambda r: bool(other_hosts([r.url], app_host)), timeout=3000

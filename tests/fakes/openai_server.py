@@ -203,6 +203,12 @@ class FakeOpenAIServer:
         """The chat-completions requests received so far."""
         return [r for r in self.requests if r.path in CHAT_PATHS]
 
+    def reset(self) -> None:
+        """Forget the replies still queued and the default reply (a new test starts clean)."""
+        with self._lock:
+            self._script.clear()
+            self.default_reply = None
+
     def enqueue(self, *replies: Reply, times: int = 1) -> None:
         """Answer the next chat requests with these replies, in order (repeated `times`)."""
         with self._lock:
