@@ -13,7 +13,7 @@ from ui.chat.trace_link import trace_link
 from ui.chat.view import provider_line, request_box, show_messages, show_progress
 from ui.db import session_scope
 from ui.errors import user_errors
-from ui.text import plain
+from ui.text import plain, plain_label
 from ui.user import current_user
 from ui.widgets.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.widgets.export_control import export_control
@@ -69,7 +69,10 @@ if detail is None:
     if recent:
         st.subheader("Continue a recent deck")
         for row in recent:
-            label = f"{row.title} · {row.slide_count} slides · {row.last_activity:%Y-%m-%d %H:%M}"
+            label = (
+                f"{plain_label(row.title)} · {row.slide_count:d} slides · "
+                f"{row.last_activity:%Y-%m-%d %H:%M}"
+            )
             if st.button(label, key=f"recent-{row.session_id}", icon=":material/history:"):
                 state.open_session(row.session_id)
                 st.rerun()
@@ -79,8 +82,8 @@ if detail is None:
     columns = st.columns(2)
     for index, deck_prompt in enumerate(prompts):
         with columns[index % 2].container(border=True):
-            st.markdown(f"**{deck_prompt.name}**")
-            st.caption(deck_prompt.description or "")
+            st.markdown(f"**{plain(deck_prompt.name)}**")
+            st.caption(plain(deck_prompt.description or ""))
 else:
     if read_only:
         st.info("You can view this deck but not change it.", icon=":material/visibility:")

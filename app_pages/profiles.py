@@ -16,6 +16,7 @@ from ui.profiles.forms import (
 )
 from ui.profiles.state import SELECTED, apply_pending_selection, draft_of, key, show_flash
 from ui.profiles.toolbar import save_bar, toolbar
+from ui.text import plain
 from ui.user import current_user
 
 user = current_user()
@@ -67,13 +68,13 @@ with user_errors(), session_scope() as session:
 
 draft, rebased = draft_of(profile)
 st.caption(
-    f"{profile.description or 'No description.'} · used by {profile.session_count} sessions · "
-    f"updated {profile.updated_at:%Y-%m-%d %H:%M} UTC by {profile.updated_by or 'system'} · "
-    f"your access: {profile.my_permission}"
+    f"{plain(profile.description or 'No description.')} · used by {profile.session_count:d} "
+    f"sessions · updated {profile.updated_at:%Y-%m-%d %H:%M} UTC by "
+    f"{plain(profile.updated_by or 'system')} · your access: {plain(profile.my_permission)}"
 )
 if rebased:
     st.info(
-        f"{profile.updated_by or 'Somebody'} saved this profile while you were editing it. "
+        f"{plain(profile.updated_by or 'Somebody')} saved this profile while you were editing it. "
         "Your unsaved edits are kept on top of their version.",
         icon=":material/sync:",
     )

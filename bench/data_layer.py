@@ -28,6 +28,7 @@ from slidegen.services.profiles import queries as profiles
 from slidegen.services.seed import seed_database
 from slidegen.services.sessions import queries as sessions
 from tests.pgserver import ThrowawayPostgres
+from ui.history.view import PAGE_SIZE
 
 SESSIONS_PER_USER = 2000
 RUNS = 15
@@ -62,6 +63,7 @@ def _median_ms(database: Database, action: Callable[..., object]) -> float:
     return statistics.median(samples)
 
 
+HISTORY_PAGE = PAGE_SIZE
 QUERIES: dict[str, Callable[..., object]] = {
     "baseline: SELECT 1": lambda s: s.execute(text("SELECT 1")).all(),
     "Chat: active profile + prompts": lambda s: (
@@ -73,7 +75,10 @@ QUERIES: dict[str, Callable[..., object]] = {
         deck_prompts.search_deck_prompts(s, USER),
         slide_styles.search_slide_styles(s, USER),
     ),
-    "History: first page of 50": lambda s: sessions.list_my_sessions(s, USER),
+    # What the History page runs on opening: scope "all", one page of its size.
+    f"History: all, first {HISTORY_PAGE}": lambda s: sessions.list_sessions(
+        s, USER, scope="all", limit=HISTORY_PAGE
+    ),
 }
 
 

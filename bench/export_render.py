@@ -41,6 +41,33 @@ def chromium_slides(deck: Deck) -> tuple[list[Image.Image], list[float]]:
     return images, seconds
 
 
+def chromium_deck_seconds(deck: Deck, runs: int) -> list[float]:
+    """Render every slide of the deck as a screenshot, `runs` times; seconds per whole deck.
+
+    The predecessor's export: one headless Chromium (launched once, not timed) screenshots
+    each slide in turn.
+    """
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    totals = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+        page.route("**/*", lambda route: route.abort())  # no network, ever
+        for _ in range(runs):
+            start = time.perf_counter()
+            for slide in deck.slides:
+                page.set_content(slide_document(slide, deck.css))
+                page.screenshot(clip={"x": 0, "y": 0, "width": WIDTH, "height": HEIGHT})
+            totals.append(time.perf_counter() - start)
+        browser.close()
+    return totals
+
+
 def libreoffice_slides(pptx: bytes) -> list[Image.Image]:
     """Render a .pptx with LibreOffice Impress (headless) to PDF, then pdftoppm at 96 dpi."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")

@@ -30,6 +30,7 @@ from slidegen.identity import User
 from slidegen.services.seed import seed_database
 from slidegen.services.sessions import queries as sessions
 from tests.pgserver import ThrowawayPostgres
+from ui.history.view import PAGE_SIZE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 USER = User(name="user0@example.com", display_name="Bench")
@@ -105,7 +106,8 @@ def _time_query(url: str) -> float:
     for _ in range(RUNS):
         start = time.perf_counter()
         with database.scope() as session:
-            sessions.list_sessions(session, USER, limit=12)
+            # The page's own query: scope "all" (its default), one page of PAGE_SIZE.
+            sessions.list_sessions(session, USER, scope="all", limit=PAGE_SIZE)
         samples.append(time.perf_counter() - start)
     database.dispose()
     return statistics.median(samples) * 1000

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     genie_space_id: str | None = Field(None, validation_alias="SLIDEGEN_GENIE_SPACE_ID")
     sql_warehouse_id: str | None = Field(None, validation_alias="SLIDEGEN_SQL_WAREHOUSE_ID")
     admin_group: str | None = Field(None, validation_alias="SLIDEGEN_ADMIN_GROUP")
+    library_admin_group: str | None = Field(None, validation_alias="SLIDEGEN_LIBRARY_ADMIN_GROUP")
     dev_mode: bool = Field(False, validation_alias="SLIDEGEN_DEV_MODE")
     mlflow_experiment_id: str | None = Field(None, validation_alias="MLFLOW_EXPERIMENT_ID")
 

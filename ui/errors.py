@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from slidegen.errors import SlidegenError
+from ui.text import plain
 
 log = logging.getLogger("slidegen.ui")
 
@@ -19,7 +20,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except SlidegenError as exc:
-        st.error(exc.user_message, icon=":material/error:")
+        st.error(plain(exc.user_message), icon=":material/error:")
         st.stop()
     except Exception:
         log.exception("unexpected error while rendering a page")

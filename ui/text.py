@@ -2,7 +2,8 @@
 
 Streamlit renders Markdown in bodies, captions, alerts and widget labels, so an image in text
 from a model, data or another user would make the browser fetch its address. Every such text
-goes through `plain` before Streamlit sees it.
+goes through `plain` (bodies) or `plain_label` (labels) before Streamlit sees it;
+tests/unit/test_untrusted_text.py walks app_pages/ and ui/ and fails on a call that does not.
 """
 
 from __future__ import annotations
@@ -25,3 +26,9 @@ def plain(text: str) -> str:
         end = match.end()
     parts.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[end:]))
     return "".join(parts)
+
+
+def plain_label(text: str) -> str:
+    """Escape Markdown in a widget, expander, tab or dialog label: one line, shown literally."""
+    # A label is one line: a newline would start a Markdown block Streamlit drops from labels.
+    return plain(" ".join(str(text).split()))

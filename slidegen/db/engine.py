@@ -57,6 +57,17 @@ class CachedToken:
                 self.refresh_count += 1
             return self._current.token
 
+    def replace(self, rejected: str) -> str:
+        """Return a fresh token after the server rejected `rejected` (a rotated credential).
+
+        Only one caller fetches: others that were refused the same token get the new one.
+        """
+        with self._lock:
+            if self._current is None or self._current.token == rejected:
+                self._current = self._provider()
+                self.refresh_count += 1
+            return self._current.token
+
 
 def create_db_engine(
     settings: Settings,
@@ -150,8 +161,17 @@ def _lakebase_engine(settings: Settings, token: CachedToken) -> Engine:
     engine = _postgres_engine(lakebase_url(settings), connect_args=connect_args)
 
     @event.listens_for(engine, "do_connect")
-    def _inject_token(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
         cparams["password"] = token.get()
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as exc:
+            # The workspace rotated the credential before our cached token expired: fetch a
+            # fresh one once and retry, rather than failing until the cache runs out.
+            if "password authentication failed" not in str(exc):
+                raise
+            cparams["password"] = token.replace(cparams["password"])
+            return dialect.connect(*cargs, **cparams)
 
     return engine
 

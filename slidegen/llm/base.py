@@ -69,11 +69,16 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class ToolSpec:
-    """A tool the model may call; `parameters` is its JSON schema."""
+    """A tool the model may call; `parameters` is its JSON schema.
+
+    `kind` says what the tool is (slidegen.tools.base.ToolKind: "sql", "genie", "images"):
+    code that picks a tool itself (the offline engine) chooses by it, never by a parameter's name.
+    """
 
     name: str
     description: str
     parameters: dict[str, Any]
+    kind: str | None = None
 
 
 class LLMProvider(Protocol):

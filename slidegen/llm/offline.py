@@ -21,6 +21,7 @@ from slidegen.llm.offline_edit import edit_operations
 CHUNK_CHARS = 48
 SOURCE_FOOTER = '<footer class="slide-footer">Source: sample workspace consumption data</footer>'
 DEFAULT_MAX_SLIDES = 12
+SAMPLE_TABLE = "workspace_consumption"  # the table SAMPLE_QUERIES read
 SAMPLE_QUERIES = {
     "monthly": (
         "SELECT strftime('%Y-%m', usage_date) AS month, ROUND(SUM(cost_usd), 0) AS cost_usd, "
@@ -62,9 +63,9 @@ class OfflineProvider:
         if "# Selected slides" in request:
             text = edit_operations(request)
         else:
-            sql_tools = [t for t in tools if "query" in t.parameters.get("properties", {})]
-            if sql_tools and not results and _DATA_WORDS.search(request):
-                yield from _query_calls(sql_tools[0].name)
+            source = sample_source(tools)
+            if source and not results and _DATA_WORDS.search(request):
+                yield from _query_calls(source.name)
                 return
             text = _deck_html(request, system, [_parse_table(m.content or "") for m in results])
         for start in range(0, len(text), CHUNK_CHARS):
@@ -72,6 +73,13 @@ class OfflineProvider:
         prompt_chars = sum(len(m.content or "") for m in messages)
         yield Usage(prompt_tokens=prompt_chars // 4, completion_tokens=len(text) // 4)
         yield Finished("stop")
+
+
+def sample_source(tools: list[ToolSpec]) -> ToolSpec | None:
+    """Return the SQL data source to query: the one holding the sample table, else the first."""
+    sources = [tool for tool in tools if tool.kind == "sql"]  # what it is, not its parameters
+    holding = [tool for tool in sources if SAMPLE_TABLE in tool.description]
+    return (holding or sources or [None])[0]
 
 
 def _query_calls(tool_name: str) -> Iterator[LLMEvent]:

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from pydantic import ValidationError
 
 from slidegen.deck import ChartSpec, new_id
-from slidegen.render.chartjs import charts_from_scripts
+from slidegen.render.chartjs import ChartRecovery, recover_charts
 from slidegen.render.sanitize import sanitize_slide_html
 
 _FENCE = re.compile(r"```[a-zA-Z]*\s*|```")
@@ -23,6 +23,7 @@ _SLIDE_XPATH = (
     "[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' slide ')])]"
 )
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_-]")
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
 _BARE_IMG = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
@@ -37,6 +38,7 @@ class ParsedSlide:
     slide_id: str | None = None  # the slide an edit targets
     after: str | None = None  # insert position: a slide id or "start"
     warnings: list[str] = field(default_factory=list)
+    had_canvas: bool = False  # a Chart.js canvas (recovered as a chart or not)
 
 
 @dataclass
@@ -45,6 +47,7 @@ class ParsedDeck:
 
     title: str | None
     slides: list[ParsedSlide]
+    chart_report: str | None = None  # Chart.js charts recovered and not (predecessor decks)
 
 
 def clean_model_text(text: str) -> str:
@@ -63,27 +66,38 @@ def parse_title(text: str) -> str | None:
     return title[:300] or None
 
 
-def parse_deck(text: str) -> ParsedDeck:
-    """Parse a whole answer into slides (tolerant of unclosed tags and stray markup)."""
+def parse_deck(text: str, recovery: ChartRecovery | None = None) -> ParsedDeck:
+    """Parse a whole answer into slides (tolerant of unclosed tags and stray markup).
+
+    Chart.js charts are recovered from the answer's scripts, or taken from `recovery` when the
+    scripts came separately (a streamed slide whose script follows all slides).
+    """
     cleaned = clean_model_text(text)
     if not cleaned.strip():
         return ParsedDeck(title=None, slides=[])
     root = lxml_html.fromstring(f"<div id='slidegen-root'>{_TITLE.sub('', cleaned)}</div>")
-    scripts = "\n".join(script.text or "" for script in root.iter("script"))
-    recovered = charts_from_scripts(scripts) if "Chart" in scripts else []
-    slides = [_parse_slide(element, recovered) for element in root.xpath(_SLIDE_XPATH)]
-    return ParsedDeck(title=parse_title(cleaned), slides=slides)
+    if recovery is None:
+        recovery = chart_scripts_recovery(cleaned)
+    slides = [_parse_slide(element, recovery) for element in root.xpath(_SLIDE_XPATH)]
+    report = recovery.summary() if any(s.had_canvas for s in slides) else None
+    return ParsedDeck(title=parse_title(cleaned), slides=slides, chart_report=report)
 
 
-def parse_slide_fragment(fragment: str) -> ParsedSlide | None:
+def chart_scripts_recovery(text: str) -> ChartRecovery:
+    """Recover the Chart.js charts of every `<script>` in `text`."""
+    scripts = "\n".join(_SCRIPT.findall(text))
+    return recover_charts(scripts) if "Chart" in scripts else ChartRecovery()
+
+
+def parse_slide_fragment(
+    fragment: str, recovery: ChartRecovery | None = None
+) -> ParsedSlide | None:
     """Parse one complete slide element (as produced by the stream splitter)."""
-    deck = parse_deck(fragment)
+    deck = parse_deck(fragment, recovery)
     return deck.slides[0] if deck.slides else None
 
 
-def _parse_slide(
-    element: etree._Element, recovered: list[tuple[str | None, ChartSpec]]
-) -> ParsedSlide:
+def _parse_slide(element: etree._Element, recovery: ChartRecovery) -> ParsedSlide:
     slide = ParsedSlide(html="")
     slide.op = _attr(element, "data-op")
     slide.slide_id = _attr(element, "data-slide-id")
@@ -95,7 +109,7 @@ def _parse_slide(
         notes.drop_tree()
     for figure in element.xpath(".//figure[@data-chart]"):
         _extract_chart(figure, slide)
-    _replace_chartjs_canvases(element, recovered, slide)
+    _replace_chartjs_canvases(element, recovery, slide)
     for script in element.xpath(".//script"):
         script.drop_tree()
     for name in ("data-op", "data-slide-id", "data-after"):
@@ -125,12 +139,17 @@ def _extract_chart(figure: etree._Element, slide: ParsedSlide) -> None:
 
 
 def _replace_chartjs_canvases(
-    element: etree._Element, recovered: list[tuple[str | None, ChartSpec]], slide: ParsedSlide
+    element: etree._Element, recovery: ChartRecovery, slide: ParsedSlide
 ) -> None:
     for canvas in element.xpath(".//canvas"):
-        canvas_id = canvas.get("id")
-        match = next((spec for cid, spec in recovered if cid and cid == canvas_id), None)
+        slide.had_canvas = True
+        canvas_id = canvas.get("id") or ""
+        match = recovery.charts.get(canvas_id)
         if match is None:
+            if not any(f"canvas '{canvas_id}'" in failure for failure in recovery.failures):
+                slide.warnings.append(
+                    f"A Chart.js canvas ('{canvas_id}') had no chart script and was left out."
+                )
             canvas.drop_tree()
             continue
         spec = match.model_copy(update={"chart_id": new_id("c")})

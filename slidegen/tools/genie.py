@@ -19,6 +19,7 @@ from databricks.sdk.service.dashboards import GenieAttachment, GenieMessage, Mes
 
 from slidegen.tools.base import (
     ToolError,
+    ToolKind,
     ToolResult,
     format_untrusted_table,
     format_untrusted_text,
@@ -54,6 +55,8 @@ def genie_tool_name(space_name: str, space_id: str = "") -> str:
 
 class GenieTool:
     """One data tool per Genie space; keeps the space's conversation across calls."""
+
+    kind: ToolKind = "genie"
 
     def __init__(
         self,

@@ -6,7 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from slidegen.schemas.library import ImagePage
-from slidegen.tools.base import ToolError, ToolResult, format_untrusted_table, string_argument
+from slidegen.tools.base import (
+    ToolError,
+    ToolKind,
+    ToolResult,
+    format_untrusted_table,
+    string_argument,
+)
 
 TOOL_NAME = "search_image_library"
 MAX_RESULTS = 20
@@ -16,6 +22,8 @@ ImageSearch = Callable[[str, int], ImagePage]
 
 class ImageLibraryTool:
     """Search the image library by words; answers with `image:NAME` references to use."""
+
+    kind: ToolKind = "images"
 
     name = TOOL_NAME
     description = (

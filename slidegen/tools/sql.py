@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from slidegen.errors import ConfigurationError
 from slidegen.tools.base import (
     ToolError,
+    ToolKind,
     ToolResult,
     plain_value,
     query_result,
@@ -43,6 +44,8 @@ def _read_only_sqlite_url(url: URL) -> URL:
 
 class SqlTool:
     """A data tool that runs one read-only SELECT and returns at most `max_rows` rows."""
+
+    kind: ToolKind = "sql"
 
     def __init__(
         self,

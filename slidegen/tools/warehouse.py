@@ -28,6 +28,7 @@ from databricks.sdk.service.sql import (
 from slidegen.errors import ConfigurationError
 from slidegen.tools.base import (
     ToolError,
+    ToolKind,
     ToolResult,
     query_result,
     string_argument,
@@ -48,6 +49,8 @@ Fetched = tuple[list[str], list[list[Any]], bool]  # column names, typed rows, t
 
 class WarehouseSqlTool:
     """A data tool that runs one read-only SELECT on a Databricks SQL warehouse."""
+
+    kind: ToolKind = "sql"
 
     def __init__(
         self,

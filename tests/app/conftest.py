@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,12 @@ from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import seeded_database_url
 
 APP_USER = "pat@example.com"
+
+
+def shown(text: object) -> str:
+    """Text as the browser shows it: untrusted text arrives escaped (ui.text.plain) and
+    Markdown removes the backslashes; AppTest reads the Markdown source."""
+    return re.sub(r"\\(.)", r"\1", str(text))
 
 
 @pytest.fixture

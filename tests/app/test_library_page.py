@@ -8,7 +8,7 @@ from slidegen.config import Settings
 from slidegen.db.database import Database
 from slidegen.identity import User
 from slidegen.services.library import images
-from tests.app.conftest import APP_USER
+from tests.app.conftest import APP_USER, shown
 from tests.app.test_pages import run_page
 from tests.library_files import image_bytes
 
@@ -20,7 +20,7 @@ def open_section(at: AppTest, name: str) -> AppTest:
 
 
 def texts(at: AppTest, kind: str) -> str:
-    return "\n".join(str(el.value) for el in getattr(at, kind))
+    return "\n".join(shown(el.value) for el in getattr(at, kind))
 
 
 def test_deck_prompts_create_search_duplicate_and_validate(app_env: str) -> None:

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from slidegen.config import Settings
 from slidegen.db.database import Database
 from slidegen.db.models import SessionPermission
-from tests.app.conftest import APP_USER
+from tests.app.conftest import APP_USER, shown
 from tests.factories import make_session
 from tests.integration.test_permission_matrix import shared_deck
 
@@ -32,7 +32,7 @@ def all_text(at: AppTest) -> str:
         for kind in ("markdown", "caption", "info", "title", "subheader", "warning")
         for el in getattr(at, kind)
     ]
-    return "\n".join(str(part) for part in parts)
+    return "\n".join(shown(part) for part in parts)
 
 
 def test_chat_names_the_profile_and_the_offline_engine(app_env: str) -> None:

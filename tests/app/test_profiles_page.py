@@ -12,7 +12,7 @@ from slidegen.db.database import Database
 from slidegen.identity import User
 from slidegen.services.identities import record_identity
 from slidegen.services.profiles import admin as profile_admin
-from tests.app.conftest import APP_USER
+from tests.app.conftest import APP_USER, shown
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 APP_USER_OBJ = User(name=APP_USER, display_name="Pat")
@@ -29,7 +29,7 @@ def open_profiles() -> AppTest:
 
 def messages(at: AppTest) -> str:
     kinds = ("success", "warning", "error", "info", "caption", "markdown")
-    return "\n".join(str(el.value) for kind in kinds for el in getattr(at, kind))
+    return "\n".join(shown(el.value) for kind in kinds for el in getattr(at, kind))
 
 
 def open_section(at: AppTest, name: str) -> None:

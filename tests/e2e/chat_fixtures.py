@@ -49,6 +49,12 @@ class RespondingFakeServer(FakeOpenAIServer):
         with self._lock:
             self._responders.append(responder)
 
+    def reset(self) -> None:
+        """Forget queued replies and responders, so one test's leftovers never answer another's."""
+        super().reset()
+        with self._lock:
+            self._responders.clear()
+
     def _next_reply(self) -> Reply:
         # The handler records a request before it asks for its reply, so the last chat
         # request recorded is the one being answered.

@@ -43,6 +43,13 @@ def app_url(
         yield url
 
 
+@pytest.fixture(autouse=True)
+def _fresh_fake_llm(request: pytest.FixtureRequest) -> None:
+    """The fake LLM lives as long as its module's app: empty its queue before each test."""
+    if "chat_app" in request.fixturenames:
+        request.getfixturevalue("chat_app").llm.reset()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():

@@ -8,7 +8,6 @@ read although its origin is opaque.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import shutil
@@ -19,7 +18,6 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Frame, FrameLocator, Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.chat_fixtures import (
     API_KEY,
@@ -28,6 +26,7 @@ from tests.e2e.chat_fixtures import (
     ChatApp,
     chat_app_fixture,  # noqa: F401 (the `chat_app` fixture, used by name)
 )
+from tests.e2e.waits import frames_loaded, painted
 from tests.fakes.openai_server import RecordedRequest, Reply
 
 pytestmark = pytest.mark.e2e
@@ -130,11 +129,6 @@ REVIEW_SLIDES = [
     ),
 ]
 REVIEW_DECK_TITLE = "Workspace Consumption Review"
-
-
-# The app's favicon (page_icon=":material/slideshow:") comes from Google's CDN: a known bug,
-# exposed by test_the_app_loads_nothing_from_other_hosts and tolerated elsewhere.
-FAVICON_CDN = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
 
 
 def other_hosts(urls: list[str], app_host: str) -> list[str]:
@@ -242,9 +236,9 @@ def screenshot(page: Page, tmp_path: Path, name: str, *, height: int = 1000) -> 
     viewport = page.viewport_size
     if height != viewport["height"]:
         page.set_viewport_size({"width": viewport["width"], "height": height})
-        page.wait_for_timeout(800)  # the slide shells rescale on resize
+        frames_loaded(page)  # the slide shells rescale on resize
     page.get_by_role("heading", name="Chat", exact=True).scroll_into_view_if_needed()
-    page.wait_for_timeout(200)
+    painted(page)
     path = tmp_path / f"{name}.png"
     page.screenshot(path=str(path))
     if height != viewport["height"]:
@@ -637,14 +631,14 @@ def test_hostile_slides_cannot_script_navigate_or_fetch(
         expect(show.locator(".deck > .frame:not([hidden])")).to_contain_text(
             f"Visible text {number}"
         )
-    page.wait_for_timeout(500)  # give a meta refresh or a late fetch the chance to happen
+    frames_loaded(page)  # a meta refresh or a late fetch would have started by now
 
     screenshot(page, tmp_path, f"6-hostile-deck-{backend}", height=1800)
     assert page.title() == app_title
     assert page.evaluate("document.title") == app_title
     assert dialogs == []
     assert not [url for url in fetched if TRAP_HOST in url]
-    foreign = [url for url in other_hosts(fetched, app_host) if not url.startswith(FAVICON_CDN)]
+    foreign = other_hosts(fetched, app_host)
     assert foreign == [], foreign
     expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible()
 
@@ -694,9 +688,9 @@ def test_model_text_in_the_chat_cannot_fetch_from_other_hosts(
     send(page, "Consumption review for the steering group")
     wait_for_reply(page, "Generated 2 slides")
     expect(page.get_by_text("Data used (1 tool call)")).to_be_visible()
-    if not [url for url in fetched if TRAP_HOST in url]:  # give a late fetch its chance
-        with contextlib.suppress(PlaywrightTimeoutError):
-            page.wait_for_event("request", lambda r: TRAP_HOST in r.url, timeout=2000)
+    # Markdown would have made the name an <img>: none exists, so none was fetched.
+    expect(page.locator(f"img[src^='{TRAP}']")).to_have_count(0)
+    frames_loaded(page)
     assert [url for url in fetched if TRAP_HOST in url] == []
 
 
@@ -706,9 +700,7 @@ def test_the_app_loads_nothing_from_other_hosts(page: Page, chat_app: ChatApp) -
     app_host = urlparse(chat_app.url).netloc
     open_chat(page, chat_app.url)
     expect(page.get_by_text("Start a deck")).to_be_visible()
-    if not other_hosts(fetched, app_host):  # the favicon is set about a second after load
-        with contextlib.suppress(PlaywrightTimeoutError):
-            page.wait_for_event(
-                "request", lambda r: bool(other_hosts([r.url], app_host)), timeout=3000
-            )
+    # The favicon is set about a second after load: wait for it, then every frame's load.
+    expect(page.locator("link[rel~='icon'][href*='media']")).to_have_count(1, timeout=TIMEOUT_MS)
+    frames_loaded(page)
     assert other_hosts(fetched, app_host) == []

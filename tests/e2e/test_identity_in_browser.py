@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import delete
 
 from slidegen.config import Settings
@@ -17,6 +16,7 @@ from slidegen.db.database import Database
 from slidegen.db.models import ConfigGenieSpace, ConfigProfileContributor, SessionPermission
 from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import LOCAL_USER, ROOT, isolated_env, run_app, seeded_database_url
+from tests.e2e.waits import settled
 from tests.factories import make_profile
 from tests.fakes.genie_server import FakeGenieServer, TextAnswer
 from tests.fakes.openai_server import FakeOpenAIServer, Reply
@@ -140,15 +140,6 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"identity-{name}.png"), full_page=True)
 
 
-def settled(page: Page) -> None:
-    """Wait until the script run ends and every element is drawn (none stale or a skeleton)."""
-    expect(page.get_by_test_id("stApp")).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=TIMEOUT_MS
-    )
-    drawing = page.locator("[data-stale='true'], [data-testid^='stSkeleton']")  # lazy widgets
-    expect(drawing).to_have_count(0, timeout=TIMEOUT_MS)
-
-
 def sidebar(page: Page) -> Locator:
     return page.get_by_test_id("stSidebar")
 
@@ -177,14 +168,9 @@ def go_to(page: Page, name: str) -> None:
 def profile_options(page: Page) -> list[str]:
     """Open Chat's Profile list and return the names offered."""
     options = page.get_by_role("option")
-    for _ in range(3):  # a rerun that lands while the list opens closes it again
-        settled(page)
-        page.get_by_role("combobox", name="Profile").click()
-        try:
-            options.first.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
+    settled(page)  # a rerun landing while the list opens would close it again
+    page.get_by_role("combobox", name="Profile").click()
+    expect(options.first).to_be_visible(timeout=TIMEOUT_MS)
     names = [text.strip() for text in options.all_inner_texts()]
     page.keyboard.press("Escape")
     return names

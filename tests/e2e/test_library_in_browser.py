@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
 from slidegen.seed_content.styles import SLIDE_STYLES
+from tests.e2e.waits import frames_loaded, painted, settled
 from tests.library_files import image_bytes
 
 TIMEOUT_MS = 20_000
@@ -18,17 +19,11 @@ PREVIEW = "iframe[data-testid='stIFrame']"
 
 
 def wait_for_chart(page: Page) -> None:
-    """Wait until the one preview shows its chart; a late rerun may swap the frame again."""
-    for attempt in range(4):
-        expect(page.locator(PREVIEW)).to_have_count(1, timeout=TIMEOUT_MS)  # old one gone
-        try:
-            expect(preview_slide(page, "Chart").locator("svg").first).to_be_visible(
-                timeout=TIMEOUT_MS // 4
-            )
-            return
-        except AssertionError:
-            if attempt == 3:
-                raise
+    """Wait until the page has settled (no rerun left to swap the frame) and its one preview
+    shows its chart."""
+    settled(page)
+    expect(page.locator(PREVIEW)).to_have_count(1, timeout=TIMEOUT_MS)  # the old one is gone
+    expect(preview_slide(page, "Chart").locator("svg").first).to_be_visible(timeout=TIMEOUT_MS)
 
 
 def preview_slide(page: Page, label: str, css: str = "") -> FrameLocator:
@@ -46,7 +41,8 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def shoot(page: Page, tmp_path: Path, name: str) -> None:
-    page.wait_for_timeout(600)  # the preview shell scales its frames on load
+    frames_loaded(page)  # the preview shell scales its frames on load
+    painted(page)
     path = tmp_path / f"{name}.png"
     page.locator(PREVIEW).screenshot(path=str(path))
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.e2e.waits import settled
 
 TIMEOUT_MS = 20_000
 SHOTS = Path(__file__).resolve().parents[2] / "bench" / "out"
@@ -42,7 +43,6 @@ def test_edit_prompt_save_see_history_and_restore(
     template.focus()
     page.keyboard.press("Control+A")
     page.keyboard.type(NEW_TEMPLATE)
-    page.wait_for_timeout(800)  # the editor sends its value after a short debounce
     expect(page.get_by_text("Unsaved changes (1): prompts.user_prompt_template")).to_be_visible(
         timeout=TIMEOUT_MS
     )
@@ -68,13 +68,8 @@ def test_edit_prompt_save_see_history_and_restore(
     expect(page.get_by_text(NEW_TEMPLATE).first).to_be_visible()
     page.screenshot(path=str(SHOTS / "profiles-2-history.png"), full_page=True)
     option = page.get_by_role("option", name=re.compile(r"create profile"))
-    for _ in range(3):  # a rerun that lands while the list opens closes it again
-        chosen.click()
-        try:
-            option.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
+    settled(page)  # a rerun landing while the list opens would close it again
+    chosen.click()
     option.click()
     page.get_by_text(re.compile(r"Restore default to the settings saved by change")).click()
     page.get_by_role("button", name="Restore", exact=True).click()

@@ -55,9 +55,12 @@ class FailedAnswer:
 
 @dataclass
 class SlowAnswer:
-    """Genie never finishes: every poll reports this status."""
+    """Genie does not finish: every poll reports this status (until `fails_after_polls`)."""
 
     status: str = "EXECUTING_QUERY"
+    # After this many polls the message fails: a client that ignores its time limit sees a
+    # failure instead of waiting forever (tests then tell the two apart by the error).
+    fails_after_polls: int | None = None
 
 
 Answer = QueryAnswer | TextAnswer | FailedAnswer | SlowAnswer
@@ -103,6 +106,9 @@ class FakeGenieServer:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.sql = FakeWarehouses()
+        # Lakebase: what POST /api/2.0/database/credentials answers (set by a test).
+        self.database_token = "lakebase-token"
+        self.database_token_expiry = "2026-11-23T10:00:00.000Z"
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         # A short poll interval keeps shutdown() (and so each test's teardown) fast.
         self._thread = threading.Thread(
@@ -152,6 +158,10 @@ class FakeGenieServer:
         """List a serving endpoint in the workspace (ready)."""
         self.endpoints.append({"name": name, "task": task, "state": {"ready": "READY"}})
 
+    def credential_requests(self) -> list[RecordedRequest]:
+        """The recorded Lakebase database-credential requests."""
+        return [r for r in self.requests if r.path == "/api/2.0/database/credentials"]
+
     def genie_requests(self) -> list[RecordedRequest]:
         """The recorded Genie API calls (without the SDK's host-metadata probe)."""
         return [r for r in self.requests if r.path.startswith(PREFIX)]
@@ -170,6 +180,11 @@ class FakeGenieServer:
         caller = self._users.get(token)
         if token != self.token and caller is None:
             return 401, {"error_code": "UNAUTHENTICATED", "message": "Invalid access token."}
+        if method == "POST" and path == "/api/2.0/database/credentials":
+            return 200, {
+                "token": self.database_token,
+                "expiration_time": self.database_token_expiry,
+            }
         if method == "GET" and path == "/api/2.0/serving-endpoints":
             return 200, {"endpoints": self.endpoints}
         if path.startswith(SCIM):
@@ -246,7 +261,8 @@ class FakeGenieServer:
     def _status(message: _Message) -> str:
         answer = message.answer
         if isinstance(answer, SlowAnswer):
-            return answer.status
+            limit = answer.fails_after_polls
+            return "FAILED" if limit is not None and message.polls > limit else answer.status
         return "FAILED" if isinstance(answer, FailedAnswer) else "COMPLETED"
 
     def _message_json(self, message: _Message, status: str) -> dict[str, Any]:

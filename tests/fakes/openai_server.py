@@ -13,6 +13,7 @@ issuing `oauth-token-1`, `oauth-token-2`, ... Every request is recorded with its
 from __future__ import annotations
 
 import json
+import select
 import socket
 import threading
 import time
@@ -169,6 +170,8 @@ class FakeOpenAIServer:
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        # Set when a client closed its connection while a reply was held back (a timeout).
+        self.client_hung_up = threading.Event()
         self._tokens_issued = 0
         self.default_reply: Reply | None = None
         self.oauth_token_ttl_s = 3600
@@ -199,6 +202,12 @@ class FakeOpenAIServer:
     def chat_requests(self) -> list[RecordedRequest]:
         """The chat-completions requests received so far."""
         return [r for r in self.requests if r.path in CHAT_PATHS]
+
+    def reset(self) -> None:
+        """Forget the replies still queued and the default reply (a new test starts clean)."""
+        with self._lock:
+            self._script.clear()
+            self.default_reply = None
 
     def enqueue(self, *replies: Reply, times: int = 1) -> None:
         """Answer the next chat requests with these replies, in order (repeated `times`)."""
@@ -302,7 +311,7 @@ class _Handler(BaseHTTPRequestHandler):
         return fake
 
     def _answer_chat(self, reply: Reply, request: dict[str, Any]) -> None:
-        if reply.headers_delay_s and self.server.fake._stopping.wait(reply.headers_delay_s):
+        if reply.headers_delay_s and self._held_back(reply.headers_delay_s):
             return
         if reply.body is not None:  # an error names the requested model, as OpenAI's do
             body = json.dumps(reply.body).replace("{model}", str(request.get("model")))
@@ -311,6 +320,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream(reply, request)
         else:
             self._send_json(200, completion_body(reply, request))
+
+    def _held_back(self, seconds: float) -> bool:
+        """Wait before answering; True when the client hung up (or the server stops) first."""
+        fake, deadline = self.server.fake, time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if fake._stopping.wait(0.02):
+                return True
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                fake.client_hung_up.set()  # end of stream: the client closed the connection
+                return True
+        return False
 
     def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
+from slidegen.config import reload_settings
 from slidegen.db.models import SessionPermission
 from slidegen.deck import Deck, Slide
 from slidegen.errors import NotFoundError, PermissionDeniedError
@@ -15,10 +17,15 @@ from slidegen.identity import User
 from slidegen.services.decks import hand_edits as slides
 from slidegen.services.decks import store as decks
 from slidegen.services.generation import chat_requests as requests
+from slidegen.services.library import deck_prompts as prompts
+from slidegen.services.library import images
+from slidegen.services.library import slide_styles as styles
+from slidegen.services.library import transfer as library_io
 from slidegen.services.sessions import actions as session_actions
 from slidegen.services.sessions import queries as sessions
 from slidegen.services.sessions import sharing
-from tests.factories import make_profile, make_session
+from tests.factories import make_profile, make_session, make_slide_style
+from tests.library_files import image_bytes
 
 OWNER = User(name="olga@example.com", display_name="Olga")
 READER = User(name="rita@example.com", display_name="Rita")
@@ -201,3 +208,134 @@ def test_listing_never_leaks(db: Session) -> None:
     assert rights[shared] == "edit" and rights[legacy] == "read"
     with pytest.raises(NotFoundError):
         decks.show_session(db, READER, session_id=private)
+
+
+# -- the library: deck prompts, slide styles and images have an owner ------------------------
+
+LIBRARY_ADMINS = "library-admins"
+AUTHOR = User(name="ava@example.com", display_name="Ava", from_proxy=True)
+LIBRARY_ADMIN = User(
+    name="lee@example.com", display_name="Lee", groups=(LIBRARY_ADMINS,), from_proxy=True
+)
+COLLEAGUE = User(name="cal@example.com", display_name="Cal", groups=("analysts",), from_proxy=True)
+LIBRARY_USERS = {"author": AUTHOR, "library admin": LIBRARY_ADMIN, "colleague": COLLEAGUE}
+EVERYONE = set(LIBRARY_USERS)
+OWNER_OR_ADMIN = {"author", "library admin"}
+ADMINS_ONLY = {"library admin"}
+
+# verb -> (who may, call(session, user, ids)); ids: the author's prompt, style and image
+LibraryCall = Callable[[Session, User, dict[str, int]], Any]
+LIBRARY_CALLS: dict[str, tuple[set[str], LibraryCall]] = {
+    "get_deck_prompt": (EVERYONE, lambda s, u, i: prompts.get_deck_prompt(s, u, prompt_id=i["p"])),
+    "duplicate_deck_prompt": (
+        EVERYONE,
+        lambda s, u, i: prompts.duplicate_deck_prompt(s, u, prompt_id=i["p"]),
+    ),
+    "update_deck_prompt": (
+        OWNER_OR_ADMIN,
+        lambda s, u, i: prompts.update_deck_prompt(s, u, prompt_id=i["p"], description="New"),
+    ),
+    "delete_deck_prompt": (
+        OWNER_OR_ADMIN,
+        lambda s, u, i: prompts.delete_deck_prompt(s, u, prompt_id=i["p"]),
+    ),
+    "get_slide_style": (EVERYONE, lambda s, u, i: styles.get_slide_style(s, u, style_id=i["s"])),
+    "duplicate_slide_style": (
+        EVERYONE,
+        lambda s, u, i: styles.duplicate_slide_style(s, u, style_id=i["s"]),
+    ),
+    "update_slide_style": (
+        OWNER_OR_ADMIN,
+        lambda s, u, i: styles.update_slide_style(s, u, style_id=i["s"], description="New"),
+    ),
+    "delete_slide_style": (
+        OWNER_OR_ADMIN,
+        lambda s, u, i: styles.delete_slide_style(s, u, style_id=i["s"]),
+    ),
+    "set_default_slide_style": (
+        ADMINS_ONLY,
+        lambda s, u, i: styles.set_default_slide_style(s, u, style_id=i["s"]),
+    ),
+    "search_images": (EVERYONE, lambda s, u, i: images.search_images(s, u)),
+    "update_image": (
+        OWNER_OR_ADMIN,
+        lambda s, u, i: images.update_image(s, u, image_id=i["i"], description="New"),
+    ),
+    "delete_image": (OWNER_OR_ADMIN, lambda s, u, i: images.delete_image(s, u, image_id=i["i"])),
+    "edit_system_style": (
+        set(),
+        lambda s, u, i: styles.update_slide_style(s, u, style_id=i["sys"], description="x"),
+    ),
+    "delete_system_style": (
+        set(),
+        lambda s, u, i: styles.delete_slide_style(s, u, style_id=i["sys"]),
+    ),
+}
+
+
+@pytest.fixture
+def library_admin_group(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("SLIDEGEN_LIBRARY_ADMIN_GROUP", LIBRARY_ADMINS)
+    reload_settings()
+    yield LIBRARY_ADMINS
+    monkeypatch.undo()
+    reload_settings()
+
+
+def authors_items(db: Session) -> dict[str, int]:
+    """A deck prompt, a slide style and an image made by the author, and a system style."""
+    prompt = prompts.create_deck_prompt(
+        db, AUTHOR, name="Ava's board deck", prompt_content="Five slides."
+    )
+    style = styles.create_slide_style(
+        db, AUTHOR, name="Ava's style", style_content=".slide{color:#111}"
+    )
+    image = images.upload_image(db, AUTHOR, filename="ava.png", data=image_bytes("PNG"))
+    system = make_slide_style(is_system=True, created_by="system", updated_by="system")
+    db.add(system)
+    db.flush()
+    return {"p": prompt.id, "s": style.style.id, "i": image.id, "sys": system.id}
+
+
+@pytest.mark.parametrize("name", list(LIBRARY_CALLS))
+def test_library_permission_matrix(db: Session, library_admin_group: str, name: str) -> None:
+    allowed, call = LIBRARY_CALLS[name]
+    outcomes: dict[str, str] = {}
+    for kind, user in LIBRARY_USERS.items():
+        nested = db.begin_nested()
+        ids = authors_items(db)
+        try:
+            call(db, user, ids)
+            outcomes[kind] = "allowed"
+        except PermissionDeniedError as exc:
+            assert "library admin" in exc.user_message or "system style" in exc.user_message
+            outcomes[kind] = "refused"
+        nested.rollback()
+    assert outcomes == {kind: "allowed" if kind in allowed else "refused" for kind in LIBRARY_USERS}
+
+
+def test_without_a_library_admin_group_only_the_laptop_user_manages_others_items(
+    db: Session,
+) -> None:
+    ids = authors_items(db)
+    with pytest.raises(PermissionDeniedError, match="only its owner or a library admin"):
+        prompts.update_deck_prompt(db, COLLEAGUE, prompt_id=ids["p"], description="Mine now")
+    laptop = User(name="me", display_name="me")  # no proxy identity: the local user
+    prompts.update_deck_prompt(db, laptop, prompt_id=ids["p"], description="Tidied")
+
+
+def test_an_import_never_overwrites_an_item_of_another_owner(
+    db: Session, library_admin_group: str
+) -> None:
+    authors_items(db)
+    exported = library_io.export_library(
+        db, AUTHOR, prompt_names=["Ava's board deck"], style_names=[]
+    )
+    document = json.loads(exported)
+    document["deck_prompts"][0]["prompt_content"] = "Replaced by Cal."
+    report = library_io.import_library(
+        db, COLLEAGUE, text=json.dumps(document), on_conflict="overwrite"
+    )
+    assert (report.overwritten, report.skipped) == ([], ["Ava's board deck"])
+    kept = prompts.find_deck_prompt(db, COLLEAGUE, name="Ava's board deck")
+    assert kept.prompt_content == "Five slides.\n"

@@ -7,7 +7,6 @@ readable by Alice only, as a Unity Catalog grant would make it.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,10 +155,8 @@ def test_a_pending_statement_is_polled_until_it_succeeds(server: FakeGenieServer
 def test_a_statement_past_the_time_limit_is_cancelled(server: FakeGenieServer) -> None:
     server.sql.hang = True
     tool = make_tool(server, timeout_s=0.6)
-    started = time.monotonic()
     with pytest.raises(ToolError, match=r"took longer than 0.6 s and was stopped"):
         tool.run({"query": BY_REGION})
-    assert time.monotonic() - started < 5
     [post] = statement_posts(server)
     assert post.body["wait_timeout"] == "0s"  # under 5 s the API cannot wait: poll instead
     [statement_id] = server.sql.cancelled

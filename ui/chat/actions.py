@@ -87,7 +87,7 @@ def preview_save_point(
             session, user, session_id=session_id, version_number=version_number
         )
     st.caption(
-        f"Save point {version_number}: {len(deck.slides)} slides. The current deck is unchanged."
+        f"Save point {version_number:d}: {len(deck.slides)} slides. The current deck is unchanged."
     )
     for number, slide in enumerate(deck.slides, 1):
         show_slide(Slide.model_validate(slide.model_dump()), deck.css, f"Save point slide {number}")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from slidegen.schemas.decks import MessageOut, RequestOut, SessionDetail
 from ui.chat import state
-from ui.text import plain
+from ui.text import plain, plain_label
 
 PROVIDER_LABELS = {
     "databricks": "Databricks model serving",
@@ -47,18 +47,19 @@ def show_messages(messages: list[MessageOut]) -> None:
 
 def show_progress(request: RequestOut, slide_count: int) -> None:
     """Render the status of a running request, or its place in the user's queue."""
-    label = plain(request.progress_message or "Working")  # may quote a model's tool call
+    label = plain_label(request.progress_message or "Working")  # may quote a model's tool call
     if request.status == "pending" and request.ahead:
-        label = f"Waiting: {request.ahead} request{'s' if request.ahead != 1 else ''} ahead of you"
+        plural = "s" if request.ahead != 1 else ""
+        label = f"Waiting: {request.ahead:d} request{plural} ahead of you"
     elif slide_count:
-        label = f"Writing slides · {slide_count} done so far"
+        label = f"Writing slides · {slide_count:d} done so far"
     st.status(label, state="running", expanded=False)
 
 
 def provider_line(name: str, provider: str, endpoint: str, offline: bool) -> str:
     """Return the markdown line naming the active profile and LLM."""
-    label = PROVIDER_LABELS.get(provider, provider)
-    model = "" if offline else f" · `{endpoint.replace(chr(96), '')}`"
+    label = PROVIDER_LABELS.get(provider) or plain(provider)
+    model = "" if offline else f" · {plain(endpoint)}"
     return f"Profile **{plain(name)}** · LLM: **{label}**{model}"
 
 
@@ -80,7 +81,8 @@ def request_box(
     if detail and numbers:
         row = st.columns([3, 1], vertical_alignment="center")
         label = "slide" if len(numbers) == 1 else "slides"
-        row[0].caption(f"Your next request edits {label} {', '.join(map(str, numbers))}.")
+        listed = ", ".join(f"{n:d}" for n in numbers)
+        row[0].caption(f"Your next request edits {label} {listed}.")
         row[1].button(
             "Clear",
             key="clear-selection",

@@ -154,7 +154,7 @@ def versions_dialog(user: User, item: SessionSummary) -> None:
         deck = decks.get_save_point(
             session, user, session_id=item.session_id, version_number=chosen
         )
-    st.caption(f"Save point {chosen}, read-only: {len(deck.slides)} slides.")
+    st.caption(f"Save point {chosen:d}, read-only: {len(deck.slides)} slides.")
     for number, slide in enumerate(deck.slides, 1):
         show_slide(slide, deck.css, f"Save point slide {number}")
 
@@ -175,12 +175,12 @@ def share_dialog(user: User, item: SessionSummary) -> None:
     if visibility != current.visibility:
         with user_errors(), session_scope() as session:
             sharing.set_visibility(session, user, session_id=sid, visibility=visibility)
-        st.toast(f"Visibility is now {visibility}.")
+        st.toast(f"Visibility is now {plain(visibility)}.")
     st.caption(f"Owner: {plain(current.owner or 'none')} (always keeps edit)")
     for grant in current.grants:
         row = st.columns([4, 2, 1], vertical_alignment="center")
-        row[0].markdown(f"{grant.principal_type}: **{plain(grant.principal_id)}**")
-        row[1].caption(grant.permission)
+        row[0].markdown(f"{plain(grant.principal_type)}: **{plain(grant.principal_id)}**")
+        row[1].caption(plain(grant.permission))
         if row[2].button("Remove", key=f"unshare-{grant.principal_type}-{grant.principal_id}"):
             with user_errors(), session_scope() as session:
                 sharing.unshare_session(

@@ -92,7 +92,8 @@ def _card(item: SessionSummary, thumb: str | None, user: User) -> None:
     st.markdown(f"**{plain(item.title)}**")
     owner = "you" if item.created_by == user.name else item.created_by or "legacy (no owner)"
     st.caption(
-        f"{VISIBILITY_ICONS.get(item.visibility, '')} {item.visibility} · {item.slide_count} "
+        f"{VISIBILITY_ICONS.get(item.visibility, '')} {plain(item.visibility)} · "
+        f"{item.slide_count:d} "
         f"slides · {plain(item.profile_name or 'no profile')}  \n"
         f"Owner: {plain(owner)} · {item.last_activity:%Y-%m-%d %H:%M} UTC"
     )
@@ -123,7 +124,7 @@ def pager(page: SessionPage) -> None:
         history_state.set_page_number(number - 1)
         st.rerun()
     row[1].caption(
-        f"{page.offset + 1}–{page.offset + len(page.items)} of {page.total} · page "
+        f"{page.offset + 1}–{page.offset + len(page.items)} of {page.total:d} · page "
         f"{number + 1} of {last + 1}"
     )
     if row[2].button("Next", icon=":material/chevron_right:", disabled=number >= last):

@@ -8,6 +8,8 @@ from typing import Any
 
 import streamlit as st
 
+from ui.text import plain, plain_label
+
 NEW = -1
 _FLASH = "library.flash.{}"
 
@@ -22,8 +24,9 @@ def chooser(what: str, options: dict[int, str], state_key: str) -> int | None:
     if st.session_state.get(widget_key) not in ids:  # deleted, or filtered out by a search
         st.session_state[widget_key] = None
     return st.selectbox(
-        f"Open a {what}",
+        plain_label(f"Open a {what}"),
         ids,
+        # Options of a selectbox are plain text (not Markdown): names are shown as they are.
         format_func=lambda i: "—" if i is None else (f"➕ New {what}" if i == NEW else options[i]),
         key=widget_key,
     )
@@ -41,8 +44,10 @@ def confirm_delete(name: str, used_by: list[str], fallback: str, *, key: str) ->
     """Show a Delete popover that names the profiles affected; True once confirmed."""
     with st.popover("Delete", icon=":material/delete:"):
         if used_by:
-            st.warning(f"Used by {', '.join(used_by)}: they will use {fallback} instead.")
-        st.write(f"Delete “{name}” for everyone? This cannot be undone.")
+            st.warning(
+                f"Used by {plain(', '.join(used_by))}: they will use {plain(fallback)} instead."
+            )
+        st.write(f"Delete “{plain(name)}” for everyone? This cannot be undone.")
         return st.button("Delete for good", type="primary", key=key)
 
 
@@ -56,9 +61,9 @@ def show_flash(tab: str) -> None:
     kept = st.session_state.pop(_FLASH.format(tab), None)
     if kept:
         message, warnings = kept
-        st.success(message, icon=":material/check:")
+        st.success(plain(message), icon=":material/check:")
         if warnings:
-            st.warning("\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
+            st.warning("\n".join(f"- {plain(w)}" for w in warnings), icon=":material/warning:")
 
 
 def item_table(

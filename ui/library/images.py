@@ -11,6 +11,7 @@ from slidegen.services.library import images
 from ui.db import session_scope
 from ui.errors import user_errors
 from ui.library.common import confirm_delete, flash, show_flash
+from ui.text import plain
 
 PAGE_SIZE = 24
 COLUMNS = 4
@@ -46,7 +47,7 @@ def images_tab(user: User) -> None:
     if pages > 1:
         st.number_input(f"Page (of {pages})", 1, pages, page, key=_PAGE)
     noun = "image" if total == 1 else "images"
-    st.caption(f'{total} {noun}. Slides use an image with `<img src="image:NAME">`.')
+    st.caption(f'{total:d} {noun}. Slides use an image with `<img src="image:NAME">`.')
     shown = found.images
     for start in range(0, len(shown), COLUMNS):
         for column, image in zip(st.columns(COLUMNS), shown[start : start + COLUMNS], strict=False):
@@ -92,17 +93,18 @@ def _store(user: User, files: list, description: str, category: str, tags: str) 
         flash("images", f"Uploaded {', '.join(added)}.", warnings=problems)
         st.rerun()
     for problem in problems:
-        st.error(problem, icon=":material/error:")
+        st.error(plain(problem), icon=":material/error:")
 
 
 def _card(user: User, image: ImageSummary) -> None:
     with st.container(border=True):
         if image.thumbnail_base64:
             st.image(f"data:image/png;base64,{image.thumbnail_base64}", width="stretch")
-        st.markdown(f"**{image.name}**")
+        st.markdown(f"**{plain(image.name)}**")
         st.caption(
-            f"{image.description or 'No description'} · {max(image.size_bytes / 1024, 0.1):.1f} KB"
-            + (f" · {', '.join(image.tags)}" if image.tags else "")
+            f"{plain(image.description or 'No description')} · "
+            f"{max(image.size_bytes / 1024, 0.1):.1f} KB"
+            + (f" · {plain(', '.join(image.tags))}" if image.tags else "")
         )
         st.code(f'<img src="image:{image.name}" alt="">', language="html")
         with st.popover("Edit", icon=":material/edit:"):

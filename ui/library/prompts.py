@@ -20,6 +20,7 @@ from ui.library.common import (
     open_item,
     show_flash,
 )
+from ui.text import plain
 
 _SELECTED = "library.prompt_id"
 TEMPLATE = "Describe the kind of deck: its audience, the story to tell, the slides to include.\n"
@@ -57,10 +58,12 @@ def _editor(user: User, prompt: DeckPromptDetail | None) -> None:
     """Edit one prompt (or a new one): fields, the markdown editor, and the actions."""
     key = f"{prompt.id}-{prompt.updated_at.timestamp()}" if prompt else "new"
     with st.container(border=True):
-        st.subheader(prompt.name if prompt else "New deck prompt")
+        st.subheader(plain(prompt.name) if prompt else "New deck prompt")
         if prompt:
             used = ", ".join(prompt.used_by) or "no profile"
-            st.caption(f"Used by {used}. Last changed {prompt.updated_at:%Y-%m-%d %H:%M} UTC.")
+            st.caption(
+                f"Used by {plain(used)}. Last changed {prompt.updated_at:%Y-%m-%d %H:%M} UTC."
+            )
         fields = item_fields(prompt, "p", key)
         st.caption("Prompt (markdown). Ctrl/Cmd+Enter or Apply keeps your edit before saving.")
         content = st_ace(

@@ -21,6 +21,7 @@ from ui.library.common import (
     open_item,
     show_flash,
 )
+from ui.text import plain
 
 _SELECTED = "library.style_id"
 TEMPLATE = ".slide {\n  font-family: 'Liberation Sans', sans-serif;\n  color: #1b2733;\n}\n"
@@ -55,13 +56,13 @@ def _editor(user: User, style: SlideStyleDetail | None) -> None:
     key = f"{style.id}-{style.updated_at.timestamp()}" if style else "new"
     locked = bool(style and style.is_system)
     with st.container(border=True):
-        st.subheader(style.name if style else "New slide style")
+        st.subheader(plain(style.name) if style else "New slide style")
         if style:
             flags = " · ".join(
                 f for f, on in (("default style", style.is_default), ("system", locked)) if on
             )
             used = ", ".join(style.used_by) or "no profile"
-            st.caption(f"{flags + ' · ' if flags else ''}Used by {used}.")
+            st.caption(f"{plain(flags) + ' · ' if flags else ''}Used by {plain(used)}.")
         if locked:
             st.info("System styles are protected: duplicate this one to change it.")
         fields = _fields(style, key, locked)
@@ -101,7 +102,7 @@ def _removed_notice(removed: list[CssRemovalOut]) -> None:
     if removed:
         st.warning(
             "The sanitiser will remove these rules when you save:\n"
-            + "\n".join(f"- {describe(r)}" for r in removed),
+            + "\n".join(f"- {plain(describe(r))}" for r in removed),
             icon=":material/warning:",
         )
 

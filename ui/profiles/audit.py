@@ -22,6 +22,7 @@ from slidegen.services.profiles.access import LEVELS
 from ui.db import session_scope
 from ui.profiles.state import reset_draft
 from ui.profiles.toolbar import run_action
+from ui.text import plain, plain_label
 from ui.user import current_user, user_token
 from ui.widgets.sharing_picker import share_with_picker
 
@@ -54,7 +55,9 @@ def history_tab(profile: ProfileDetail) -> None:
     if not page.entries:
         pages = math.ceil(page.total / PAGE_SIZE)
         if page.total:
-            st.info(f"Page {page_no} is past the end: {page.total} changes fill {pages} pages.")
+            st.info(
+                f"Page {page_no:d} is past the end: {page.total:d} changes fill {pages:d} pages."
+            )
         else:
             st.info("No changes match.")
         return
@@ -76,8 +79,8 @@ def history_tab(profile: ProfileDetail) -> None:
     last = page.offset + len(page.entries)
     pages = math.ceil(page.total / PAGE_SIZE)
     st.caption(
-        f"Changes {page.offset + 1}–{last} of {page.total}, newest first "
-        f"(page {page_no} of {pages})."
+        f"Changes {page.offset + 1}–{last} of {page.total:d}, newest first "
+        f"(page {page_no:d} of {pages:d})."
     )
     by_id = {e.id: e for e in page.entries}
     chosen = st.selectbox(
@@ -107,20 +110,22 @@ def render_changes(changes: list[FieldChange]) -> None:
             diff = difflib.unified_diff(
                 old.splitlines(), new.splitlines(), "before", "after", lineterm=""
             )
-            st.markdown(f"`{change.field}`")
+            st.markdown(f"**{plain(change.field)}**")
             st.code("\n".join(diff), language="diff")
         else:
-            st.markdown(f"`{change.field}`: `{_plain(old)}` → `{_plain(new)}`")
+            st.markdown(
+                f"**{plain(change.field)}**: {plain(_short_json(old))} → {plain(_short_json(new))}"
+            )
 
 
-def _plain(value: Any) -> str:
+def _short_json(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     return (text if len(text) <= 200 else text[:199] + "…").replace("`", "'")
 
 
 def _restore(profile: ProfileDetail, history_id: int) -> None:
     sure = st.checkbox(
-        f"Restore {profile.name} to the settings saved by change #{history_id}",
+        f"Restore {plain_label(profile.name)} to the settings saved by change #{history_id:d}",
         key="pf.h.sure",
     )
     if st.button("Restore", key="pf.h.restore", disabled=not sure, type="primary"):
@@ -180,7 +185,10 @@ def compare_tab(profile: ProfileDetail, names: list[str]) -> None:
         st.success("No differences.")
         return
     frame = pd.DataFrame(
-        [{"field": c.field, profile.name: _plain(c.old), label: _plain(c.new)} for c in changes]
+        [
+            {"field": c.field, profile.name: _short_json(c.old), label: _short_json(c.new)}
+            for c in changes
+        ]
     )
     st.dataframe(
         frame.style.apply(lambda _: ["background-color: #fff3cd"] * 3, axis=1),
@@ -199,8 +207,8 @@ def sharing_tab(profile: ProfileDetail) -> None:
     with session_scope() as session:
         people = profile_sharing.list_contributors(session, user, name=profile.name)
     st.caption(
-        f"Created by {profile.created_by or 'the system'} (manages it). "
-        f"Your access: {profile.my_permission}."
+        f"Created by {plain(profile.created_by or 'the system')} (manages it). "
+        f"Your access: {plain(profile.my_permission)}."
     )
     if people:
         st.dataframe([p.model_dump() for p in people], hide_index=True)

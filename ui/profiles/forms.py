@@ -23,6 +23,7 @@ from slidegen.services.library import deck_prompts, slide_styles
 from slidegen.services.profiles import store as profile_store
 from ui.db import session_scope
 from ui.profiles.state import key, start_value
+from ui.text import plain, plain_label
 from ui.user import current_user, user_token
 
 PROVIDERS = ["offline", "databricks", "openai"]
@@ -49,7 +50,9 @@ def ai_infra_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str, Any
         "openai: any OpenAI-compatible server.",
     )
     if settings.llm_provider and settings.llm_provider != provider:
-        st.info(f"SLIDEGEN_LLM_PROVIDER={settings.llm_provider} overrides this on this server.")
+        st.info(
+            f"SLIDEGEN_LLM_PROVIDER={plain(settings.llm_provider)} overrides this on this server."
+        )
     endpoint = _endpoint_input(provider, ai.get("llm_endpoint") or "", pid)
     base_url = st.text_input(
         "Base URL (OpenAI-compatible server)",
@@ -107,7 +110,7 @@ def _endpoint_input(provider: str, current: str, pid: int) -> str:
                 key=key(pid, "endpoint_choice"),
                 help="Chat-capable endpoints first; databricks- (foundation models) first.",
             )
-        st.warning(f"{problem} Type the endpoint name instead.", icon=":material/warning:")
+        st.warning(f"{plain(problem)} Type the endpoint name instead.", icon=":material/warning:")
     elif provider == "databricks":
         st.caption("No Databricks workspace is configured here: type the endpoint name.")
     label = "Model" if provider == "openai" else "Endpoint / model"
@@ -187,16 +190,18 @@ def _check_each(rows: list[dict], model: type, check: Any) -> None:
             try:
                 notes = check(model.model_validate(row))
             except SlidegenError as exc:
-                st.error(f"{label}: {exc.user_message}", icon=":material/error:")
+                st.error(f"{plain(label)}: {plain(exc.user_message)}", icon=":material/error:")
                 continue
             except ValueError as exc:
-                st.error(f"{label}: {str(exc).splitlines()[-1]}", icon=":material/error:")
+                problem = str(exc).splitlines()[-1]
+                st.error(f"{plain(label)}: {plain(problem)}", icon=":material/error:")
                 continue
             warning = next((n for n in notes if "not checked" in n or "could not" in n), None)
             if warning:
-                st.warning(f"{label}: {warning}", icon=":material/warning:")
+                st.warning(f"{plain(label)}: {plain(warning)}", icon=":material/warning:")
             else:
-                st.success(f"{label}: reachable. {notes[0][:200] if notes else ''}")
+                note = notes[0][:200] if notes else ""
+                st.success(f"{plain(label)}: reachable. {plain(note)}")
 
 
 def mlflow_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str, Any]:
@@ -226,7 +231,7 @@ def prompts_tab(profile: ProfileDetail, draft: dict[str, Any]) -> dict[str, Any]
     style_id = prompts.get("selected_slide_style_id")
     style = _pick(right, "Slide style", styles, style_id, pid, "style")
     names = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
-    st.caption(f"Placeholders: {names}. Write {{{{ and }}}} for literal braces.")
+    st.caption(f"Placeholders: {plain(names)}. Write {{{{ and }}}} for literal braces.")
     texts = {}
     for field, label, height in (
         ("system_prompt", "System prompt", 260),
@@ -253,7 +258,7 @@ def _pick(
     if current is not None and current not in ids:
         ids.append(current)
     return column.selectbox(
-        label,
+        plain_label(label),
         ids,
         index=ids.index(current),
         key=key(pid, name),

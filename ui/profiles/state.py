@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from slidegen.schemas.profiles import ProfileDetail
+from ui.text import plain
 
 SELECTED = "pf.selected"
 _NEXT = "pf.select_next"
@@ -121,5 +122,5 @@ def show_flash() -> None:
     if not stored:
         return
     kind, message, details = stored
-    body = message + "".join(f"\n- {line}" for line in details)
+    body = plain(message) + "".join(f"\n- {plain(line)}" for line in details)
     getattr(st, kind)(body, icon=":material/info:" if kind != "error" else ":material/error:")

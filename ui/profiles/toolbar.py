@@ -16,6 +16,7 @@ from slidegen.services.profiles import store as profile_store
 from slidegen.services.profiles import transfer as profile_io
 from ui.db import session_scope
 from ui.profiles.state import flash, reset_draft, select_next
+from ui.text import plain, plain_label
 from ui.user import current_user, user_token
 
 
@@ -26,7 +27,7 @@ def run_action(action: Any, success: str, *, select: str | None = None) -> None:
             result = action(session)
         details = [d for d in result if isinstance(d, str)] if isinstance(result, list) else []
     except SlidegenError as exc:
-        st.error(exc.user_message, icon=":material/error:")
+        st.error(plain(exc.user_message), icon=":material/error:")
         return
     flash("success", success, details)
     if select:
@@ -62,8 +63,8 @@ def toolbar(profile: ProfileListItem, names: list[str]) -> None:
                 select=new_name.strip(),
             )
     with delete.popover("Delete", icon=":material/delete:"):
-        st.write(f"Delete **{profile.name}**? Sessions keep their copy of its settings.")
-        sure = st.checkbox(f"Yes, delete {profile.name}", key="pf.del.sure")
+        st.write(f"Delete **{plain(profile.name)}**? Sessions keep their copy of its settings.")
+        sure = st.checkbox(f"Yes, delete {plain_label(profile.name)}", key="pf.del.sure")
         if st.button("Delete", key="pf.del.go", type="primary", disabled=not sure):
             run_action(
                 lambda s: admin.delete_profile(s, user, name=profile.name),
@@ -88,7 +89,7 @@ def _import_export(profile: ProfileListItem) -> None:
     with session_scope() as session:
         document = profile_io.export_profile(session, user, name=profile.name)
     st.download_button(
-        f"Export {profile.name}.json",
+        f"Export {plain_label(profile.name)}.json",
         json.dumps(document, indent=2),
         file_name=f"{profile.name}.json",
         mime="application/json",
@@ -125,9 +126,9 @@ def save_bar(profile: ProfileDetail, draft: dict[str, Any]) -> None:
         st.caption("No unsaved changes.")
         return
     fields = ", ".join(c.field for c in changes)
-    st.warning(f"Unsaved changes ({len(changes)}): {fields}", icon=":material/edit:")
+    st.warning(f"Unsaved changes ({len(changes)}): {plain(fields)}", icon=":material/edit:")
     if problem:
-        st.error(problem, icon=":material/error:")
+        st.error(plain(problem), icon=":material/error:")
     save, discard, _ = st.columns([1, 1, 4])
     can_edit = profile.my_permission in ("CAN_EDIT", "CAN_MANAGE")
     if save.button("Save", type="primary", key="pf.save", disabled=bool(problem) or not can_edit):
@@ -153,7 +154,7 @@ def _save(profile: ProfileDetail, draft: dict[str, Any]) -> None:
                 user_token=user_token(),
             )
     except SlidegenError as exc:
-        st.error(exc.user_message, icon=":material/error:")
+        st.error(plain(exc.user_message), icon=":material/error:")
         return
     lines = [f"{c.field}: {_short(c.old)} → {_short(c.new)}" for c in result.changes]
     lines += [f"⚠ {w}" for w in result.warnings]

@@ -83,8 +83,8 @@ def pager(session_id: str, slide_count: int, *, key: str) -> None:
         width="stretch",
     )
     row[1].markdown(
-        f"<div style='text-align:center'>Slides {first}–{last} of {slide_count} "
-        f"· page {page} of {pages}</div>",
+        f"<div style='text-align:center'>Slides {first:d}–{last:d} of {slide_count:d} "
+        f"· page {page:d} of {pages:d}</div>",
         unsafe_allow_html=True,
     )
     row[2].button(
@@ -111,7 +111,7 @@ def show_grid(session_id: str, deck: Deck, render_thumbnail: Callable[[Slide, in
         with columns[index % GRID_COLUMNS], st.container(key=f"thumb-{slide.slide_id}"):
             render_thumbnail(slide, index)
             st.button(
-                f"Slide {index + 1}",
+                f"Slide {index + 1:d}",
                 key=f"open-{slide.slide_id}",
                 on_click=_open_slide,
                 args=(session_id, index),

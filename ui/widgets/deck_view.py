@@ -12,6 +12,7 @@ from slidegen.render import charts
 from slidegen.render.document import deck_document, presentation_shell, sandboxed_slide
 from slidegen.schemas.decks import SessionDetail, VersionOut
 from ui.chat import state
+from ui.text import plain, plain_label
 from ui.widgets import deck_nav
 
 SlideAction = Callable[[str, str], None]  # (action, slide_id)
@@ -82,7 +83,7 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     def tick(slide: Slide, number: int) -> None:
         key = f"sel-{sid}-{slide.slide_id}"
         st.checkbox(
-            f"Slide {number}",
+            f"Slide {number:d}",
             value=slide.slide_id in selected,
             key=key,
             disabled=not editable,
@@ -124,12 +125,14 @@ def _slide_card(
             tick(slide, number)
         if on_action:
             for column, (action, icon, tip) in zip(head[1:], _ACTIONS, strict=True):
-                if column.button("", icon=icon, help=tip, key=f"{action}-{slide.slide_id}"):
+                if column.button(
+                    "", icon=icon, help=plain_label(tip), key=f"{action}-{slide.slide_id}"
+                ):
                     on_action(action, slide.slide_id)
         show_slide(slide, deck.css, f"Slide {number}", deck.images)
         if slide.notes:
             with st.expander("Speaker notes"):
-                st.write(slide.notes)
+                st.write(plain(slide.notes))
 
 
 _ACTIONS = (
@@ -192,8 +195,8 @@ def show_save_points(
         for version in versions:
             row = st.columns([5, 2, 2], vertical_alignment="center")
             row[0].caption(
-                f"**{version.version_number}.** {version.description} · "
-                f"{version.slide_count} slides · {version.created_at:%Y-%m-%d %H:%M} UTC"
+                f"**{version.version_number:d}.** {plain(version.description)} · "
+                f"{version.slide_count:d} slides · {version.created_at:%Y-%m-%d %H:%M} UTC"
             )
             if row[1].button("Preview", key=f"preview-{version.version_number}"):
                 on_preview(version.version_number)

@@ -15,6 +15,7 @@ from slidegen.services.exports import jobs as export
 from slidegen.services.jobs.pool import runner_for
 from ui.db import database, session_scope
 from ui.errors import user_errors
+from ui.text import plain, plain_label
 
 _JOB = "slidegen.export.{}.{}.{}"  # page key, session id, format -> (job id, deck version)
 POLL_SECONDS = 0.5
@@ -61,7 +62,7 @@ def _follow(user: User, slot: str, job_id: str) -> None:
     if not job.done:
         _progress(user, job_id)
     elif job.status == "error":
-        st.error(job.error_message or "The export failed.", icon=":material/error:")
+        st.error(plain(job.error_message or "The export failed."), icon=":material/error:")
         if st.button("Try again", key=f"{slot}.retry"):
             st.session_state.pop(slot, None)
             st.rerun()
@@ -76,16 +77,16 @@ def _progress(user: User, job_id: str) -> None:
         job = export.get_export(session, user, job_id=job_id)
     if job.done:
         st.rerun()
-    st.progress(job.fraction, text=f"Exporting… {job.progress} of {job.total_slides} slides")
+    st.progress(job.fraction, text=f"Exporting… {job.progress:d} of {job.total_slides:d} slides")
 
 
 def _offer(user: User, slot: str, job: ExportJobOut) -> None:
     with user_errors(), session_scope() as session:
         data, name, mime = export.export_file(session, user, job_id=job.job_id)
     st.download_button(
-        f"Save {job.format.upper()}",
+        f"Save {plain_label(job.format.upper())}",
         data=data,
-        help=f"{name}: ready",
+        help=f"{plain(name)}: ready",
         file_name=name,
         mime=mime,
         icon=":material/download:",
@@ -96,4 +97,4 @@ def _offer(user: User, slot: str, job: ExportJobOut) -> None:
     if job.warnings:
         with st.expander(f"{len(job.warnings)} export warning(s)"):
             for warning in job.warnings:
-                st.caption(warning)
+                st.caption(plain(warning))

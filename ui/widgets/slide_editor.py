@@ -12,6 +12,7 @@ from slidegen.deck import CHART_TYPES, ChartSeries, ChartSpec, Slide
 from slidegen.errors import SlidegenError
 from slidegen.render.parse import parse_slide_fragment
 from slidegen.schemas.decks import SlideOut
+from ui.text import plain
 from ui.widgets.deck_view import show_slide
 
 SaveSlide = Callable[..., None]  # save(slide_id=..., html=..., notes=..., charts=...)
@@ -86,7 +87,7 @@ def slide_editor(slide: SlideOut, css: str, version: int, save: SaveSlide) -> No
     charts = []
     with charts_tab:
         for chart in slide.charts:
-            st.markdown(f"**{chart.title or 'Chart'}**")
+            st.markdown(f"**{plain(chart.title or 'Chart')}**")
             kind = st.selectbox(
                 "Type",
                 CHART_TYPES,
@@ -113,4 +114,4 @@ def slide_editor(slide: SlideOut, css: str, version: int, save: SaveSlide) -> No
                 charts=charts or None,
             )
         except SlidegenError as exc:
-            st.error(exc.user_message, icon=":material/error:")
+            st.error(plain(exc.user_message), icon=":material/error:")

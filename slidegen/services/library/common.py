@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from slidegen.config import get_settings
 from slidegen.db.models import ConfigProfile, ConfigPrompts
-from slidegen.errors import ConflictError, InvalidInputError, NotFoundError
+from slidegen.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from slidegen.identity import User
 from slidegen.schemas.library import LibraryItemIn
 
@@ -50,6 +51,29 @@ def clean_content(content: str, what: str) -> str:
     if len(content) > MAX_CONTENT:
         raise InvalidInputError(f"The {what} is too long (at most {MAX_CONTENT:,} characters).")
     return content.strip() + "\n"
+
+
+def is_library_admin(user: User) -> bool:
+    """Members of SLIDEGEN_LIBRARY_ADMIN_GROUP; when unset, only the local user of a laptop run
+    (no proxy identity, not inside a Databricks App)."""
+    settings = get_settings()
+    if settings.library_admin_group:
+        return settings.library_admin_group in user.groups
+    return not user.from_proxy and not settings.runs_as_databricks_app
+
+
+def may_change(user: User, row: Any) -> bool:
+    """Whether the user may edit or delete a library row: its owner or a library admin."""
+    return row.created_by == user.name or is_library_admin(user)
+
+
+def check_may_change(user: User, row: Any, name: str, verb: str) -> None:
+    """Raise unless the user owns the row or is a library admin (anyone may use or copy it)."""
+    if not may_change(user, row):
+        raise PermissionDeniedError(
+            f"“{name}” belongs to {row.created_by}: only its owner or a library admin may "
+            f"{verb} it. Duplicate it to make a copy of your own."
+        )
 
 
 def ensure_unique(
@@ -141,7 +165,8 @@ def update_item(
 ) -> Any:
     """Change the given fields of a library row (a None value leaves that field as it is)."""
     changes = {field: value for field, value in changes.items() if value is not None}
-    kind.check_change(row, changes)
+    kind.check_change(row, changes)  # first: a system style says it is protected
+    check_may_change(user, row, row.name, "edit")
     for field, value in _clean(session, kind, changes, own_id=row.id).items():
         setattr(row, field, value)
     row.updated_by = user.name

@@ -10,6 +10,7 @@ from slidegen.identity import User
 from slidegen.schemas.library import DeckPromptDetail, DeckPromptIn, DeckPromptSummary
 from slidegen.services.library.common import (
     ItemKind,
+    check_may_change,
     create_item,
     duplicate_item,
     load_by_id,
@@ -109,6 +110,7 @@ def duplicate_deck_prompt(session: Session, user: User, *, prompt_id: int) -> De
 def delete_deck_prompt(session: Session, user: User, *, prompt_id: int) -> list[str]:
     """Delete a deck prompt; return the profiles that used it (they now select none)."""
     row = _load(session, prompt_id)
+    check_may_change(user, row, row.name, "delete")
     used = profiles_using(session, ConfigPrompts.selected_deck_prompt_id, [row.id]).get(row.id, [])
     session.delete(row)
     session.flush()

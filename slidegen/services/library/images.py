@@ -20,7 +20,7 @@ from slidegen.db.models import ImageAsset
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.schemas.library import ImagePage, ImageSummary
-from slidegen.services.library.common import clean_category
+from slidegen.services.library.common import check_may_change, clean_category
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
@@ -137,6 +137,7 @@ def update_image(
 ) -> ImageSummary:
     """Change an image's description, category or tags (its name is its reference: kept)."""
     row = _load(session, image_id)
+    check_may_change(user, row, row.filename, "edit")
     if description is not None:
         row.description = description.strip() or None
     if category is not None:
@@ -150,7 +151,9 @@ def update_image(
 
 def delete_image(session: Session, user: User, *, image_id: int) -> None:
     """Delete an image; slides that referenced it show its alt text instead."""
-    session.delete(_load(session, image_id))
+    row = _load(session, image_id)
+    check_may_change(user, row, row.filename, "delete")
+    session.delete(row)
     session.flush()
 
 

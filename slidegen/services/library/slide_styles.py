@@ -21,8 +21,10 @@ from slidegen.schemas.library import (
 )
 from slidegen.services.library.common import (
     ItemKind,
+    check_may_change,
     create_item,
     duplicate_item,
+    is_library_admin,
     load_by_id,
     load_by_name,
     profiles_using,
@@ -124,6 +126,7 @@ def delete_slide_style(session: Session, user: User, *, style_id: int) -> list[s
     """Delete a style; return the profiles that used it (they fall back to the default)."""
     row = _load(session, style_id)
     _editable(row, "deleted")
+    check_may_change(user, row, row.name, "delete")
     if row.is_default:
         raise ConflictError(
             "The default style cannot be deleted; make another style the default first."
@@ -136,8 +139,12 @@ def delete_slide_style(session: Session, user: User, *, style_id: int) -> list[s
 
 
 def set_default_slide_style(session: Session, user: User, *, style_id: int) -> SlideStyleDetail:
-    """Make this style the organisation's default (exactly one default at a time)."""
+    """Make this style the organisation's default (library admins; one default at a time)."""
     row = _load(session, style_id)
+    if not is_library_admin(user):
+        raise PermissionDeniedError(
+            "Only a library admin may change the default style for everyone."
+        )
     if not row.is_active:
         raise ConflictError(f"“{row.name}” is inactive; activate it before making it the default.")
     # Clear first: the partial unique index allows one default at any moment.

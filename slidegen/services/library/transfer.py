@@ -15,7 +15,12 @@ from slidegen.errors import InvalidInputError
 from slidegen.identity import User
 from slidegen.schemas.library import DeckPromptIn, ImportReport, SlideStyleIn
 from slidegen.services.library import deck_prompts, slide_styles
-from slidegen.services.library.common import create_item, free_copy_name, update_item
+from slidegen.services.library.common import (
+    create_item,
+    free_copy_name,
+    may_change,
+    update_item,
+)
 
 FORMAT = "slidegen-library"
 Conflict = Literal["skip", "rename", "overwrite"]
@@ -113,7 +118,8 @@ def _import_one(
         create_item(session, user, kind, item)
         report.created.append(item.name)
     elif on_conflict == "skip" or (
-        on_conflict == "overwrite" and getattr(existing, "is_system", False)
+        on_conflict == "overwrite"
+        and (getattr(existing, "is_system", False) or not may_change(user, existing))
     ):
         report.skipped.append(item.name)
     elif on_conflict == "rename":
