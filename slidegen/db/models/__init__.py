@@ -8,6 +8,8 @@ from slidegen.db.models.operations import (
     FeedbackConversation,
     RequestLog,
     SurveyResponse,
+    SurveySchedule,
+    UsagePrice,
 )
 from slidegen.db.models.profiles import (
     ConfigAIInfra,
@@ -50,6 +52,8 @@ __all__ = [
     "SlideDeckVersion",
     "SlideStyle",
     "SurveyResponse",
+    "SurveySchedule",
     "UserProfilePreference",
+    "UsagePrice",
     "UserSession",
 ]
