@@ -31,6 +31,7 @@ from slidegen.services.decks.store import load_deck
 from slidegen.services.generation.chat_requests import JOB_TIMEOUT, STALE_HEARTBEAT
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session
+from slidegen.services.usage.request_logs import write_export_log
 
 log = logging.getLogger("slidegen.export")
 MIMES = {
@@ -148,7 +149,7 @@ def run_export(db: Database, job_pk: int, settings: Settings) -> None:
         message = getattr(exc, "user_message", None) or (
             f"The export failed unexpectedly ({type(exc).__name__}); try again."
         )
-        _finish(db, job_pk, status="error", error_message=message)
+        _finish(db, job_pk, status="error", error_message=message, error_class=type(exc).__name__)
 
 
 def _with_library_images(session: Session, deck: Deck) -> Deck:
@@ -207,7 +208,7 @@ def _prune(folder: Path) -> None:
             continue
 
 
-def _finish(db: Database, job_pk: int, **values: object) -> None:
+def _finish(db: Database, job_pk: int, error_class: str | None = None, **values: object) -> None:
     with db.scope() as session:
         job = session.get(ExportJob, job_pk)
         if job is None:
@@ -217,6 +218,7 @@ def _finish(db: Database, job_pk: int, **values: object) -> None:
         if values.get("status") == "completed":
             job.progress = job.total_slides
         job.completed_at = utcnow()
+        write_export_log(session, job, error_class=error_class)  # commits with the result
 
 
 def reap_stale_exports(session: Session) -> int:

@@ -16,6 +16,7 @@ from slidegen.identity import User
 from slidegen.llm.prompt import PromptParts
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
 from slidegen.services.sessions.access import with_deck
+from slidegen.services.usage.request_logs import RequestMeter
 from slidegen.tracing import RequestTrace
 
 
@@ -41,6 +42,7 @@ class RunContext:
     engine: str = ""
     conversations: dict[str, str] = field(default_factory=dict)
     trace: RequestTrace | None = None
+    meter: RequestMeter | None = None  # what the request's log row records
     # The forwarded user access token (on-behalf-of-user data access): in memory only,
     # handed over by JobRunner.submit, never stored, logged or printed.
     user_token: str | None = field(default=None, repr=False)
