@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class DayUsage(BaseModel):
@@ -115,3 +116,26 @@ class FeedbackOut(BaseModel):
     summary: str
     session_id: str | None
     deck_title: str | None
+
+
+class FeedbackTurn(BaseModel):
+    """One message of the feedback conversation."""
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=4000)
+
+
+class FeedbackDraft(BaseModel):
+    """The structured summary the user confirms before it is stored."""
+
+    category: Literal["bug", "quality", "idea", "praise"]
+    severity: Literal["low", "medium", "high"]
+    summary: str = Field(min_length=1, max_length=4000)
+    session_id: str | None = None
+
+
+class FeedbackStep(BaseModel):
+    """What the conversation does next: ask a question, or propose the summary."""
+
+    question: str | None = None
+    draft: FeedbackDraft | None = None
