@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.feedback.dialog import feedback_entry
 from ui.status_panel import is_admin, status_panel
 from ui.user import developer_user_switcher, resolve_current_user
 
@@ -25,5 +26,6 @@ navigation = st.navigation(pages)
 with st.sidebar:
     st.caption(f"Signed in as **{user.display_name}**")
     developer_user_switcher()
+    feedback_entry(user)
     status_panel(user)
 navigation.run()
