@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui.feedback.dialog import feedback_entry
 from ui.status_panel import is_admin, status_panel
+from ui.survey.panel import survey_panel
 from ui.user import developer_user_switcher, resolve_current_user
 
 # A local file: a Material icon as favicon makes the browser fetch it from Google's fonts.
@@ -27,5 +28,6 @@ with st.sidebar:
     st.caption(f"Signed in as **{user.display_name}**")
     developer_user_switcher()
     feedback_entry(user)
+    survey_panel(user)
     status_panel(user)
 navigation.run()
