@@ -65,7 +65,7 @@ def usage_report(
         profile=profile,
         days=sorted(days.values(), key=lambda d: d.day),
         weeks=sorted(weeks, key=lambda w: w.week),
-        latency=_latency(figures.latency_ranks(session, where)),
+        latency=_latency(figures.latency_percentiles(session, where)),
         errors=[
             ErrorCount(error_class=name or "Error", count=count, rate=count / requests)
             for name, count in figures.error_counts(session, where)
@@ -107,14 +107,17 @@ def _days(rows: list[Any]) -> tuple[dict[Any, DayUsage], list[ExportCount], int,
 
 
 def _latency(rows: list[Any]) -> list[Latency]:
-    found: dict[str, Latency] = {}
-    for kind, metric, rank, count, value in rows:
-        entry = found.setdefault(kind, Latency(kind=kind, requests=0))
-        entry.requests = max(entry.requests, count)
-        if rank == (50 * count + 99) // 100:
-            setattr(entry, f"{'first_slide' if metric == 'first' else 'total'}_p50_ms", value)
-        if rank == (95 * count + 99) // 100:
-            setattr(entry, f"{'first_slide' if metric == 'first' else 'total'}_p95_ms", value)
+    found = {
+        kind: Latency(
+            kind=kind,
+            requests=count,
+            first_slide_p50_ms=first50,
+            first_slide_p95_ms=first95,
+            total_p50_ms=total50,
+            total_p95_ms=total95,
+        )
+        for kind, count, first50, first95, total50, total95 in rows
+    }
     return [found[kind] for kind in figures.LATENCY_KINDS if kind in found]
 
 

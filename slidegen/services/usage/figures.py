@@ -64,6 +64,45 @@ def active_users(session: Session, where: ColumnElement[bool]) -> list[Any]:
     return list(session.execute(union_all(by_day.group_by(day), by_week.group_by(week))))
 
 
+def latency_percentiles(session: Session, where: ColumnElement[bool]) -> list[Any]:
+    """(kind, requests, first p50, first p95, total p50, total p95) rows, nearest rank."""
+    if session.get_bind().dialect.name != "postgresql":
+        return _percentiles_from_ranks(latency_ranks(session, where))
+
+    # percentile_disc is the nearest-rank percentile: the same numbers as the ranks below.
+    def disc(fraction: float, column: Any) -> Any:
+        return func.percentile_disc(fraction).within_group(column)
+
+    first, total = RequestLog.first_slide_ms, RequestLog.total_ms
+    return list(
+        session.execute(
+            select(
+                RequestLog.kind,
+                func.count(),
+                disc(0.5, first),
+                disc(0.95, first),
+                disc(0.5, total),
+                disc(0.95, total),
+            )
+            .where(where, RequestLog.kind.in_(LATENCY_KINDS))
+            .group_by(RequestLog.kind)
+        )
+    )
+
+
+def _percentiles_from_ranks(rows: list[Any]) -> list[Any]:
+    found: dict[str, list[Any]] = {}
+    for kind, metric, rank, count, value in rows:
+        entry = found.setdefault(kind, [kind, 0, None, None, None, None])
+        offset = 2 if metric == "first" else 4
+        entry[1] = max(entry[1], count) if metric == "total" else entry[1]
+        if rank == (50 * count + 99) // 100:
+            entry[offset] = value
+        if rank == (95 * count + 99) // 100:
+            entry[offset + 1] = value
+    return [tuple(entry) for entry in found.values()]
+
+
 def latency_ranks(session: Session, where: ColumnElement[bool]) -> list[Any]:
     """(kind, metric, rank, count, value) rows at the 50th and 95th percentile ranks."""
     parts = []
