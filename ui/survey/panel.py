@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from slidegen.config import get_settings
-from slidegen.db.base import utcnow
 from slidegen.identity import User
 from slidegen.services.usage import survey
 from ui.db import session_scope
@@ -15,7 +16,7 @@ from ui.errors import user_errors
 def survey_panel(user: User) -> None:
     """Show the survey when it is due (three indexed counts per full rerun)."""
     with user_errors(), session_scope() as session:
-        if not survey.survey_due(session, user, settings=get_settings(), now=utcnow()):
+        if not survey.survey_due(session, user, settings=get_settings(), now=datetime.now(UTC)):
             return
     with st.expander(":material/reviews: Quick survey", expanded=True):
         with st.form("slidegen.survey", border=False):
@@ -43,11 +44,11 @@ def survey_panel(user: User) -> None:
                     nps_score=int(score),
                     time_saved_minutes=int(minutes),
                     comment=comment,
-                    now=utcnow(),
+                    now=datetime.now(UTC),
                 )
             st.toast("Thank you for answering.", icon=":material/check:")
             st.rerun()
         if st.button("Not now", key="survey.snooze"):
             with user_errors(), session_scope() as session:
-                survey.snooze_survey(session, user, now=utcnow())
+                survey.snooze_survey(session, user, now=datetime.now(UTC))
             st.rerun()
