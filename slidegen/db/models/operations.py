@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from slidegen.db.base import Base, in_check, utcnow
 from slidegen.db.models.profiles import IDENTITY_TYPES
 
-
 FEEDBACK_CATEGORIES = ("bug", "quality", "idea", "praise")
 FEEDBACK_SEVERITIES = ("low", "medium", "high")
 REQUEST_STATUSES = ("completed", "error")
