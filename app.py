@@ -4,7 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.status_panel import status_panel
+from ui.feedback.dialog import feedback_entry
+from ui.status_panel import is_admin, status_panel
+from ui.survey.panel import survey_panel
 from ui.user import developer_user_switcher, resolve_current_user
 
 # A local file: a Material icon as favicon makes the browser fetch it from Google's fonts.
@@ -13,16 +15,19 @@ st.set_page_config(page_title="Slidegen", page_icon=FAVICON, layout="wide")
 
 user = resolve_current_user()
 
-navigation = st.navigation(
-    [
-        st.Page("app_pages/chat.py", title="Chat", icon=":material/chat:", default=True),
-        st.Page("app_pages/profiles.py", title="Profiles", icon=":material/tune:"),
-        st.Page("app_pages/library.py", title="Library", icon=":material/collections_bookmark:"),
-        st.Page("app_pages/history.py", title="History", icon=":material/history:"),
-    ]
-)
+pages = [
+    st.Page("app_pages/chat.py", title="Chat", icon=":material/chat:", default=True),
+    st.Page("app_pages/profiles.py", title="Profiles", icon=":material/tune:"),
+    st.Page("app_pages/library.py", title="Library", icon=":material/collections_bookmark:"),
+    st.Page("app_pages/history.py", title="History", icon=":material/history:"),
+]
+if is_admin(user):  # the page refuses others itself too
+    pages.append(st.Page("app_pages/usage.py", title="Usage", icon=":material/monitoring:"))
+navigation = st.navigation(pages)
 with st.sidebar:
     st.caption(f"Signed in as **{user.display_name}**")
     developer_user_switcher()
+    feedback_entry(user)
+    survey_panel(user)
     status_panel(user)
 navigation.run()

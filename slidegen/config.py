@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     library_admin_group: str | None = Field(None, validation_alias="SLIDEGEN_LIBRARY_ADMIN_GROUP")
     dev_mode: bool = Field(False, validation_alias="SLIDEGEN_DEV_MODE")
     mlflow_experiment_id: str | None = Field(None, validation_alias="MLFLOW_EXPERIMENT_ID")
+    log_prompts: bool = Field(False, validation_alias="SLIDEGEN_LOG_PROMPTS")
+    request_log_retention_days: int = Field(
+        180, ge=1, validation_alias="SLIDEGEN_REQUEST_LOG_RETENTION_DAYS"
+    )
+    survey_interval_days: int = Field(30, ge=1, validation_alias="SLIDEGEN_SURVEY_INTERVAL_DAYS")
 
     @field_validator("llm_provider")
     @classmethod

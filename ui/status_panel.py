@@ -8,6 +8,7 @@ import streamlit as st
 
 from slidegen.config import get_settings
 from slidegen.identity import User
+from slidegen.services.usage import access
 from ui.db import database
 from ui.text import plain
 
@@ -19,10 +20,7 @@ _REPORT_KEY = "slidegen.status_report"
 
 def is_admin(user: User) -> bool:
     """Admins: members of SLIDEGEN_ADMIN_GROUP, or everyone in local development."""
-    settings = get_settings()
-    if settings.admin_group:
-        return settings.admin_group in user.groups
-    return not settings.runs_as_databricks_app
+    return access.is_admin(user, get_settings())
 
 
 def status_panel(user: User) -> None:

@@ -22,6 +22,7 @@ def test_every_aggregate_is_a_package() -> None:
         "library",
         "profiles",
         "sessions",
+        "usage",
     ]
 
 

@@ -8,6 +8,8 @@ from slidegen.db.models.operations import (
     FeedbackConversation,
     RequestLog,
     SurveyResponse,
+    SurveySchedule,
+    UsagePrice,
 )
 from slidegen.db.models.profiles import (
     ConfigAIInfra,
@@ -51,6 +53,8 @@ __all__ = [
     "SlideDeckVersion",
     "SlideStyle",
     "SurveyResponse",
+    "SurveySchedule",
     "UserProfilePreference",
+    "UsagePrice",
     "UserSession",
 ]

@@ -32,6 +32,7 @@ from slidegen.services.generation.chat_requests import STALE_HEARTBEAT
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session
 from slidegen.services.sessions.lock import JOB_TIMEOUT
+from slidegen.services.usage.request_logs import write_export_log
 
 log = logging.getLogger("slidegen.export")
 MIMES = {
@@ -144,7 +145,7 @@ def run_export(db: Database, job_pk: int, settings: Settings) -> None:
         message = getattr(exc, "user_message", None) or (
             f"The export failed unexpectedly ({type(exc).__name__}); try again."
         )
-        _finish(db, job_pk, status="error", error_message=message)
+        _finish(db, job_pk, status="error", error_message=message, error_class=type(exc).__name__)
 
 
 def _with_library_images(session: Session, deck: Deck) -> Deck:
@@ -192,7 +193,13 @@ def prune_export_files(session: Session, settings: Settings) -> int:
     return result.rowcount or 0
 
 
-def _finish(db: Database, job_pk: int, data: bytes | None = None, **values: object) -> None:
+def _finish(
+    db: Database,
+    job_pk: int,
+    data: bytes | None = None,
+    error_class: str | None = None,
+    **values: object,
+) -> None:
     with db.scope() as session:
         job = session.get(ExportJob, job_pk)
         if job is None:
@@ -204,6 +211,7 @@ def _finish(db: Database, job_pk: int, data: bytes | None = None, **values: obje
         if values.get("status") == "completed":
             job.progress = job.total_slides
         job.completed_at = utcnow()
+        write_export_log(session, job, error_class=error_class)  # commits with the result
 
 
 def reap_stale_exports(session: Session) -> int:

@@ -31,6 +31,7 @@ from slidegen.services.generation.agent import AgentOutcome, SlideReady, ToolRan
 from slidegen.services.generation.chat_requests import release_lock
 from slidegen.services.generation.run_context import RunContext, claim_request
 from slidegen.services.sessions.access import with_deck
+from slidegen.services.usage import request_logs
 
 __all__ = ["RunContext", "claim_request", "run_request"]
 from slidegen.tracing import RequestTrace, exporter, start_trace
@@ -43,6 +44,14 @@ MAX_RUN_SECONDS = 600
 def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
     """Run a claimed request to completion or to a clear error; always release the lock."""
     outcome = AgentOutcome()
+    meter = ctx.meter = request_logs.start_meter(
+        settings,
+        mode=ctx.mode,
+        user_name=ctx.user.name,
+        session_id=ctx.session_public_id,
+        config=ctx.config,
+        prompt=ctx.prompt,
+    )
     ctx.trace = _start_trace(ctx, settings)
     try:
         if ctx.mode == "edit":
@@ -51,6 +60,7 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
             _run_generate(db, ctx, settings, outcome)
         _end_trace(ctx, outcome, None)
     except Exception as exc:
+        meter.failed(exc)
         message = (
             exc.user_message
             if isinstance(exc, SlidegenError)
@@ -132,6 +142,7 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
         if isinstance(event, ToolRan):
             _record_tool(db, ctx, event, tools)
         elif isinstance(event, SlideReady):
+            _note_slide(ctx)
             deck.title = event.title or deck.title
             deck.slides.append(
                 Slide(html=event.slide.html, charts=event.slide.charts, notes=event.slide.notes)
@@ -173,9 +184,15 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
         if isinstance(event, ToolRan):
             _record_tool(db, ctx, event, tools)
         elif isinstance(event, SlideReady):
+            _note_slide(ctx)
             operations.append(event.slide)
     deck, description = apply_operations(ctx.deck, operations, selected)
     _finish(db, ctx, deck, outcome, description)
+
+
+def _note_slide(ctx: RunContext) -> None:
+    if ctx.meter is not None:
+        ctx.meter.slide()
 
 
 def _progress(db: Database, ctx: RunContext, text: str) -> None:
@@ -324,3 +341,14 @@ def _close_request(
         )
         .execution_options(synchronize_session=False)
     )
+    if ctx.meter is not None:  # the request's log row commits with its result
+        request_logs.write_chat_request_log(
+            session,
+            ctx.meter,
+            request_pk=ctx.request_pk,
+            status=status,
+            input_tokens=outcome.prompt_tokens,
+            output_tokens=outcome.completion_tokens,
+            tool_calls=outcome.tool_calls,
+            provider=ctx.engine or None,
+        )

@@ -17,6 +17,7 @@ from slidegen.llm.prompt import PromptParts
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
 from slidegen.services.generation.queue import running_count, serialise_user_claims
 from slidegen.services.sessions.access import with_deck
+from slidegen.services.usage.request_logs import RequestMeter
 from slidegen.tracing import RequestTrace
 
 
@@ -42,6 +43,7 @@ class RunContext:
     engine: str = ""
     conversations: dict[str, str] = field(default_factory=dict)
     trace: RequestTrace | None = None
+    meter: RequestMeter | None = None  # what the request's log row records
     # The forwarded user access token (on-behalf-of-user data access): in memory only,
     # handed over by JobRunner.submit, never stored, logged or printed.
     user_token: str | None = field(default=None, repr=False)

@@ -1,0 +1,277 @@
+"""The Usage dashboard with 200,000 request logs, 5,000 feedback and 20,000 survey answers.
+
+Seeds SQLite and a throwaway PostgreSQL (logs spread over 180 days, 300 users, 3 profiles),
+runs the Usage page with streamlit's AppTest (default range: the last 30 days) and prints the
+median rerun, the SQL statements per rerun at 20,000 and at 200,000 logs, and, as the baseline
+measured in the same run, the page's service calls alone. Then the cost of writing one request
+log: the transaction that closes a request, with and without its log row, and its commits.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import event, insert, update
+
+from bench.history_page import StatementCounter
+from slidegen.config import Settings, reload_settings
+from slidegen.db import migrate
+from slidegen.db.base import utcnow
+from slidegen.db.database import Database
+from slidegen.db.models import (
+    ChatRequest,
+    FeedbackConversation,
+    RequestLog,
+    SurveyResponse,
+    UserSession,
+)
+from slidegen.identity import User
+from slidegen.services.seed import seed_database
+from slidegen.services.usage import dashboard
+from slidegen.services.usage.request_logs import RequestMeter, write_chat_request_log
+from tests.pgserver import ThrowawayPostgres
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ADMIN = User(name="admin@example.com", display_name="Admin")
+LOGS, SMALL, FEEDBACK, SURVEYS, RUNS, WRITES = 200_000, 20_000, 5_000, 20_000, 10, 200
+KINDS = ["generate"] * 5 + ["edit"] * 3 + ["export:pptx", "export:html"]
+CHUNK = 10_000
+
+
+def _logs(count: int, rng: random.Random) -> list[dict[str, object]]:
+    now = utcnow()
+    rows = []
+    for _ in range(count):
+        failed = rng.random() < 0.05
+        rows.append(
+            {
+                "finished_at": now - timedelta(seconds=rng.randrange(180 * 86400)),
+                "user_name": f"user{rng.randrange(300)}@example.com",
+                "profile_name": rng.choice(["default", "finance", "sales"]),
+                "provider": "databricks",
+                "model": rng.choice(["claude", "llama", "gpt"]),
+                "kind": rng.choice(KINDS),
+                "status": "error" if failed else "completed",
+                "error_class": rng.choice(["LLMTimeoutError", "SlidegenError"]) if failed else None,
+                "queue_wait_ms": rng.randrange(500),
+                "first_slide_ms": rng.randrange(2000, 20000),
+                "total_ms": rng.randrange(20000, 120000),
+                "input_tokens": rng.randrange(20000),
+                "output_tokens": rng.randrange(8000),
+                "tool_calls": rng.randrange(4),
+                "slides": rng.randrange(12),
+            }
+        )
+    # Logs are written as requests end: in time order, which is the order the table grows in.
+    return sorted(rows, key=lambda row: row["finished_at"])
+
+
+def _insert(database: Database, model: type, rows: list[dict[str, object]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        with database.scope() as session:
+            session.execute(insert(model), rows[start : start + CHUNK])
+
+
+def _populate(database: Database, rng: random.Random) -> None:
+    migrate.upgrade(database.engine)
+    with database.scope() as session:
+        seed_database(session, settings=database.settings)
+    now = utcnow()
+    feedback = [
+        {
+            "category": rng.choice(["bug", "quality", "idea", "praise"]),
+            "severity": rng.choice(["low", "medium", "high"]),
+            "summary": f"Feedback {n}: the chart colours were lost in the export.",
+            "raw_conversation": {},
+            "created_by": f"user{n % 300}@example.com",
+            "created_at": now - timedelta(minutes=n * 50),
+        }
+        for n in range(FEEDBACK)
+    ]
+    surveys = [
+        {
+            "nps_score": rng.randrange(11),
+            "time_saved_minutes": rng.randrange(120),
+            "created_by": f"user{n % 300}@example.com",
+            "created_at": now - timedelta(minutes=n * 13),
+        }
+        for n in range(SURVEYS)
+    ]
+    _insert(database, FeedbackConversation, feedback)
+    _insert(database, SurveyResponse, surveys)
+    _insert(database, RequestLog, _logs(SMALL, rng))
+
+
+def _time_page(counter: StatementCounter) -> tuple[float, int]:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/usage.py")
+    at.run()
+    samples, before = [], counter.count
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        at.run()
+        samples.append(time.perf_counter() - start)
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Usage"
+    return statistics.median(samples) * 1000, (counter.count - before) // RUNS
+
+
+def _time_services(database: Database, days: int) -> float:
+    until = utcnow()
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        with database.scope() as session:
+            settings = database.settings
+            since = until - timedelta(days=days)
+            dashboard.list_profile_names(session, ADMIN, settings=settings)
+            dashboard.usage_report(session, ADMIN, settings=settings, since=since, until=until)
+            dashboard.list_prices(session, ADMIN, settings=settings)
+            dashboard.list_feedback(session, ADMIN, settings=settings, since=since, until=until)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def _closing_request(database: Database) -> int:
+    with database.scope() as session:
+        row = UserSession(session_id=os.urandom(8).hex(), created_by=ADMIN.name, title="bench")
+        session.add(row)
+        session.flush()
+        request = ChatRequest(
+            request_id=os.urandom(8).hex(),
+            session_id=row.id,
+            created_by=ADMIN.name,
+            status="running",
+            started_at=utcnow(),
+        )
+        session.add(request)
+        session.flush()
+        return request.id
+
+
+def _time_log_write(database: Database) -> tuple[float, float, int, int]:
+    """Median ms of the closing transaction without and with its log row; commits of each."""
+    pk = _closing_request(database)
+    meter = RequestMeter(
+        kind="generate",
+        user_name=ADMIN.name,
+        session_id=None,
+        profile_name="default",
+        provider="databricks",
+        model="claude",
+        prompt_excerpt=None,
+        retention_days=180,
+    )
+    commits = [0]
+    event.listen(database.engine, "commit", lambda *a: commits.__setitem__(0, commits[0] + 1))
+
+    def close(with_log: bool) -> float:
+        start = time.perf_counter()
+        with database.scope() as session:
+            session.execute(
+                update(ChatRequest)
+                .where(ChatRequest.id == pk)
+                .values(status="completed", completed_at=utcnow(), progress_message="Done")
+            )
+            if with_log:
+                write_chat_request_log(
+                    session,
+                    meter,
+                    request_pk=pk,
+                    status="completed",
+                    input_tokens=1000,
+                    output_tokens=300,
+                    tool_calls=1,
+                )
+        return time.perf_counter() - start
+
+    close(True)  # the first write of the process also purges old rows: not timed
+    plain, logged, plain_commits, logged_commits = [], [], 0, 0
+    for _ in range(WRITES):
+        before = commits[0]
+        plain.append(close(False))
+        plain_commits += commits[0] - before
+        before = commits[0]
+        logged.append(close(True))
+        logged_commits += commits[0] - before
+    median = statistics.median
+    return median(plain) * 1000, median(logged) * 1000, plain_commits, logged_commits
+
+
+def _engine(name: str, url: str, tmp: str, counter: StatementCounter) -> dict[str, float]:
+    rng = random.Random(18)
+    database = Database(Settings(DATABASE_URL=url, SLIDEGEN_USER=ADMIN.name))
+    _populate(database, rng)
+    os.environ.update(DATABASE_URL=url, SLIDEGEN_USER=ADMIN.name)
+    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{Path(tmp) / 'mlflow.db'}"
+    os.environ.pop("SLIDEGEN_ADMIN_GROUP", None)
+    reload_settings()
+    _, small_statements = _time_page(counter)
+    _insert(database, RequestLog, _logs(LOGS - SMALL, rng))
+    if name == "postgresql":
+        with database.engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+    rerun, statements = _time_page(counter)
+    figures = {
+        "rerun": rerun,
+        "statements_small": small_statements,
+        "statements": statements,
+        "services_30d": _time_services(database, 30),
+        "services_180d": _time_services(database, 180),
+    }
+    plain, logged, plain_commits, logged_commits = _time_log_write(database)
+    figures |= {"close": plain, "close_log": logged, "commits": plain_commits}
+    figures["commits_log"] = logged_commits
+    database.dispose()
+    return figures
+
+
+def main() -> None:
+    """Print the Usage page's figures and the request log's write cost on both engines."""
+    counter = StatementCounter()
+    server = ThrowawayPostgres()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        urls = {"sqlite": f"sqlite:///{Path(tmp) / 'bench.db'}", "postgresql": server.start()}
+        try:
+            for name, url in urls.items():
+                results[name] = _engine(name, url, tmp, counter)
+        finally:
+            server.stop()
+    print(
+        f"Usage page: {LOGS:,} request logs, {FEEDBACK:,} feedback, {SURVEYS:,} survey answers;"
+        f" median of {RUNS} reruns (range: last 30 days)"
+    )
+    print(
+        f"{'engine':<11} {'rerun ms':>9} {'SQL@20k':>8} {'SQL@200k':>9} {'svc 30d ms':>11} "
+        f"{'svc 180d ms':>12} {'rerun/svc':>10}"
+    )
+    for name, f in results.items():
+        print(
+            f"{name:<11} {f['rerun']:>9.0f} {f['statements_small']:>8} {f['statements']:>9} "
+            f"{f['services_30d']:>11.1f} {f['services_180d']:>12.1f} "
+            f"{f['rerun'] / f['services_30d']:>9.1f}x"
+        )
+    print(f"\nWriting a request log: closing transaction, median of {WRITES}")
+    print(
+        f"{'engine':<11} {'close ms':>9} {'+log ms':>8} {'cost ms':>8} {'commits':>8} {'+log':>6}"
+    )
+    for name, f in results.items():
+        print(
+            f"{name:<11} {f['close']:>9.2f} {f['close_log']:>8.2f} "
+            f"{f['close_log'] - f['close']:>8.2f} {f['commits']:>8} {f['commits_log']:>6}"
+        )
+    print("goals: rerun under 300 ms, SQL per rerun independent of N; a log under 2 ms, no commit")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""The usage dashboard (admins only): figures for a date range, feedback, token prices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from slidegen.config import Settings
+from slidegen.db.base import utcnow
+from slidegen.db.models import (
+    ConfigProfile,
+    FeedbackConversation,
+    UsagePrice,
+    UserSession,
+)
+from slidegen.errors import InvalidInputError
+from slidegen.identity import User
+from slidegen.schemas.usage import (
+    DayUsage,
+    ErrorCount,
+    ExportCount,
+    FeedbackOut,
+    Latency,
+    NpsWeek,
+    Price,
+    TokenUsage,
+    UsageReport,
+    WeekUsage,
+)
+from slidegen.services.usage import figures
+from slidegen.services.usage.access import require_admin
+
+FEEDBACK_LIMIT = 500
+
+
+def usage_report(
+    session: Session,
+    user: User,
+    *,
+    settings: Settings,
+    since: datetime,
+    until: datetime,
+    profile: str | None = None,
+) -> UsageReport:
+    """Return the dashboard's figures: a constant number of aggregate queries."""
+    require_admin(user, settings)
+    if until <= since:
+        raise InvalidInputError("The end of the date range must come after its start.")
+    where = figures.log_filter(since, until, profile)
+    days, exports, requests, failed = _days(figures.counts_by_day(session, where))
+    weeks = []
+    for span, start, users in figures.active_users(session, where):
+        if span == "day":
+            days.setdefault(figures.as_date(start), DayUsage(day=figures.as_date(start)))
+            days[figures.as_date(start)].active_users = users
+        else:
+            weeks.append(WeekUsage(week=figures.as_date(start), active_users=users))
+    tokens = [_tokens(row) for row in figures.tokens_by_model(session, where)]
+    return UsageReport(
+        since=since,
+        until=until,
+        profile=profile,
+        days=sorted(days.values(), key=lambda d: d.day),
+        weeks=sorted(weeks, key=lambda w: w.week),
+        latency=_latency(figures.latency_percentiles(session, where)),
+        errors=[
+            ErrorCount(error_class=name or "Error", count=count, rate=count / requests)
+            for name, count in figures.error_counts(session, where)
+        ],
+        tokens=tokens,
+        exports=exports,
+        nps=[
+            NpsWeek(week=figures.as_date(week), responses=n, nps=round(100 * (p - d) / n, 1))
+            for week, n, p, d in figures.nps_by_week(session, since, until)
+        ],
+        requests=requests,
+        failed=failed,
+        cost=round(sum(t.cost for t in tokens), 4),
+    )
+
+
+def _days(rows: list[Any]) -> tuple[dict[Any, DayUsage], list[ExportCount], int, int]:
+    days: dict[Any, DayUsage] = {}
+    exports: dict[str, ExportCount] = {}
+    requests = failed = 0
+    for raw_day, kind, status, count in rows:
+        day = figures.as_date(raw_day)
+        usage = days.setdefault(day, DayUsage(day=day))
+        usage.requests += count
+        requests += count
+        if status == "error":
+            usage.errors += count
+            failed += count
+        if kind.startswith("export:"):
+            usage.exports += count
+            fmt = kind.removeprefix("export:")
+            entry = exports.setdefault(fmt, ExportCount(format=fmt, count=0, errors=0))
+            entry.count += count
+            entry.errors += count if status == "error" else 0
+        elif status == "completed":
+            usage.decks += count if kind == "generate" else 0
+            usage.edits += count if kind == "edit" else 0
+    return days, sorted(exports.values(), key=lambda e: e.format), requests, failed
+
+
+def _latency(rows: list[Any]) -> list[Latency]:
+    found = {
+        kind: Latency(
+            kind=kind,
+            requests=count,
+            first_slide_p50_ms=first50,
+            first_slide_p95_ms=first95,
+            total_p50_ms=total50,
+            total_p95_ms=total95,
+        )
+        for kind, count, first50, first95, total50, total95 in rows
+    }
+    return [found[kind] for kind in figures.LATENCY_KINDS if kind in found]
+
+
+def _tokens(row: Any) -> TokenUsage:
+    model, requests, tokens_in, tokens_out, price_in, price_out = row
+    cost = tokens_in / 1000 * price_in + tokens_out / 1000 * price_out
+    return TokenUsage(
+        model=model,
+        requests=requests,
+        input_tokens=tokens_in,
+        output_tokens=tokens_out,
+        input_per_1k=price_in,
+        output_per_1k=price_out,
+        cost=round(cost, 4),
+    )
+
+
+def list_profile_names(session: Session, user: User, *, settings: Settings) -> list[str]:
+    """Return the live profiles' names, for the dashboard's filter."""
+    require_admin(user, settings)
+    return list(
+        session.scalars(
+            select(ConfigProfile.name)
+            .where(ConfigProfile.is_deleted.is_(False))
+            .order_by(ConfigProfile.name)
+        )
+    )
+
+
+def list_feedback(
+    session: Session,
+    user: User,
+    *,
+    settings: Settings,
+    category: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[FeedbackOut]:
+    """Return the newest feedback (up to 500) with the title of the deck it concerns."""
+    require_admin(user, settings)
+    query = (
+        select(FeedbackConversation, UserSession.title)
+        .outerjoin(UserSession, UserSession.session_id == FeedbackConversation.session_id)
+        .order_by(FeedbackConversation.created_at.desc(), FeedbackConversation.id.desc())
+        .limit(FEEDBACK_LIMIT)
+    )
+    if category:
+        query = query.where(FeedbackConversation.category == category)
+    if since:
+        query = query.where(FeedbackConversation.created_at >= since)
+    if until:
+        query = query.where(FeedbackConversation.created_at < until)
+    return [
+        FeedbackOut(
+            id=row.id,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            category=row.category,
+            severity=row.severity,
+            summary=row.summary,
+            session_id=row.session_id,
+            deck_title=title,
+        )
+        for row, title in session.execute(query)
+    ]
+
+
+def list_prices(session: Session, user: User, *, settings: Settings) -> list[Price]:
+    """Return the token prices set per endpoint."""
+    require_admin(user, settings)
+    rows = session.scalars(select(UsagePrice).order_by(UsagePrice.endpoint))
+    return [
+        Price(endpoint=r.endpoint, input_per_1k=r.input_per_1k, output_per_1k=r.output_per_1k)
+        for r in rows
+    ]
+
+
+def set_price(
+    session: Session,
+    user: User,
+    *,
+    settings: Settings,
+    endpoint: str,
+    input_per_1k: float,
+    output_per_1k: float,
+) -> Price:
+    """Store an endpoint's price per 1,000 input and output tokens."""
+    require_admin(user, settings)
+    endpoint = endpoint.strip()
+    if not endpoint or len(endpoint) > 255:
+        raise InvalidInputError("Name the model endpoint the price is for (up to 255 characters).")
+    if input_per_1k < 0 or output_per_1k < 0:
+        raise InvalidInputError("Prices cannot be negative.")
+    row = session.scalar(select(UsagePrice).where(UsagePrice.endpoint == endpoint))
+    if row is None:
+        row = UsagePrice(endpoint=endpoint)
+        session.add(row)
+    row.input_per_1k, row.output_per_1k = input_per_1k, output_per_1k
+    row.updated_by, row.updated_at = user.name, utcnow()
+    session.flush()
+    return Price(endpoint=endpoint, input_per_1k=input_per_1k, output_per_1k=output_per_1k)

@@ -1,0 +1,1 @@
+"""The Feedback dialog: a short conversation, then a summary the user confirms."""

@@ -1,0 +1,1 @@
+"""The satisfaction survey in the sidebar, shown only when it is due."""

@@ -1,0 +1,1 @@
+"""The Usage page (admins): filters, charts, tables with CSV downloads, prices, feedback."""

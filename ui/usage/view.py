@@ -1,0 +1,76 @@
+"""The Usage page's sections: totals, activity, latency, errors, tokens, exports, NPS."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from slidegen.schemas.usage import UsageReport
+from ui.usage.tables import table
+
+
+def totals(report: UsageReport) -> None:
+    """Show the range's headline numbers."""
+    decks = sum(day.decks for day in report.days)
+    edits = sum(day.edits for day in report.days)
+    columns = st.columns(5)
+    columns[0].metric("Requests", f"{report.requests:,}")
+    columns[1].metric("Decks", f"{decks:,}")
+    columns[2].metric("Edits", f"{edits:,}")
+    columns[3].metric("Error rate", f"{report.error_rate:.1%}")
+    columns[4].metric("Estimated cost", f"{report.cost:,.2f}")
+
+
+def activity(report: UsageReport) -> None:
+    """Active users per day and week; decks, edits and exports per day."""
+    days = [day.model_dump() for day in report.days]
+    frame = table("Activity per day", days, key="days")
+    if not frame.empty:
+        indexed = frame.set_index("day")
+        left, right = st.columns(2)
+        left.caption("Active users per day")
+        left.bar_chart(indexed[["active_users"]])
+        right.caption("Decks and edits per day")
+        right.bar_chart(indexed[["decks", "edits"]], stack=False)
+    weeks = table("Active users per week", [w.model_dump() for w in report.weeks], key="weeks")
+    if not weeks.empty:
+        st.bar_chart(weeks.set_index("week")[["active_users"]])
+
+
+def latency(report: UsageReport) -> None:
+    """p50 and p95 of the time to the first slide and of the total time."""
+    frame = table(
+        "Latency (ms, nearest-rank percentiles)",
+        [entry.model_dump() for entry in report.latency],
+        key="latency",
+    )
+    if not frame.empty:
+        st.bar_chart(
+            frame.set_index("kind")[["first_slide_p50_ms", "first_slide_p95_ms", "total_p95_ms"]],
+            stack=False,
+        )
+
+
+def errors(report: UsageReport) -> None:
+    """Failed requests by error class."""
+    rows = [e.model_dump() | {"rate": f"{e.rate:.1%}"} for e in report.errors]
+    table("Errors by class", rows, key="errors")
+
+
+def tokens(report: UsageReport) -> None:
+    """Tokens and the estimated cost per model endpoint."""
+    table("Tokens and estimated cost", [t.model_dump() for t in report.tokens], key="tokens")
+
+
+def exports(report: UsageReport) -> None:
+    """Exports per format."""
+    frame = table("Exports by format", [e.model_dump() for e in report.exports], key="exports")
+    if not frame.empty:
+        st.bar_chart(frame.set_index("format")[["count"]])
+
+
+def nps(report: UsageReport) -> None:
+    """The survey's net promoter score per week."""
+    frame = table("Survey score (NPS) per week", [w.model_dump() for w in report.nps], key="nps")
+    if not frame.empty:
+        st.line_chart(pd.DataFrame(frame).set_index("week")[["nps"]])
