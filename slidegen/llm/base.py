@@ -74,6 +74,7 @@ class ToolSpec:
     name: str
     description: str
     parameters: dict[str, Any]
+    kind: str = ""  # what the tool is ("sql" for a SQL data source), for engines that choose
 
 
 class LLMProvider(Protocol):

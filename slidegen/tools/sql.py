@@ -44,6 +44,8 @@ def _read_only_sqlite_url(url: URL) -> URL:
 class SqlTool:
     """A data tool that runs one read-only SELECT and returns at most `max_rows` rows."""
 
+    kind = "sql"  # a SQL data source (engines choose tools by kind, never by parameter names)
+
     def __init__(
         self,
         name: str,

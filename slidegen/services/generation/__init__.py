@@ -11,6 +11,7 @@ __getattr__, __all__ = lazy_verbs(
     __name__,
     {
         "acquire_lock": "chat_requests",
+        "choose_session_prompts": "chat_requests",
         "load_profile_into_session": "chat_requests",
         "reap_stale_requests": "chat_requests",
         "release_lock": "chat_requests",

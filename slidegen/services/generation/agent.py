@@ -79,7 +79,7 @@ def run_agent(
     """Run LLM turns until it answers without tool calls; yield slides and tool runs."""
     by_name = {tool.name: tool for tool in tools}
     specs = [
-        ToolSpec(name=t.name, description=t.description, parameters=t.parameters) for t in tools
+        ToolSpec(t.name, t.description, t.parameters, kind=getattr(t, "kind", "")) for t in tools
     ]
     conversation = list(messages)
     for iteration in range(1, MAX_ITERATIONS + 1):
