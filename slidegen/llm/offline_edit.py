@@ -7,42 +7,18 @@ shows that sentence and changes nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from slidegen.llm import offline_edit_ops as ops
 from slidegen.llm.offline_data import Tables
+from slidegen.llm.offline_edit_ops import parse_request
 from slidegen.llm.offline_findings import analyse
 
-_SECTION = re.compile(r"<section\b[^>]*data-slide-id=\"([^\"]+)\"[^>]*>.*?</section>", re.S)
-_OUTLINE = re.compile(r"^(\d+)\. \[([^\]]+)\] (.*)$", re.M)
 _CHART_WORD = re.compile(r"\b(bar|column|stacked|line|area|pie|doughnut|donut)\b", re.I)
 _ADD = re.compile(r"\b(add|insert|append|new)\b.*\bslide\b|\bslide\b.*\babout\b", re.I)
 CAPABILITIES = (
     "make slides more concise, change a chart's type, add a slide about a SKU or workspace, "
     "split a slide, swap two slides, or remove a table or chart"
 )
-
-
-@dataclass
-class EditRequest:
-    """What an edit request holds: the outline, the selected slides and the instruction."""
-
-    outline: list[tuple[int, str, str]]  # (number, slide id, title)
-    selected: list[tuple[str, str]]  # (slide id, section HTML)
-    instruction: str
-
-    def number_of(self, slide_id: str) -> int:
-        """Return a slide's 1-based position."""
-        return next(n for n, sid, _ in self.outline if sid == slide_id)
-
-
-def parse_request(request: str) -> EditRequest:
-    """Split the edit request the service sends into its parts."""
-    head, _, instruction = request.partition("# Instruction")
-    outline_text, _, selected_text = head.partition("# Selected slides")
-    outline = [(int(n), sid, title) for n, sid, title in _OUTLINE.findall(outline_text)]
-    selected = [(m.group(1), m.group(0)) for m in _SECTION.finditer(selected_text)]
-    return EditRequest(outline, selected, instruction.strip())
 
 
 def needs_data(request: str) -> bool:

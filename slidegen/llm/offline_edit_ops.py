@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lxml import html as lxml_html
@@ -15,13 +16,35 @@ from slidegen.llm.offline_slides import Card, chart_slide, money, month_name, pc
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from slidegen.llm.offline_edit import EditRequest
-
 _TIME = re.compile(
     r"^(\d{4}-\d{2}(-\d{2})?|Q[1-4] \d{4}|"
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w* \d{4})$"
 )
 MAX_PIE_SLICES = 6
+_SECTION = re.compile(r"<section\b[^>]*data-slide-id=\"([^\"]+)\"[^>]*>.*?</section>", re.S)
+_OUTLINE = re.compile(r"^(\d+)\. \[([^\]]+)\] (.*)$", re.M)
+
+
+@dataclass
+class EditRequest:
+    """What an edit request holds: the outline, the selected slides and the instruction."""
+
+    outline: list[tuple[int, str, str]]  # (number, slide id, title)
+    selected: list[tuple[str, str]]  # (slide id, section HTML)
+    instruction: str
+
+    def number_of(self, slide_id: str) -> int:
+        """Return a slide's 1-based position."""
+        return next(n for n, sid, _ in self.outline if sid == slide_id)
+
+
+def parse_request(request: str) -> EditRequest:
+    """Split the edit request the service sends into its parts."""
+    head, _, instruction = request.partition("# Instruction")
+    outline_text, _, selected_text = head.partition("# Selected slides")
+    outline = [(int(n), sid, title) for n, sid, title in _OUTLINE.findall(outline_text)]
+    selected = [(m.group(1), m.group(0)) for m in _SECTION.finditer(selected_text)]
+    return EditRequest(outline, selected, instruction.strip())
 
 
 def _parse(section: str) -> HtmlElement:
