@@ -15,9 +15,10 @@ from slidegen.llm.offline_findings import analyse
 
 _CHART_WORD = re.compile(r"\b(bar|column|stacked|line|area|pie|doughnut|donut)\b", re.I)
 _ADD = re.compile(r"\b(add|insert|append|new)\b.*\bslide\b|\bslide\b.*\babout\b", re.I)
+_QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{2,120})[\"”'’]")
 CAPABILITIES = (
     "make slides more concise, change a chart's type, add a slide about a SKU or workspace, "
-    "split a slide, swap two slides, or remove a table or chart"
+    "split a slide, swap two slides, retitle a slide (quote the title) or remove a table or chart"
 )
 
 
@@ -44,6 +45,9 @@ def edit_operations(request: str, tables: Tables) -> str:
         return ops.delete(edit)
     if _ADD.search(text):
         return ops.add_about(edit, analyse(tables) if tables.complete else None)
+    quoted = _QUOTED.search(edit.instruction)
+    if quoted and re.search(r"\b(retitle|rename|title|heading|call it)\b", text):
+        return ops.retitle(edit, quoted.group(1))
     chart = _CHART_WORD.search(text)
     if chart and re.search(r"\b(chart|graph|plot)\b", text):
         return ops.change_chart(edit, chart.group(1).lower().replace("donut", "doughnut"))

@@ -73,6 +73,21 @@ def delete(edit: EditRequest) -> str:
     )
 
 
+def retitle(edit: EditRequest, title: str) -> str:
+    """Give the selected slides the quoted title."""
+    answers = []
+    for slide_id, section in edit.selected:
+        element = _parse(section)
+        heading = element.find(".//h1")
+        if heading is None or heading.text_content() == title:
+            continue
+        for child in list(heading):
+            heading.remove(child)
+        heading.text = title
+        answers.append(_replace(slide_id, element))
+    return "\n".join(answers) or f"The selected slides are already titled \u201c{title}\u201d."
+
+
 def swap(edit: EditRequest) -> str:
     """Swap two slides' content (each keeps its place in the deck's order)."""
     if len(edit.selected) != 2:
