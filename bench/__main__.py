@@ -7,6 +7,7 @@ from bench import (
     generation,
     history_page,
     library_page,
+    offline_demo,
     profiles_page,
     startup,
 )
@@ -20,3 +21,4 @@ if __name__ == "__main__":
     history_page.main()
     profiles_page.main()
     startup.main()
+    offline_demo.main()
