@@ -8,7 +8,7 @@ from slidegen.services.library import deck_prompts
 from slidegen.services.profiles import queries as profiles
 from slidegen.services.sessions import queries as sessions
 from ui.chat import actions as chat_actions
-from ui.chat import state
+from ui.chat import start, state
 from ui.chat.trace_link import trace_link
 from ui.chat.view import provider_line, request_box, show_messages, show_progress
 from ui.db import session_scope
@@ -78,12 +78,8 @@ if detail is None:
                 st.rerun()
     st.subheader("Start a deck")
     st.write("Describe the deck you want: the audience, the story and the data.")
-    st.caption("Deck prompts in the library:")
-    columns = st.columns(2)
-    for index, deck_prompt in enumerate(prompts):
-        with columns[index % 2].container(border=True):
-            st.markdown(f"**{plain(deck_prompt.name)}**")
-            st.caption(plain(deck_prompt.description or ""))
+    choices = start.pickers(user, prompts, active, None)
+    start.prompt_cards(user, prompts, chosen, choices)
 else:
     if read_only:
         st.info("You can view this deck but not change it.", icon=":material/visibility:")
@@ -94,6 +90,7 @@ else:
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
         trace_link(detail.session_id)
+        start.pickers(user, prompts, active, detail, disabled=running or read_only)
         prompt = request_box(detail, running=running, read_only=read_only)
     with deck_column:
 
@@ -139,5 +136,7 @@ else:
 
 if detail is None:
     prompt = request_box(None, running=running)
-if prompt:
-    chat_actions.send(user, detail, prompt, None if detail else chosen)
+if prompt and detail is None:
+    start.start_deck(user, prompt, chosen, choices)
+elif prompt:
+    chat_actions.send(user, detail, prompt, None)

@@ -9,6 +9,7 @@ from bench import (
     history_page,
     library_page,
     mcp_startup,
+    offline_demo,
     profiles_page,
     startup,
     structure,
@@ -26,3 +27,4 @@ if __name__ == "__main__":
     structure.main()
     mcp_startup.main()
     concurrency.main()
+    offline_demo.main()

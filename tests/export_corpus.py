@@ -1,9 +1,10 @@
 """Realistic decks for export tests and the fidelity benchmark: every building block, every style.
 
-The slides come from the offline engine (title, agenda, KPIs, charts, table, topic columns,
-closing) plus hand-written slides for what it does not produce (quote, image, pie, stacked,
-scatter, nested and numbered lists, long text, section slide). All go through the real parser
-and sanitiser, as model output does.
+The slides come from the offline engine as it was (title, agenda, KPIs, charts, table, topic
+columns, closing; frozen in export_corpus_deck.py from MONTHLY, BY_SKU and BY_WORKSPACE) plus
+hand-written slides for what it does not produce (quote, image, pie, stacked, scatter, nested
+and numbered lists, long text, section slide). All go through the real parser and sanitiser,
+as model output does.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import io
 import json
 
 from slidegen.deck import Deck, Slide, chart_figure
-from slidegen.llm.offline import _deck_html
 from slidegen.render.parse import parse_deck
 from slidegen.seed_content.css import DATA_DENSE_CSS, MIDNIGHT_CSS, MINIMAL_CSS, SYSTEM_DEFAULT_CSS
+from tests.export_corpus_deck import OFFLINE_DECK_HTML
 
 STYLES = {
     "system_default": SYSTEM_DEFAULT_CSS,
@@ -127,8 +128,7 @@ def _extra_slides() -> list[str]:
 
 def corpus_deck(css: str, title: str = "Q3 platform consumption review") -> Deck:
     """One deck with every building block, in the given style."""
-    offline = _deck_html(REQUEST, "", [MONTHLY, BY_SKU, BY_WORKSPACE])
-    parsed = parse_deck(offline + "\n" + "\n".join(_extra_slides()))
+    parsed = parse_deck(OFFLINE_DECK_HTML + "\n".join(_extra_slides()))
     slides = [Slide(html=s.html, charts=s.charts, notes=s.notes) for s in parsed.slides]
     return Deck(title=title, css=css, slides=slides)
 

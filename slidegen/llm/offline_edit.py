@@ -1,66 +1,56 @@
-"""The offline engine's edits: delete, insert, change chart types, retitle selected slides."""
+"""The offline engine's edits: common instructions become operations, others one "cannot".
+
+An answer without any `<section>` is the engine saying what it cannot do; the edit service
+shows that sentence and changes nothing.
+"""
 
 from __future__ import annotations
 
-import html
 import re
 
-from slidegen.deck import CHART_TYPES
+from slidegen.llm import offline_edit_ops as ops
+from slidegen.llm.offline_data import Tables
+from slidegen.llm.offline_edit_ops import parse_request
+from slidegen.llm.offline_findings import analyse
 
-_SECTION = re.compile(r"<section\b[^>]*data-slide-id=\"([^\"]+)\"[^>]*>.*?</section>", re.S)
-_QUOTED = re.compile(r"[\"“']([^\"”']{3,80})[\"”']")
-_CHART_WORD = re.compile(r"\b(" + "|".join(CHART_TYPES) + r")\s+chart", re.I)
-
-
-def edit_operations(request: str) -> str:
-    """Return replace / insert / delete operations for the request's selected slides."""
-    instruction = request.split("# Instruction", 1)[-1].strip()
-    selected = [(m.group(1), m.group(0)) for m in _SECTION.finditer(request)]
-    lowered = instruction.lower()
-    if re.search(r"\b(delete|remove|drop)\b", lowered):
-        return "\n".join(
-            f'<section class="slide" data-op="delete" data-slide-id="{sid}"></section>'
-            for sid, _ in selected
-        )
-    if re.search(r"\b(add|insert|append)\b", lowered):
-        after = selected[-1][0] if selected else "start"
-        topic = _QUOTED.search(instruction)
-        title = html.escape(topic.group(1) if topic else _topic(instruction))
-        return (
-            f'<section class="slide" data-op="insert" data-after="{after}"><h1>{title}</h1>'
-            "<ul><li>Key point: TBD</li><li>Supporting evidence: TBD</li></ul></section>"
-        )
-    chart = _CHART_WORD.search(instruction)
-    return "\n".join(
-        _replace(sid, body, instruction, chart.group(1).lower() if chart else None)
-        for sid, body in selected
-    )
+_CHART_WORD = re.compile(r"\b(bar|column|stacked|line|area|pie|doughnut|donut)\b", re.I)
+_ADD = re.compile(r"\b(add|insert|append|new)\b.*\bslide\b|\bslide\b.*\babout\b", re.I)
+_QUOTED = re.compile(r"[\"“'‘]([^\"”'’]{2,120})[\"”'’]")
+CAPABILITIES = (
+    "make slides more concise, change a chart's type, add a slide about a SKU or workspace, "
+    "split a slide, swap two slides, retitle a slide (quote the title) or remove a table or chart"
+)
 
 
-def _replace(slide_id: str, body: str, instruction: str, chart_type: str | None) -> str:
-    body = re.sub(r"\sdata-op=\"[^\"]*\"", "", body)
-    body = body.replace("<section", '<section data-op="replace"', 1)
-    if chart_type:
-        return re.sub(
-            r'(&quot;|")type(&quot;|")\s*:\s*(&quot;|")\w+(&quot;|")',
-            rf"\1type\2: \3{chart_type}\4",
-            body,
-        )
-    quoted = _QUOTED.search(instruction)
-    if quoted:
-        return re.sub(
-            r"<h1>.*?</h1>", f"<h1>{html.escape(quoted.group(1))}</h1>", body, count=1, flags=re.S
-        )
-    note = html.escape(instruction[:160])
-    return body.replace("</h1>", f'</h1><p class="subtitle">{note}</p>', 1)
+def needs_data(request: str) -> bool:
+    """Whether the instruction asks for a new slide that must be written from data."""
+    return bool(_ADD.search(parse_request(request).instruction))
 
 
-def _topic(instruction: str) -> str:
-    text = re.sub(
-        r"^.*?\b(add|insert|append)\b\s+(a\s+|an\s+)?(new\s+)?(slide\s+)?(about|on|for)?\s*",
-        "",
-        instruction,
-        flags=re.I,
-    )
-    text = text.strip(" .") or "New slide"
-    return text[0].upper() + text[1:]
+def edit_operations(request: str, tables: Tables) -> str:
+    """Return replace / insert / delete operations, or one sentence saying what cannot be done."""
+    edit = parse_request(request)
+    text = edit.instruction.lower()
+    if not edit.selected:
+        return "There are no slides to edit; generate a deck first."
+    if re.search(r"\bswap\b|\bexchange\b|\bswitch\b.*\bslides?\b", text):
+        return ops.swap(edit)
+    if re.search(r"\bsplit\b|\bbreak\b.*\b(up|into)\b", text):
+        return ops.split(edit)
+    if re.search(
+        r"\b(remove|delete|drop)\s+(the\s+|this\s+|that\s+)?(table|chart|graph)s?\b", text
+    ):
+        return ops.remove_element(edit, "chart" if re.search(r"chart|graph", text) else "table")
+    if re.search(r"\b(delete|remove|drop)\b", text):
+        return ops.delete(edit)
+    if _ADD.search(text):
+        return ops.add_about(edit, analyse(tables) if tables.complete else None)
+    quoted = _QUOTED.search(edit.instruction)
+    if quoted and re.search(r"\b(retitle|rename|title|heading|call it)\b", text):
+        return ops.retitle(edit, quoted.group(1))
+    chart = _CHART_WORD.search(text)
+    if chart and re.search(r"\b(chart|graph|plot)\b", text):
+        return ops.change_chart(edit, chart.group(1).lower().replace("donut", "doughnut"))
+    if re.search(r"\b(concise|shorter|shorten|tighten|trim|less text|fewer words|brief)\b", text):
+        return ops.concise(edit)
+    return f"The offline demo engine cannot do that without a model; it can {CAPABILITIES}."

@@ -69,3 +69,6 @@ class SessionDetail(BaseModel):
     # Data URIs of the library images the slides reference (for rendering; not printed).
     images: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
     my_right: Right = "manage"
+    # The deck prompt and slide style the session's next requests use (for the Chat page).
+    deck_prompt_id: int | None = Field(None, exclude=True)
+    slide_style_id: int | None = Field(None, exclude=True)

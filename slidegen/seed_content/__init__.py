@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .deck_prompts import DECK_PROMPTS
+from .deck_prompts import DECK_PROMPTS, STARTER_REQUESTS, starter_request
 from .prompts import (
     DEFAULT_SLIDE_EDITING_INSTRUCTIONS,
     DEFAULT_SYSTEM_PROMPT,
@@ -18,5 +18,7 @@ __all__ = [
     "DEFAULT_USER_PROMPT_TEMPLATE",
     "DeckPromptSeed",
     "SLIDE_STYLES",
+    "STARTER_REQUESTS",
     "SlideStyleSeed",
+    "starter_request",
 ]

@@ -156,3 +156,17 @@ DECK_PROMPTS: list[DeckPromptSeed] = [
         prompt_content=USE_CASE_ANALYSIS,
     ),
 ]
+
+# What the Chat start screen sends when a deck prompt's card is clicked: a request that gives
+# a good first deck on the sample data (and on real data, with a model).
+STARTER_REQUESTS: dict[str, str] = {
+    "Consumption Review": "Consumption review of our Databricks workspaces",
+    "Quarterly Business Review": "Quarterly business review of our data platform",
+    "Executive Summary": "Executive summary of our platform spend for leadership",
+    "Use Case Analysis": "Use case analysis of our data and AI workloads",
+}
+
+
+def starter_request(name: str) -> str:
+    """Return the request a deck prompt's card starts a deck with."""
+    return STARTER_REQUESTS.get(name) or f"{name} of our platform data"

@@ -193,3 +193,63 @@ def test_without_a_session_the_page_offers_the_most_recent_decks(app_env: str) -
     assert not at.exception
     assert at.query_params["session"] == older
     assert len(slide_frames(at)) == len(detail(app_env, older).slides)
+
+
+# -- the start screen: deck prompt cards and pickers (issue 20) -----------------------------------
+
+
+def _library(url: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Deck prompt and slide style ids by name."""
+    from slidegen.services.library import deck_prompts, slide_styles
+
+    database = Database(Settings(DATABASE_URL=url))
+    with database.scope() as session:
+        prompts = {p.name: p.id for p in deck_prompts.search_deck_prompts(session, USER)}
+        styles = {s.name: s.id for s in slide_styles.search_slide_styles(session, USER)}
+    database.dispose()
+    return prompts, styles
+
+
+def _wait_for_deck(url: str, session_id: str) -> decks.SessionDetail:
+    deadline = time.monotonic() + 60
+    while True:
+        shown = detail(url, session_id)
+        if shown.last_request and not shown.last_request.is_running:
+            return shown
+        assert time.monotonic() < deadline, "the deck did not finish"
+        time.sleep(0.05)
+
+
+def test_each_deck_prompt_card_starts_a_deck_with_that_prompt(app_env: str) -> None:
+    prompts, styles = _library(app_env)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    pickers = {box.label: box for box in at.selectbox}
+    assert pickers["Slide style"].value == styles["System Default"]  # the profile's choice
+    assert {f"start-card-{i}" for i in prompts.values()} <= {b.key for b in at.button}
+    pickers["Slide style"].set_value(styles["Midnight"]).run()
+    at.button(key=f"start-card-{prompts['Quarterly Business Review']}").click().run()
+    assert not at.exception, at.exception
+    session_id = at.query_params["session"]
+    session_id = session_id[0] if isinstance(session_id, list) else session_id
+    shown = _wait_for_deck(app_env, session_id)
+    assert shown.last_request.status == "completed"
+    assert shown.title == "Quarterly business review of data platform"
+    assert (shown.deck_prompt_id, shown.slide_style_id) == (
+        prompts["Quarterly Business Review"],
+        styles["Midnight"],
+    )
+    assert "--teal" in shown.css or "Midnight" in shown.css  # the chosen style's stylesheet
+    assert len(shown.slides) >= 6
+
+
+def test_a_session_shows_and_changes_its_deck_prompt(app_env: str) -> None:
+    prompts, _ = _library(app_env)
+    session_id = generate(app_env)
+    at = open_chat(session_id)
+    picker = next(box for box in at.selectbox if box.label == "Deck prompt")
+    assert picker.value == 0  # the default profile selects no deck prompt
+    picker.set_value(prompts["Executive Summary"]).run()
+    assert not at.exception, at.exception
+    assert detail(app_env, session_id).deck_prompt_id == prompts["Executive Summary"]

@@ -276,7 +276,7 @@ def test_offline_engine_generates_a_deck(
     count = int(re.search(r"Generated (\d+) slides", reply.inner_text()).group(1))
     assert count >= 8
     expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
-    expect(page.get_by_text("Data used (3 tool calls)")).to_be_visible()
+    expect(page.get_by_text("Data used (6 tool calls)")).to_be_visible()
 
     first = slide_text(page, 0)
     assert first.startswith("Consumption review"), first  # the title slide names the topic

@@ -62,13 +62,15 @@ def _with_specs(slide: Slide) -> str:
 
 
 def apply_operations(
-    deck: Deck, operations: list[ParsedSlide], selected: list[str]
+    deck: Deck, operations: list[ParsedSlide], selected: list[str], *, answer: str = ""
 ) -> tuple[Deck, str]:
-    """Apply replace / insert / delete operations all-or-nothing; describe what changed."""
+    """Apply replace / insert / delete operations all-or-nothing; describe what changed.
+
+    Without operations, or when they change nothing, it raises with the model's own sentence
+    (e.g. why it cannot do the edit) when it wrote one, so the chat never says "Edited".
+    """
     if not operations:
-        raise SlidegenError(
-            "The model returned no changes; rephrase the instruction or select slides."
-        )
+        raise SlidegenError(_no_change(answer))
     slides = list(deck.slides)
     done: dict[str, list[int]] = {"Edited": [], "Inserted": [], "Deleted": []}
     for op in operations:
@@ -81,12 +83,15 @@ def apply_operations(
                 slides.pop(index)
             else:
                 old = slides[index]
-                slides[index] = Slide(
+                new = Slide(
                     slide_id=old.slide_id,
                     html=op.html,
                     charts=op.charts,
                     notes=op.notes or old.notes,
                 )
+                if _same(old, new):
+                    continue
+                slides[index] = new
                 done["Edited"].append(index + 1)
         else:
             after = op.after or (selected[-1] if selected else "start")
@@ -95,7 +100,27 @@ def apply_operations(
             done["Inserted"].append(position + 1)
     if not slides:
         raise SlidegenError("That edit would delete every slide; keep at least one.")
+    if not any(done.values()):
+        raise SlidegenError("Nothing changed: the edit left every slide as it was.")
     return deck.model_copy(update={"slides": slides}), _describe(done)
+
+
+def _same(old: Slide, new: Slide) -> bool:
+    """Whether a replacement is the slide as it was (chart ids differ on every parse)."""
+    charts = [c.model_dump(exclude={"chart_id"}) for c in old.charts]
+    return (
+        _PLACEHOLDER.sub("<figure>", old.html) == _PLACEHOLDER.sub("<figure>", new.html)
+        and charts == [c.model_dump(exclude={"chart_id"}) for c in new.charts]
+        and old.notes == new.notes
+    )
+
+
+def _no_change(answer: str) -> str:
+    """The model's sentence when it answered in words instead of operations, else a hint."""
+    text = " ".join(re.sub(r"<[^>]*>", " ", answer).split())
+    if text:
+        return html.unescape(text)[:300]
+    return "The model returned no changes; rephrase the instruction or select slides."
 
 
 def _index(slides: list[Slide], slide_id: str | None) -> int:

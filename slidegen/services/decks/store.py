@@ -231,6 +231,7 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         .order_by(ChatRequest.id.desc())
         .limit(1)
     )
+    chosen = (row.agent_config or {}).get("prompts") or {}
     return SessionDetail(
         session_id=row.session_id,
         title=row.title,
@@ -253,6 +254,8 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         profile_name=row.profile_name,
         last_request=_request_out(session, last) if last else None,
         my_right=right_on(session, row, user) or "read",
+        deck_prompt_id=chosen.get("selected_deck_prompt_id"),
+        slide_style_id=chosen.get("selected_slide_style_id"),
     )
 
 

@@ -11,9 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from slidegen.db.base import utcnow
-from slidegen.db.models import ChatRequest, ConfigProfile, UserSession
-from slidegen.errors import InvalidInputError
+from slidegen.db.models import (
+    ChatRequest,
+    ConfigProfile,
+    SlideDeckPrompt,
+    SlideStyle,
+    UserSession,
+)
+from slidegen.errors import ConflictError, InvalidInputError, NotFoundError
 from slidegen.identity import User
+from slidegen.llm.titles import subject_title
 from slidegen.schemas.vocabulary import UNFINISHED
 from slidegen.services.decks.store import add_message, load_deck
 from slidegen.services.profiles.access import load_profile
@@ -28,7 +35,7 @@ from slidegen.services.sessions.lock import (
 
 MAX_PROMPT_CHARS = 20_000
 STALE_HEARTBEAT = timedelta(seconds=90)  # a running job silent this long has died
-TITLE_CHARS = 60
+NEW_DECK_TITLE = "New deck"
 
 
 class RequestHandle(BaseModel):
@@ -45,8 +52,14 @@ def start_generation(
     prompt: str,
     session_id: str | None = None,
     profile_name: str | None = None,
+    deck_prompt_id: int | None = None,
+    slide_style_id: int | None = None,
 ) -> RequestHandle:
-    """Queue a new deck for a new or existing session; the session is locked until it ends."""
+    """Queue a new deck for a new or existing session; the session is locked until it ends.
+
+    `deck_prompt_id` and `slide_style_id` replace the profile's choice for this session
+    (0 means no deck prompt); None keeps the profile's.
+    """
     prompt = _clean_prompt(prompt)
     if session_id:
         row = load_session(session, user, session_id, edit=True)
@@ -60,7 +73,29 @@ def start_generation(
         session.add(row)
         session.flush()
     _take_lock(session, row, user)
+    choose_prompts(session, row, deck_prompt_id=deck_prompt_id, slide_style_id=slide_style_id)
     return _queue(session, row, user, prompt, {"mode": "generate"})
+
+
+def choose_prompts(
+    session: Session,
+    row: UserSession,
+    *,
+    deck_prompt_id: int | None = None,
+    slide_style_id: int | None = None,
+) -> None:
+    """Put a deck prompt (0: none) and a slide style into a session's configuration."""
+    prompts = dict((row.agent_config or {}).get("prompts") or {})
+    if deck_prompt_id is not None:
+        found = deck_prompt_id == 0 or session.get(SlideDeckPrompt, deck_prompt_id) is not None
+        if not found:
+            raise NotFoundError("That deck prompt no longer exists; pick another one.")
+        prompts["selected_deck_prompt_id"] = deck_prompt_id or None
+    if slide_style_id is not None:
+        if session.get(SlideStyle, slide_style_id) is None:
+            raise NotFoundError("That slide style no longer exists; pick another one.")
+        prompts["selected_slide_style_id"] = slide_style_id
+    row.agent_config = {**(row.agent_config or {}), "prompts": prompts}
 
 
 def start_edit(
@@ -156,11 +191,8 @@ def reap_stale_requests(session: Session) -> int:
 
 
 def derive_title(prompt: str) -> str:
-    """Return a short session title from the first request."""
-    words = " ".join(prompt.split())
-    if len(words) <= TITLE_CHARS:
-        return words
-    return words[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+    """Return a session title from the first request's subject (the deck's title replaces it)."""
+    return subject_title(prompt) or NEW_DECK_TITLE
 
 
 def _clean_prompt(prompt: str) -> str:
@@ -189,6 +221,22 @@ def _apply_profile(row: UserSession, profile: ConfigProfile) -> None:
         "profile_name": profile.name,
         **profile_snapshot(profile),
     }
+
+
+def choose_session_prompts(
+    session: Session,
+    user: User,
+    *,
+    session_id: str,
+    deck_prompt_id: int | None = None,
+    slide_style_id: int | None = None,
+) -> None:
+    """Give a session another deck prompt (0: none) or slide style for its next requests."""
+    row = load_session(session, user, session_id, edit=True)
+    if row.is_processing:
+        raise ConflictError("A generation is running on this deck; change it when it ends.")
+    choose_prompts(session, row, deck_prompt_id=deck_prompt_id, slide_style_id=slide_style_id)
+    session.flush()
 
 
 def load_profile_into_session(

@@ -39,6 +39,7 @@ from slidegen.tracing import RequestTrace, exporter, start_trace
 log = logging.getLogger("slidegen.generation")
 MAX_SLIDES = 12
 MAX_RUN_SECONDS = 600
+MAX_TITLE_CHARS = 120
 
 
 def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
@@ -186,7 +187,7 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
         elif isinstance(event, SlideReady):
             _note_slide(ctx)
             operations.append(event.slide)
-    deck, description = apply_operations(ctx.deck, operations, selected)
+    deck, description = apply_operations(ctx.deck, operations, selected, answer=outcome.text)
     _finish(db, ctx, deck, outcome, description)
 
 
@@ -264,6 +265,8 @@ def _finish(
         row = session.get(UserSession, ctx.session_pk, options=[with_deck()])
         ctx.version = store_deck(session, row, deck, user=ctx.user, expected_version=ctx.version)
         create_save_point(session, row, deck, user=ctx.user, description=description)
+        if ctx.mode == "generate" and ctx.start_version == 0 and _named(deck.title):
+            row.title = deck.title  # the model's title for the first deck beats the request's words
         if ctx.conversations:
             row.agent_config = {
                 **(row.agent_config or {}),
@@ -291,6 +294,10 @@ def _finish(
             {"slide_count": len(deck.slides), "description": description, "engine": ctx.engine},
         )
         release_lock(session, ctx.session_pk)
+
+
+def _named(title: str) -> bool:
+    return bool(title.strip()) and title != "Untitled deck" and len(title) <= MAX_TITLE_CHARS
 
 
 def _finish_with_error(db: Database, ctx: RunContext, message: str, outcome: AgentOutcome) -> None:

@@ -1,0 +1,130 @@
+"""The Chat start screen's deck prompt cards and the deck prompt / slide style pickers.
+
+Each card starts a deck at once with its deck prompt and a sensible request; the pickers show
+the profile's deck prompt and slide style and change them for the next deck (a new one, or the
+open session's next requests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from slidegen.identity import User
+from slidegen.schemas.decks import SessionDetail
+from slidegen.schemas.library import DeckPromptSummary, SlideStyleSummary
+from slidegen.schemas.profiles import ActiveProfile
+from slidegen.seed_content import starter_request
+from slidegen.services.generation import chat_requests as requests
+from slidegen.services.library import slide_styles
+from ui.chat import state
+from ui.db import session_scope
+from ui.errors import user_errors
+from ui.jobs import submit
+from ui.text import plain
+
+NO_DECK_PROMPT = 0
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The deck prompt (0: none) and slide style the next deck uses."""
+
+    deck_prompt_id: int
+    slide_style_id: int | None
+
+
+def load_styles(user: User) -> list[SlideStyleSummary]:
+    """Return the active slide styles (the default first)."""
+    with user_errors(), session_scope() as session:
+        return [s for s in slide_styles.search_slide_styles(session, user) if s.is_active]
+
+
+def pickers(
+    user: User,
+    prompts: list[DeckPromptSummary],
+    active: ActiveProfile,
+    detail: SessionDetail | None,
+    *,
+    disabled: bool = False,
+) -> Choices:
+    """Show the deck prompt and slide style pickers; in a session, a change applies to it."""
+    styles = load_styles(user)
+    prompt_ids = [NO_DECK_PROMPT, *(p.id for p in prompts)]
+    prompt_names = {p.id: p.name for p in prompts} | {NO_DECK_PROMPT: "(no deck prompt)"}
+    style_names = {s.id: s.name for s in styles}
+    if detail is not None:
+        current_prompt = detail.deck_prompt_id or NO_DECK_PROMPT
+        current_style = detail.slide_style_id
+    else:
+        current_prompt = next((p.id for p in prompts if p.name == active.deck_prompt_name), 0)
+        current_style = next((s.id for s in styles if s.name == active.slide_style_name), None)
+    current_style = current_style if current_style in style_names else next(iter(style_names), None)
+    left, right = st.columns(2)
+    key = detail.session_id if detail else "new"
+    chosen_prompt = left.selectbox(
+        "Deck prompt",
+        prompt_ids,
+        index=prompt_ids.index(current_prompt) if current_prompt in prompt_ids else 0,
+        format_func=prompt_names.get,  # option labels are plain text, not Markdown
+        key=f"deck-prompt-{key}",
+        disabled=disabled,
+        help="The storyline the model follows; the profile's choice is preselected.",
+    )
+    style_ids = list(style_names)
+    chosen_style = right.selectbox(
+        "Slide style",
+        style_ids,
+        index=style_ids.index(current_style) if current_style in style_ids else 0,
+        format_func=style_names.get,
+        key=f"slide-style-{key}",
+        disabled=disabled or not style_ids,
+        help="The look of the slides; the profile's choice is preselected.",
+    )
+    if detail is not None and (chosen_prompt, chosen_style) != (current_prompt, current_style):
+        with user_errors(), session_scope() as session:
+            requests.choose_session_prompts(
+                session,
+                user,
+                session_id=detail.session_id,
+                deck_prompt_id=chosen_prompt,
+                slide_style_id=chosen_style,
+            )
+    return Choices(chosen_prompt, chosen_style)
+
+
+def prompt_cards(
+    user: User, prompts: list[DeckPromptSummary], profile_name: str, choices: Choices
+) -> None:
+    """Show one card per deck prompt; its button starts a deck with that prompt at once."""
+    columns = st.columns(2)
+    for index, deck_prompt in enumerate(prompts):
+        with columns[index % 2].container(border=True):
+            st.markdown(f"**{plain(deck_prompt.name)}**")
+            st.caption(plain(deck_prompt.description or ""))
+            request = starter_request(deck_prompt.name)
+            if st.button(
+                f"Start: {plain(request)}",
+                key=f"start-card-{deck_prompt.id}",
+                icon=":material/play_arrow:",
+                width="stretch",
+            ):
+                chosen = Choices(deck_prompt.id, choices.slide_style_id)
+                start_deck(user, request, profile_name, chosen)
+
+
+def start_deck(user: User, prompt: str, profile_name: str, choices: Choices) -> None:
+    """Start a new deck with the chosen deck prompt and slide style, and open it."""
+    with user_errors(), session_scope() as session:
+        handle = requests.start_generation(
+            session,
+            user,
+            prompt=prompt,
+            profile_name=profile_name,
+            deck_prompt_id=choices.deck_prompt_id,
+            slide_style_id=choices.slide_style_id,
+        )
+    submit(handle.request_id)
+    state.open_session(handle.session_id)
+    st.rerun()
