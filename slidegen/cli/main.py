@@ -17,6 +17,7 @@ from slidegen.cli import export as cli_export
 from slidegen.cli import library as cli_library
 from slidegen.cli import profiles as cli_profiles
 from slidegen.cli import sessions as cli_sessions
+from slidegen.cli import verify as cli_verify
 from slidegen.config import reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
@@ -99,6 +100,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_library.add_commands(commands)
     cli_profiles.add_commands(commands)
     cli_sessions.add_commands(commands)
+    cli_verify.add_commands(commands)
     cli_doctor.add_commands(commands)
     return parser
 

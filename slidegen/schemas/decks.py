@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from slidegen.deck import ChartSpec
+from slidegen.schemas.verification import Rating
 from slidegen.schemas.vocabulary import UNFINISHED, JobStatus, Right
 
 
@@ -17,6 +18,7 @@ class SlideOut(BaseModel):
     html: str
     notes: str
     charts: list[ChartSpec]
+    rating: Rating | None = None  # from the stored verification; None until checked
 
 
 class VersionOut(BaseModel):

@@ -30,6 +30,7 @@ from slidegen.schemas.decks import (
 )
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session, right_on
+from slidegen.services.verification.ratings import stored_ratings
 
 MAX_SAVE_POINTS = 40
 
@@ -218,6 +219,8 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         .order_by(ChatRequest.id.desc())
         .limit(1)
     )
+    stored = deck_holder(row).slide_deck
+    ratings = stored_ratings(deck, stored.verification_map if stored else None)
     return SessionDetail(
         session_id=row.session_id,
         title=row.title,
@@ -225,7 +228,13 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         css=deck.css,
         images=image_data_uris(session, image_references(s.html for s in deck.slides)),
         slides=[
-            SlideOut(slide_id=s.slide_id, html=s.html, notes=s.notes, charts=s.charts)
+            SlideOut(
+                slide_id=s.slide_id,
+                html=s.html,
+                notes=s.notes,
+                charts=s.charts,
+                rating=ratings.get(s.slide_id),
+            )
             for s in deck.slides
         ],
         versions=[
