@@ -94,7 +94,7 @@ def _html_numbers(slide_html: str) -> list[SlideNumber]:
     numbers: list[SlideNumber] = []
     for row in root.iter("tr"):
         cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
-        texts = [" ".join(c.text_content().split()) for c in cells]
+        texts = [_text(c) for c in cells]
         if not texts or all(c.tag == "th" for c in cells):
             continue  # a header row names columns
         label = texts[0]
@@ -114,7 +114,7 @@ def _prose(root: etree._Element) -> list[tuple[str, str]]:
         if tag in _SKIPPED_TAGS or tag == "table":
             return
         if tag in _BLOCKS:
-            block = " ".join(element.text_content().split())
+            block = _text(element)
         if element.text and tag:
             out.append((element.text, block))
         for child in element:
@@ -124,6 +124,11 @@ def _prose(root: etree._Element) -> list[tuple[str, str]]:
 
     walk(root, "")
     return out
+
+
+def _text(element: etree._Element) -> str:
+    """Return an element's text with its parts spaced (a KPI's value and label stay apart)."""
+    return " ".join(" ".join(element.itertext()).split())
 
 
 def _chart_numbers(slide: Slide) -> list[SlideNumber]:

@@ -90,12 +90,14 @@ def _add_column(
     if not cells:
         return
     total = sum(v for _, v in cells)
+    # Shares of a column of ratios or signed values mean nothing (and would match by chance).
+    shares = all(v >= 0 for _, v in cells) and any(v > 1.5 for _, v in cells)
     for row, value in cells:
         plain.append((abs(value), Origin(index, "cell", row, column, value)))
         percent.append((abs(value), Origin(index, "percentage", row, column, value)))
         if abs(value) <= 1.5:  # a fraction shown as a percentage
             percent.append((abs(value * 100), Origin(index, "percentage", row, column, value)))
-        if total:
+        if shares and total:
             share = value / total * 100
             percent.append((abs(share), Origin(index, "share", row, column, share, "of total")))
     if len(cells) > 1:
