@@ -22,6 +22,7 @@ from slidegen.tools.base import ToolResult
 from tests.fakes.openai_server import Reply, ToolCall
 from tests.integration.test_generation import (
     ALICE,
+    BARE_PROFILE,
     BOB,
     FakeLLM,
     Workspace,
@@ -50,7 +51,11 @@ PLANTED = (
     "<tr><td>DLT</td><td>102,002</td></tr></table>"
     "<p>Savings of $95,000 expected.</p></section>"  # invented
 )
-PLAIN = '<section class="slide"><h1>Next steps</h1><p>Review the jobs.</p></section>'
+PLAIN = (
+    '<section class="slide"><h1>Next steps</h1>'
+    + "<p>Review the largest jobs with their owners and agree on budgets per team.</p>" * 4
+    + "</section>"
+)
 
 
 def verify(ws: Workspace, session_id: str, user=ALICE) -> DeckVerification:  # noqa: ANN001
@@ -159,14 +164,23 @@ def test_only_changed_slides_are_checked_again_and_results_survive_an_undo(
     assert len(stored) == 4  # three slides, plus the fixed version of slide 2
 
 
-def test_the_offline_engines_deck_is_verified_and_a_deck_without_data_unknown(
+def test_the_offline_engines_numbers_are_all_verified(
     ws: Workspace,
 ) -> None:
     handle = generate(ws, prompt="Cloud cost review: monthly trend, SKU mix and next steps")
-    assert {s.rating for s in show(ws, handle.session_id).slides} == {"verified"}
-    bare = generate(ws, prompt="Team offsite plan", profile_name="bare")
-    result = verify(ws, bare.session_id)
-    assert {s.rating for s in result.slides} <= {"verified", "unknown"}
+    result = verify(ws, handle.session_id)
+    numbers = [f for s in result.slides for f in s.findings if f.kind == "number"]
+    assert len(numbers) > 20 and {f.verdict for f in numbers} == {"verified"}
+    assert all(s.layout_checked for s in result.slides)
+    layout = {f.verdict for s in result.slides for f in s.findings if f.kind == "layout"}
+    assert layout <= {"review"}  # a sparse agenda, say: never a broken layout
+
+
+def test_numbers_of_a_request_without_data_are_unknown(ws: Workspace, llm: FakeLLM) -> None:
+    llm.server.enqueue(Reply.text(RIGHT + PLAIN))
+    handle = start_generation(ws, prompt="Where does the money go?", profile_name=BARE_PROFILE)
+    assert run_job(ws, handle, llm.settings).status == "completed"
+    assert [s.rating for s in verify(ws, handle.session_id).slides] == ["unknown", "verified"]
 
 
 def test_only_readers_of_the_deck_can_verify_it(ws: Workspace, llm: FakeLLM) -> None:

@@ -14,10 +14,14 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from slidegen.db.models import SessionSlideDeck
-from slidegen.deck import Deck, Slide
+from slidegen.deck import Slide
 from slidegen.identity import User
+from slidegen.render.images import image_references
+from slidegen.render.layout_check import LayoutIssue, check_layout
+from slidegen.render.layout_check import available as layout_available
 from slidegen.schemas.verification import DeckVerification, Finding
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
+from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session
 from slidegen.services.verification.data import deck_tool_results
 from slidegen.services.verification.extract import slide_numbers
@@ -25,14 +29,18 @@ from slidegen.services.verification.matcher import DataIndex, match_number
 from slidegen.services.verification.ratings import content_hash, fingerprint, slide_result
 
 MAX_STORED_SLIDES = 200
-# The layout check, when available: (css, slides) -> findings per slide, or None (no Pango).
-LayoutCheck = Callable[[str, list[Slide]], list[list[Finding]] | None]
+Images = dict[str, str]
+# The layout check: (css, slides, images) -> issues per slide, or None (WeasyPrint unavailable).
+LayoutCheck = Callable[[str, list[Slide], Images], list[list[LayoutIssue]] | None]
 
 
 def verify_session(
-    session: Session, user: User, *, session_id: str, layout: LayoutCheck | None = None
+    session: Session, user: User, *, session_id: str, layout: bool = True
 ) -> DeckVerification:
-    """Rate every slide of a deck, checking only slides (or data) that changed."""
+    """Rate every slide of a deck, checking only slides (or data) that changed.
+
+    `layout=False` checks numbers only (the layout check lays slides out: about 0.1 s each).
+    """
     row = load_session(session, user, session_id)
     holder = deck_holder(row)
     deck = load_deck(row)
@@ -45,10 +53,12 @@ def verify_session(
         i
         for i, key in enumerate(keys)
         if (cache.get(key) or {}).get("data") != data_key
-        or (layout is not None and not cache[key].get("layout"))
+        or (layout and not cache[key].get("layout") and layout_available())
     ]
     if stale:
-        fresh = check_slides(deck, stale, results, layout)
+        chosen = [deck.slides[i] for i in stale]
+        images = image_data_uris(session, image_references(s.html for s in chosen))
+        fresh = check_slides(deck.css, chosen, results, check_layout if layout else None, images)
         for i, (findings, laid_out) in zip(stale, fresh, strict=True):
             cache[keys[i]] = {
                 "data": data_key,
@@ -66,22 +76,27 @@ def verify_session(
 
 
 def check_slides(
-    deck: Deck,
-    indexes: list[int],
+    css: str,
+    slides: list[Slide],
     results: list[dict[str, Any]],
     layout: LayoutCheck | None,
+    images: Images | None = None,
 ) -> list[tuple[list[Finding], bool]]:
     """Return the findings of the given slides and whether their layout was checked."""
     data = DataIndex(results)
-    chosen = [deck.slides[i] for i in indexes]
-    laid_out = layout(deck.css, chosen) if layout is not None else None
+    laid_out = layout(css, slides, images or {}) if layout is not None else None
     out = []
-    for n, slide in enumerate(chosen):
+    for n, slide in enumerate(slides):
         findings = [match_number(number, data) for number in slide_numbers(slide)]
         if laid_out is not None:
-            findings += laid_out[n]
+            findings += [layout_finding(issue) for issue in laid_out[n]]
         out.append((findings, laid_out is not None))
     return out
+
+
+def layout_finding(issue: LayoutIssue) -> Finding:
+    """Return a layout issue as a finding (the element is its source)."""
+    return Finding(kind="layout", verdict=issue.severity, text=issue.text, source=issue.element)  # type: ignore[arg-type]
 
 
 def _store(
