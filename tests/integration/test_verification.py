@@ -16,6 +16,7 @@ from slidegen.db.models import SessionSlideDeck, UserSession
 from slidegen.errors import NotFoundError
 from slidegen.schemas.verification import DeckVerification
 from slidegen.services.decks import hand_edits
+from slidegen.services.doctor import run_doctor
 from slidegen.services.verification import data as tool_data
 from slidegen.services.verification.service import verify_session
 from slidegen.tools.base import ToolResult
@@ -187,3 +188,9 @@ def test_only_readers_of_the_deck_can_verify_it(ws: Workspace, llm: FakeLLM) -> 
     session_id = scripted_deck(ws, llm)
     with pytest.raises(NotFoundError):
         verify(ws, session_id, user=BOB)
+
+
+def test_the_doctor_says_layout_checks_can_run(ws: Workspace) -> None:
+    report = run_doctor(ws.db, ws.settings)
+    [layout] = [c for c in report.checks if c.name == "Layout checks (WeasyPrint)"]
+    assert layout.ok and layout.detail == "slides can be laid out and checked"
