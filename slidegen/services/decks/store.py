@@ -30,7 +30,7 @@ from slidegen.schemas.decks import (
 )
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session, right_on
-from slidegen.services.verification.ratings import stored_ratings
+from slidegen.services.verification.ratings import stored_results
 
 MAX_SAVE_POINTS = 40
 
@@ -220,7 +220,7 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         .limit(1)
     )
     stored = deck_holder(row).slide_deck
-    ratings = stored_ratings(deck, stored.verification_map if stored else None)
+    checked = stored_results(deck, stored.verification_map if stored else None)
     return SessionDetail(
         session_id=row.session_id,
         title=row.title,
@@ -233,7 +233,8 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
                 html=s.html,
                 notes=s.notes,
                 charts=s.charts,
-                rating=ratings.get(s.slide_id),
+                rating=checked[s.slide_id].rating if s.slide_id in checked else None,
+                findings=checked[s.slide_id].findings if s.slide_id in checked else [],
             )
             for s in deck.slides
         ],

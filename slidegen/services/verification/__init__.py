@@ -10,6 +10,8 @@ from slidegen.services.verbs import lazy_verbs
 __getattr__, __all__ = lazy_verbs(
     __name__,
     {
+        "fix_instruction": "fixes",
+        "rate_verification": "service",
         "verify_session": "service",
     },
 )

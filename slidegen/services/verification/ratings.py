@@ -10,15 +10,15 @@ from slidegen.deck import Deck, Slide
 from slidegen.schemas.verification import Finding, SlideVerification, worst
 
 
-def stored_ratings(deck: Deck, verification_map: dict[str, Any] | None) -> dict[str, str]:
-    """Return slide id -> rating for the slides whose current content has a stored result."""
+def stored_results(deck: Deck, verification_map: dict[str, Any] | None) -> dict[str, Any]:
+    """Return slide id -> SlideVerification for slides whose current content was checked."""
     cache = verification_map or {}
-    ratings = {}
+    results = {}
     for slide in deck.slides:
         entry = cache.get(content_hash(slide, deck.css))
         if entry is not None:
-            ratings[slide.slide_id] = slide_result(slide.slide_id, entry).rating
-    return ratings
+            results[slide.slide_id] = slide_result(slide.slide_id, entry)
+    return results
 
 
 def content_hash(slide: Slide, css: str) -> str:

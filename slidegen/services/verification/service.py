@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from slidegen.db.models import SessionSlideDeck
 from slidegen.deck import Slide
+from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.images import image_references
 from slidegen.render.layout_check import LayoutIssue, check_layout
@@ -113,3 +114,28 @@ def _store(
         .values(verification_map=kept)
         .execution_options(synchronize_session=False)
     )
+
+
+def rate_verification(
+    session: Session, user: User, *, session_id: str, slide_id: str, up: bool, reason: str = ""
+) -> None:
+    """Record a reader's thumbs up or down on a slide's rating (a reason is needed for down)."""
+    reason = reason.strip()
+    if not up and not reason:
+        raise InvalidInputError("Say why the rating is wrong: a reason is needed for thumbs down.")
+    row = load_session(session, user, session_id)
+    deck = load_deck(row)
+    stored = deck_holder(row).slide_deck
+    try:
+        slide = deck.slides[deck.index_of(slide_id)]
+    except KeyError:
+        raise NotFoundError("That slide is no longer in the deck; reload it.") from None
+    cache = dict(stored.verification_map or {}) if stored else {}
+    key = content_hash(slide, deck.css)
+    if key not in cache:
+        raise InvalidInputError("This slide has not been checked yet; wait for its rating.")
+    entry = dict(cache[key])
+    feedback = [f for f in entry.get("feedback") or [] if f.get("user") != user.name]
+    entry["feedback"] = [*feedback, {"user": user.name, "up": up, "reason": reason[:1000]}]
+    cache[key] = entry
+    _store(session, stored, cache, {content_hash(s, deck.css) for s in deck.slides})
