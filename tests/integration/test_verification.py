@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from slidegen.db.models import SessionSlideDeck, UserSession
-from slidegen.errors import NotFoundError
+from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.schemas.verification import DeckVerification
 from slidegen.services.decks import hand_edits
 from slidegen.services.doctor import run_doctor
 from slidegen.services.verification import data as tool_data
-from slidegen.services.verification.service import verify_session
+from slidegen.services.verification.service import rate_verification, verify_session
 from slidegen.tools.base import ToolResult
 from tests.fakes.openai_server import Reply, ToolCall
 from tests.integration.test_generation import (
@@ -194,3 +194,27 @@ def test_the_doctor_says_layout_checks_can_run(ws: Workspace) -> None:
     report = run_doctor(ws.db, ws.settings)
     [layout] = [c for c in report.checks if c.name == "Layout checks (WeasyPrint)"]
     assert layout.ok and layout.detail == "slides can be laid out and checked"
+
+
+def test_a_thumbs_down_needs_a_reason_and_is_stored_once_per_reader(
+    ws: Workspace, llm: FakeLLM
+) -> None:
+    session_id = scripted_deck(ws, llm)
+    slide_id = show(ws, session_id).slides[1].slide_id
+    with ws.db.scope() as session, pytest.raises(InvalidInputError, match="reason is needed"):
+        rate_verification(session, ALICE, session_id=session_id, slide_id=slide_id, up=False)
+    for up, reason in ((True, ""), (False, "164,234 is SQL Serverless, the check is right")):
+        with ws.db.scope() as session:
+            rate_verification(
+                session, ALICE, session_id=session_id, slide_id=slide_id, up=up, reason=reason
+            )
+    with ws.db.scope() as session:
+        stored = session.scalar(
+            select(SessionSlideDeck.verification_map)
+            .join(UserSession, UserSession.id == SessionSlideDeck.session_id)
+            .where(UserSession.session_id == session_id)
+        )
+    feedback = [f for entry in stored.values() for f in entry.get("feedback", [])]
+    assert feedback == [
+        {"user": ALICE.name, "up": False, "reason": "164,234 is SQL Serverless, the check is right"}
+    ]
