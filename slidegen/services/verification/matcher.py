@@ -18,7 +18,6 @@ from slidegen.schemas.verification import Finding, MatchKind
 from slidegen.services.verification.extract import SlideNumber
 from slidegen.tools.base import format_number
 
-MAX_PAIRWISE_ROWS = 60  # differences and growth rates: every ordered pair of these rows
 _SCALES = (1.0, 1e3, 1e6, 1e9)
 _PREFERENCE = ("cell", "percentage", "sum", "share", "growth", "difference")
 
@@ -102,20 +101,22 @@ def _add_column(
             percent.append((abs(share), Origin(index, "share", row, column, share, "of total")))
     if len(cells) > 1:
         plain.append((abs(total), Origin(index, "sum", None, column, total, "all rows")))
-    pairs = cells[:MAX_PAIRWISE_ROWS]
-    for a_row, a in pairs:
-        for b_row, b in pairs:
-            if a_row == b_row:
-                continue
-            detail = f"row {b_row + 1} vs row {a_row + 1}"
-            if a_row < b_row:
+    # Differences and growth between neighbouring rows (month over month, a ranking's steps)
+    # and from the first row to the last: every pair would match wrong rates by chance.
+    pairs = list(zip(cells, cells[1:], strict=False)) + (
+        [(cells[0], cells[-1])] if len(cells) > 2 else []
+    )
+    for (a_row, a), (b_row, b) in pairs:
+        for (x_row, x), (y_row, y) in (((a_row, a), (b_row, b)), ((b_row, b), (a_row, a))):
+            detail = f"row {y_row + 1} vs row {x_row + 1}"
+            if x_row < y_row:
                 plain.append(
-                    (abs(b - a), Origin(index, "difference", b_row, column, b - a, detail))
+                    (abs(y - x), Origin(index, "difference", y_row, column, y - x, detail))
                 )
-            if a:
-                growth = (b - a) / abs(a) * 100
+            if x:
+                growth = (y - x) / abs(x) * 100
                 percent.append(
-                    (abs(growth), Origin(index, "growth", b_row, column, growth, detail))
+                    (abs(growth), Origin(index, "growth", y_row, column, growth, detail))
                 )
 
 
