@@ -9,6 +9,7 @@ from bench import (
     library_page,
     profiles_page,
     startup,
+    verification,
 )
 
 if __name__ == "__main__":
@@ -20,3 +21,4 @@ if __name__ == "__main__":
     history_page.main()
     profiles_page.main()
     startup.main()
+    verification.main()
