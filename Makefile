@@ -59,6 +59,10 @@ system-deps:
 		echo "Installing Chromium for the browser tests (Debian package chromium)"; \
 		$(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; \
 	fi
+	@if ! ldconfig -p | grep -q libpangoft2-1.0.so.0; then \
+		echo "Installing Pango for WeasyPrint's layout checks (Debian packages libpango-1.0-0, libpangoft2-1.0-0)"; \
+		$(APT) update -qq && $(APT) install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

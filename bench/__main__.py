@@ -13,6 +13,7 @@ from bench import (
     profiles_page,
     startup,
     structure,
+    verification,
 )
 
 if __name__ == "__main__":
@@ -28,3 +29,4 @@ if __name__ == "__main__":
     mcp_startup.main()
     concurrency.main()
     offline_demo.main()
+    verification.main()

@@ -18,6 +18,7 @@ from slidegen.schemas.decks import SessionDetail
 from slidegen.services.decks import store as decks
 from slidegen.services.generation import chat_requests as requests
 from slidegen.services.jobs.pool import runner_for
+from slidegen.services.verification.service import verify_session
 from slidegen.tracing import exporter
 
 POLL_SECONDS = 0.2
@@ -113,8 +114,11 @@ def _run_and_report(db: Database, user: User, handle: requests.RequestHandle, as
 
 
 def _show(args: argparse.Namespace, db: Database) -> int:
+    user = acting_user(db)
     with db.scope() as session:
-        detail = decks.show_session(session, acting_user(db), session_id=args.session_id)
+        # Rate slides changed since the last check (hand edits), so every slide has a rating.
+        verify_session(session, user, session_id=args.session_id)
+        detail = decks.show_session(session, user, session_id=args.session_id)
     _print_detail(detail, args.json)
     return 0
 

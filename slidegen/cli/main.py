@@ -19,6 +19,7 @@ from slidegen.cli import mcp as cli_mcp
 from slidegen.cli import profiles as cli_profiles
 from slidegen.cli import sessions as cli_sessions
 from slidegen.cli import usage as cli_usage
+from slidegen.cli import verify as cli_verify
 from slidegen.config import reload_settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
@@ -102,6 +103,7 @@ def _build_parser() -> argparse.ArgumentParser:
     cli_profiles.add_commands(commands)
     cli_sessions.add_commands(commands)
     cli_usage.add_commands(commands)
+    cli_verify.add_commands(commands)
     cli_doctor.add_commands(commands)
     cli_mcp.add_commands(commands)
     return parser

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from slidegen.deck import ChartSpec
+from slidegen.schemas.verification import Finding, Rating
 from slidegen.schemas.vocabulary import UNFINISHED, JobStatus, Right
 
 
@@ -17,6 +18,9 @@ class SlideOut(BaseModel):
     html: str
     notes: str
     charts: list[ChartSpec]
+    rating: Rating | None = None  # from the stored verification; None until checked
+    # What the rating rests on, for the app's "Why" panel (`verify` prints them).
+    findings: list[Finding] = Field(default_factory=list, exclude=True)
 
 
 class VersionOut(BaseModel):

@@ -17,6 +17,7 @@ from slidegen.db.errors import database_label, translate_db_error
 from slidegen.db.models import ConfigDataSource, ConfigGenieSpace, ConfigProfile
 from slidegen.errors import SlidegenError
 from slidegen.llm.base import Message
+from slidegen.render.layout_check import available as layout_available
 from slidegen.schemas.profile_config import WAREHOUSE_SCHEME, parse_warehouse_url
 from slidegen.services.profiles.queries import profile_snapshot
 
@@ -64,7 +65,20 @@ def run_doctor(db: Database, settings: Settings) -> DoctorReport:
     checks.append(
         _unreachable(_mlflow_name(config, settings), mlflow_down) or _check_mlflow(config, settings)
     )
+    checks.append(_check_layout())
     return DoctorReport(checks=checks)
+
+
+def _check_layout() -> Check:
+    name = "Layout checks (WeasyPrint)"
+    if layout_available():
+        return Check(name=name, ok=True, detail="slides can be laid out and checked")
+    return Check(
+        name=name,
+        ok=False,
+        detail="unavailable: the Pango library is missing (number checks still run)",
+        fix="Install Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 (Debian/Ubuntu).",
+    )
 
 
 def _workspace_down(settings: Settings) -> str | None:

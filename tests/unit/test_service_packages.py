@@ -23,6 +23,7 @@ def test_every_aggregate_is_a_package() -> None:
         "profiles",
         "sessions",
         "usage",
+        "verification",
     ]
 
 

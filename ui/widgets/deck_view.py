@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
@@ -13,7 +14,7 @@ from slidegen.render.document import deck_document, presentation_shell, sandboxe
 from slidegen.schemas.decks import SessionDetail, VersionOut
 from ui.chat import state
 from ui.text import plain, plain_label
-from ui.widgets import deck_nav
+from ui.widgets import deck_nav, verification
 
 SlideAction = Callable[[str, str], None]  # (action, slide_id)
 THUMBNAIL_HEIGHT = 96  # px: a 16:9 slide fits in a grid column of the deck's width
@@ -96,12 +97,14 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
         def thumbnail(slide: Slide, index: int) -> None:
             label = f"Slide {index + 1}"
             show_slide(slide, deck.css, label, deck.images, thumbnail_height=THUMBNAIL_HEIGHT)
+            verification.badge(detail.slides[index])
 
         deck_nav.show_grid(sid, deck, thumbnail)
     else:
         deck_nav.pager(sid, len(deck.slides), key="pager-top")
         for index in deck_nav.page_slice(sid, len(deck.slides)):
-            _slide_card(deck, index, tick, on_action if editable else None)
+            bar = partial(verification.slide_bar, detail, editable=editable)
+            _slide_card(deck, index, tick, on_action if editable else None, bar)
         deck_nav.pager(sid, len(deck.slides), key="pager-bottom")
         _bring_into_view(sid, deck)
 
@@ -116,7 +119,11 @@ def _toggle(session_id: str, slide_id: str, key: str, deck_order: list[str]) -> 
 
 
 def _slide_card(
-    deck: Deck, index: int, tick: Callable[[Slide, int], None], on_action: SlideAction | None
+    deck: Deck,
+    index: int,
+    tick: Callable[[Slide, int], None],
+    on_action: SlideAction | None,
+    bar: Callable[[str], None],
 ) -> None:
     slide, number = deck.slides[index], index + 1
     with st.container(border=True, key=f"slide-{slide.slide_id}"):
@@ -129,6 +136,7 @@ def _slide_card(
                     "", icon=icon, help=plain_label(tip), key=f"{action}-{slide.slide_id}"
                 ):
                     on_action(action, slide.slide_id)
+        bar(slide.slide_id)  # rating, Why, Fix, thumbs
         show_slide(slide, deck.css, f"Slide {number}", deck.images)
         if slide.notes:
             with st.expander("Speaker notes"):

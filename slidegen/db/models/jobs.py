@@ -32,6 +32,8 @@ class ChatRequest(Base):
     progress_message: Mapped[str | None] = mapped_column(String(500))
     error_message: Mapped[str | None] = mapped_column(Text)
     result_json: Mapped[dict[str, Any] | None]
+    # The data its tools returned (capped, no credentials): what verification matches against.
+    tool_results: Mapped[list[Any] | None]
     worker_id: Mapped[str | None] = mapped_column(String(100))
     heartbeat_at: Mapped[datetime | None]
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)

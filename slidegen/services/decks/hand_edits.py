@@ -17,6 +17,7 @@ from slidegen.schemas.decks import SessionDetail
 from slidegen.services.decks.store import create_save_point, load_deck, show_session, store_deck
 from slidegen.services.sessions.access import load_session
 from slidegen.services.sessions.lock import check_unlocked
+from slidegen.services.verification.service import verify_session
 
 MAX_SLIDE_HTML_CHARS = 200_000
 
@@ -34,6 +35,7 @@ def _change(
     description = change(deck)
     store_deck(session, row, deck, user=user, expected_version=expected_version)
     create_save_point(session, row, deck, user=user, description=description)
+    verify_session(session, user, session_id=session_id)  # rates the changed slide only
     return show_session(session, user, session_id=session_id)
 
 

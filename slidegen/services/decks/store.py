@@ -32,6 +32,7 @@ from slidegen.services.generation.queue import requests_ahead
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session, right_on
 from slidegen.services.sessions.lock import check_unlocked
+from slidegen.services.verification.ratings import stored_results
 
 MAX_SAVE_POINTS = 40
 
@@ -232,6 +233,8 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         .limit(1)
     )
     chosen = (row.agent_config or {}).get("prompts") or {}
+    stored = deck_holder(row).slide_deck
+    checked = stored_results(deck, stored.verification_map if stored else None)
     return SessionDetail(
         session_id=row.session_id,
         title=row.title,
@@ -239,7 +242,14 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         css=deck.css,
         images=image_data_uris(session, image_references(s.html for s in deck.slides)),
         slides=[
-            SlideOut(slide_id=s.slide_id, html=s.html, notes=s.notes, charts=s.charts)
+            SlideOut(
+                slide_id=s.slide_id,
+                html=s.html,
+                notes=s.notes,
+                charts=s.charts,
+                rating=checked[s.slide_id].rating if s.slide_id in checked else None,
+                findings=checked[s.slide_id].findings if s.slide_id in checked else [],
+            )
             for s in deck.slides
         ],
         versions=[

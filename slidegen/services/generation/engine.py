@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from slidegen import bootstrap
@@ -32,6 +32,8 @@ from slidegen.services.generation.chat_requests import release_lock
 from slidegen.services.generation.run_context import RunContext, claim_request
 from slidegen.services.sessions.access import with_deck
 from slidegen.services.usage import request_logs
+from slidegen.services.verification import data as tool_data
+from slidegen.services.verification.service import verify_session
 
 __all__ = ["RunContext", "claim_request", "run_request"]
 from slidegen.tracing import RequestTrace, exporter, start_trace
@@ -59,6 +61,7 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
             _run_edit(db, ctx, settings, outcome)
         else:
             _run_generate(db, ctx, settings, outcome)
+        _verify(db, ctx)
         _end_trace(ctx, outcome, None)
     except Exception as exc:
         meter.failed(exc)
@@ -71,6 +74,15 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
             log.exception("request %s failed", ctx.request_pk)
         _end_trace(ctx, outcome, message)
         _finish_with_error(db, ctx, message, outcome)
+
+
+def _verify(db: Database, ctx: RunContext) -> None:
+    """Rate the changed slides now; a failed check must not fail the finished request."""
+    try:
+        with db.scope() as session:
+            verify_session(session, ctx.user, session_id=ctx.session_public_id)
+    except Exception:
+        log.exception("verification of request %s failed", ctx.request_pk)
 
 
 def _start_trace(ctx: RunContext, settings: Settings) -> RequestTrace:
@@ -250,10 +262,17 @@ def _record_tool(db: Database, ctx: RunContext, ran: ToolRan, tools: list[Any]) 
             metadata=metadata,
             request_id=ctx.request_id,
         )
+        values: dict[str, Any] = {"progress_message": summary[:500], "heartbeat_at": utcnow()}
+        if ran.result:  # kept with the request for verification (decision 11)
+            stored = session.scalar(
+                select(ChatRequest.tool_results).where(ChatRequest.id == ctx.request_pk)
+            )
+            record = tool_data.capture(ran.name, ran.arguments, ran.result)
+            values["tool_results"] = tool_data.append_result(stored, record)
         session.execute(
             update(ChatRequest)
             .where(ChatRequest.id == ctx.request_pk)
-            .values(progress_message=summary[:500], heartbeat_at=utcnow())
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
 

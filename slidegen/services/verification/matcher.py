@@ -1,0 +1,280 @@
+"""Match a slide's numbers to the data its request's tools returned, deterministically.
+
+Every number written on a slide stands for an interval of true values (`$7.2M` is anything
+from 7,150,000 to 7,250,000); the data gives candidate values (its cells, and what can be
+derived from a column: sums, differences, shares, growth rates). A number is verified when a
+candidate falls inside its interval. Candidates are kept sorted, so each number costs two
+binary searches however large the data.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from slidegen.schemas.verification import Finding, MatchKind
+from slidegen.services.verification.extract import SlideNumber
+from slidegen.tools.base import format_number
+
+_SCALES = (1.0, 1e3, 1e6, 1e9)
+_PREFERENCE = ("cell", "percentage", "sum", "share", "growth", "difference")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a candidate value comes from: a cell, or a value derived from one column."""
+
+    result: int
+    kind: str  # cell | percentage | sum | difference | share | growth
+    row: int | None
+    column: str
+    value: float
+    detail: str = ""
+
+
+class DataIndex:
+    """The candidate values of a request's tool results, sorted for interval search."""
+
+    def __init__(self, results: list[dict[str, Any]]) -> None:
+        self.results = results
+        plain: list[tuple[float, Origin]] = []
+        percent: list[tuple[float, Origin]] = []
+        self.labels: dict[str, list[tuple[int, int]]] = {}
+        for index, result in enumerate(results):
+            rows = result.get("rows") or []
+            columns = result.get("columns") or []
+            for row_no, row in enumerate(rows):
+                for cell in row:
+                    if isinstance(cell, str) and cell.strip():
+                        self.labels.setdefault(_norm(cell), []).append((index, row_no))
+            for col_no, column in enumerate(columns):
+                cells = [
+                    (r, float(row[col_no]))
+                    for r, row in enumerate(rows)
+                    if col_no < len(row) and _is_number(row[col_no])
+                ]
+                _add_column(index, str(column), cells, plain, percent)
+            _add_groups(index, [str(c) for c in columns], rows, plain, percent)
+        plain.sort(key=lambda item: item[0])
+        percent.sort(key=lambda item: item[0])
+        self._plain, self._plain_keys = plain, [v for v, _ in plain]
+        self._percent, self._percent_keys = percent, [v for v, _ in percent]
+
+    @property
+    def empty(self) -> bool:
+        """Whether the request used no data at all."""
+        return not self.results
+
+    def search(self, lo: float, hi: float, *, percent: bool) -> list[Origin]:
+        """Return the candidates whose absolute value lies in [lo, hi]."""
+        keys, items = (
+            (self._percent_keys, self._percent) if percent else (self._plain_keys, self._plain)
+        )
+        start, end = bisect.bisect_left(keys, lo), bisect.bisect_right(keys, hi)
+        return [origin for _, origin in items[start:end]]
+
+    def label_rows(self, label: str | None) -> set[tuple[int, int]]:
+        """Return the (result, row) pairs that carry this label in some text cell."""
+        return set(self.labels.get(_norm(label), [])) if label else set()
+
+
+def _add_groups(
+    index: int,
+    columns: list[str],
+    rows: list[list[Any]],
+    plain: list[tuple[float, Origin]],
+    percent: list[tuple[float, Origin]],
+) -> None:
+    """Add per-label totals: a result by month and SKU also gives each SKU's and month's total.
+
+    Each group's total stands on the group's first row (which carries its label), and gets the
+    candidates of a column of its own: its share of all groups, differences and growth.
+    """
+    for label_no, label_column in enumerate(columns):
+        labels = [row[label_no] if label_no < len(row) else None for row in rows]
+        if not all(isinstance(label, str) for label in labels) or len(set(labels)) == len(rows):
+            continue  # not a label column, or every row is its own group already
+        first: dict[str, int] = {}
+        for row_no, label in enumerate(labels):
+            first.setdefault(label, row_no)
+        for col_no, column in enumerate(columns):
+            totals: dict[str, float] = {}
+            for label, row in zip(labels, rows, strict=False):
+                if col_no < len(row) and _is_number(row[col_no]):
+                    totals[label] = totals.get(label, 0.0) + float(row[col_no])
+            if len(totals) > 1:
+                cells = [(first[label], total) for label, total in totals.items()]
+                _add_column(index, f"{column} by {label_column}", cells, plain, percent)
+
+
+def _add_column(
+    index: int,
+    column: str,
+    cells: list[tuple[int, float]],
+    plain: list[tuple[float, Origin]],
+    percent: list[tuple[float, Origin]],
+) -> None:
+    if not cells:
+        return
+    total = sum(v for _, v in cells)
+    # Shares of a column of ratios or signed values mean nothing (and would match by chance).
+    shares = all(v >= 0 for _, v in cells) and any(v > 1.5 for _, v in cells)
+    for row, value in cells:
+        plain.append((abs(value), Origin(index, "cell", row, column, value)))
+        percent.append((abs(value), Origin(index, "percentage", row, column, value)))
+        if abs(value) <= 1.5:  # a fraction shown as a percentage
+            percent.append((abs(value * 100), Origin(index, "percentage", row, column, value)))
+        if shares and total:
+            share = value / total * 100
+            percent.append((abs(share), Origin(index, "share", row, column, share, "of total")))
+    if len(cells) > 1:
+        plain.append((abs(total), Origin(index, "sum", None, column, total, "all rows")))
+    # Differences and growth between neighbouring rows (month over month, a ranking's steps)
+    # and from the first row to the last: every pair would match wrong rates by chance.
+    pairs = list(zip(cells, cells[1:], strict=False)) + (
+        [(cells[0], cells[-1])] if len(cells) > 2 else []
+    )
+    for (a_row, a), (b_row, b) in pairs:
+        for (x_row, x), (y_row, y) in (((a_row, a), (b_row, b)), ((b_row, b), (a_row, a))):
+            detail = f"row {y_row + 1} vs row {x_row + 1}"
+            if x_row < y_row:
+                plain.append(
+                    (abs(y - x), Origin(index, "difference", y_row, column, y - x, detail))
+                )
+            if x:
+                growth = (y - x) / abs(x) * 100
+                percent.append(
+                    (abs(growth), Origin(index, "growth", y_row, column, growth, detail))
+                )
+
+
+def match_number(number: SlideNumber, data: DataIndex) -> Finding:
+    """Return the finding for one number: verified with its source, or why not."""
+    if data.empty:
+        return _finding(number, "unknown", "The request used no data to check this against.")
+    hits = _hits(number, data, _SCALES if number.scale is None else (number.scale,))
+    rows = data.label_rows(number.label)
+    if rows:
+        labelled = [h for h in hits if h.kind == "sum" or (h.result, h.row) in rows]
+        if labelled:
+            return _verified(number, _best(labelled), data)
+        return _contradiction(number, data, rows, hits)
+    if hits:
+        return _verified(number, _best(hits), data)
+    if number.scale not in (None, 1.0) or number.where == "text":
+        other = [s for s in _SCALES if s != number.scale]
+        if cells := [h for h in _hits(number, data, other) if h.kind == "cell"]:
+            expected = format_number(cells[0].value)
+            return _finding(
+                number, "problem", f"Wrong unit: the data gives {expected}.", cells[0], data
+            )
+    return _finding(number, "review", "Not found in the data the request used.")
+
+
+def _hits(
+    number: SlideNumber, data: DataIndex, scales: tuple[float, ...] | list[float]
+) -> list[Origin]:
+    magnitude = abs(number.value)
+    decimals = number.decimals if number.decimals is not None else _decimals(number.value)
+    half = 0.5 * 10.0**-decimals
+    if number.percent:
+        return data.search(magnitude - half, magnitude + half, percent=True)
+    hits: list[Origin] = []
+    for scale in scales:
+        found = data.search((magnitude - half) * scale, (magnitude + half) * scale, percent=False)
+        # A chart says nothing of its unit: only cells are tried at another scale there.
+        hits += [h for h in found if scale == 1.0 or number.scale or h.kind == "cell"]
+    if number.where == "chart":  # a chart of shares or rates carries bare percentages
+        hits += data.search(magnitude - half, magnitude + half, percent=True)
+    return hits
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    return 0 if text.endswith(".0") or "e" in text else len(text.split(".")[1])
+
+
+def _best(hits: list[Origin]) -> Origin:
+    return min(hits, key=lambda h: _PREFERENCE.index(h.kind))
+
+
+def _match_kind(number: SlideNumber, origin: Origin) -> MatchKind:
+    if origin.kind != "cell":
+        return origin.kind  # type: ignore[return-value]
+    written = number.value * (number.scale or 1.0)
+    if number.scale not in (None, 1.0) or (
+        number.scale is None and not math.isclose(abs(written), abs(origin.value), rel_tol=1e-3)
+    ):
+        return "unit-scaled"
+    return "exact" if math.isclose(abs(written), abs(origin.value), rel_tol=1e-12) else "rounded"
+
+
+def _verified(number: SlideNumber, origin: Origin, data: DataIndex) -> Finding:
+    kind = _match_kind(number, origin)
+    text = f"{number.text} matches the data ({kind})."
+    return _finding(number, "verified", text, origin, data, match=kind)
+
+
+def _contradiction(
+    number: SlideNumber, data: DataIndex, rows: set[tuple[int, int]], hits: list[Origin]
+) -> Finding:
+    own = [
+        Origin(r, "cell", row, str(col), float(v))
+        for r, row in sorted(rows)
+        for col, v in zip(
+            data.results[r].get("columns") or [], data.results[r]["rows"][row], strict=False
+        )
+        if _is_number(v)
+    ]
+    if not own:
+        return _finding(number, "review", "Not found in the data the request used.")
+    nearest = min(own, key=lambda o: abs(abs(o.value) - abs(number.value)))
+    expected = format_number(nearest.value)
+    swapped = " (it is another row's value)" if any(h.kind == "cell" for h in hits) else ""
+    text = f"{number.text} contradicts the data: {number.label} has {expected}{swapped}."
+    return _finding(number, "problem", text, nearest, data)
+
+
+def _finding(
+    number: SlideNumber,
+    verdict: str,
+    text: str,
+    origin: Origin | None = None,
+    data: DataIndex | None = None,
+    *,
+    match: MatchKind | None = None,
+) -> Finding:
+    result = data.results[origin.result] if origin and data else {}
+    query = result.get("query") or result.get("question")
+    row = origin.row + 1 if origin and origin.row is not None else None
+    where = f"row {row}, column {origin.column}" if origin and row else ""
+    if origin and origin.kind in ("sum", "difference", "growth") and origin.detail:
+        where = f"column {origin.column}, {origin.kind} of {origin.detail}"
+    source = " · ".join(p for p in [result.get("tool"), query, where] if p)
+    return Finding(
+        kind="number",
+        verdict=verdict,  # type: ignore[arg-type]
+        text=f"{text} Context: {number.context}" if number.context else text,
+        source=source,
+        number=number.text,
+        match=match,
+        tool=result.get("tool"),
+        query=query,
+        row=row,
+        column=origin.column if origin else None,
+        expected=format_number(origin.value) if origin else None,
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).lower().split())

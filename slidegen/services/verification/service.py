@@ -1,0 +1,141 @@
+"""Verify a deck: rate each slide from its numbers (and layout), stored by slide content hash.
+
+Results live in `session_slide_decks.verification_map`, keyed by a hash of the slide and its
+style, so a slide that did not change (or came back through reorder, undo or restore) is not
+checked again; a new tool result (more data) re-checks every slide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from slidegen.db.models import SessionSlideDeck
+from slidegen.deck import Slide
+from slidegen.errors import InvalidInputError, NotFoundError
+from slidegen.identity import User
+from slidegen.render.images import image_references
+from slidegen.render.layout_check import LayoutIssue, check_layout
+from slidegen.render.layout_check import available as layout_available
+from slidegen.schemas.verification import DeckVerification, Finding
+from slidegen.services.decks.store import current_version, deck_holder, load_deck
+from slidegen.services.library.images import image_data_uris
+from slidegen.services.sessions.access import load_session
+from slidegen.services.verification.data import deck_tool_results
+from slidegen.services.verification.extract import slide_numbers
+from slidegen.services.verification.matcher import DataIndex, match_number
+from slidegen.services.verification.ratings import content_hash, fingerprint, slide_result
+
+MAX_STORED_SLIDES = 200
+Images = dict[str, str]
+# The layout check: (css, slides, images) -> issues per slide, or None (WeasyPrint unavailable).
+LayoutCheck = Callable[[str, list[Slide], Images], list[list[LayoutIssue]] | None]
+
+
+def verify_session(
+    session: Session, user: User, *, session_id: str, layout: bool = True
+) -> DeckVerification:
+    """Rate every slide of a deck, checking only slides (or data) that changed.
+
+    `layout=False` checks numbers only (the layout check lays slides out: about 0.1 s each).
+    """
+    row = load_session(session, user, session_id)
+    holder = deck_holder(row)
+    deck = load_deck(row)
+    stored = holder.slide_deck
+    results = deck_tool_results(session, holder)
+    data_key = fingerprint(results)
+    cache: dict[str, Any] = dict(stored.verification_map or {}) if stored else {}
+    keys = [content_hash(slide, deck.css) for slide in deck.slides]
+    stale = [
+        i
+        for i, key in enumerate(keys)
+        if (cache.get(key) or {}).get("data") != data_key
+        or (layout and not cache[key].get("layout") and layout_available())
+    ]
+    if stale:
+        chosen = [deck.slides[i] for i in stale]
+        images = image_data_uris(session, image_references(s.html for s in chosen))
+        fresh = check_slides(deck.css, chosen, results, check_layout if layout else None, images)
+        for i, (findings, laid_out) in zip(stale, fresh, strict=True):
+            cache[keys[i]] = {
+                "data": data_key,
+                "layout": laid_out,
+                "findings": [f.model_dump(exclude_none=True) for f in findings],
+            }
+        _store(session, stored, cache, set(keys))
+    slides = [
+        slide_result(slide.slide_id, cache[key])
+        for slide, key in zip(deck.slides, keys, strict=True)
+    ]
+    return DeckVerification(
+        session_id=row.session_id, version=current_version(row), slides=slides, checked=len(stale)
+    )
+
+
+def check_slides(
+    css: str,
+    slides: list[Slide],
+    results: list[dict[str, Any]],
+    layout: LayoutCheck | None,
+    images: Images | None = None,
+) -> list[tuple[list[Finding], bool]]:
+    """Return the findings of the given slides and whether their layout was checked."""
+    data = DataIndex(results)
+    laid_out = layout(css, slides, images or {}) if layout is not None else None
+    out = []
+    for n, slide in enumerate(slides):
+        findings = [match_number(number, data) for number in slide_numbers(slide)]
+        if laid_out is not None:
+            findings += [layout_finding(issue) for issue in laid_out[n]]
+        out.append((findings, laid_out is not None))
+    return out
+
+
+def layout_finding(issue: LayoutIssue) -> Finding:
+    """Return a layout issue as a finding (the element is its source)."""
+    return Finding(kind="layout", verdict=issue.severity, text=issue.text, source=issue.element)  # type: ignore[arg-type]
+
+
+def _store(
+    session: Session, stored: SessionSlideDeck | None, cache: dict[str, Any], current: set[str]
+) -> None:
+    if stored is None:
+        return
+    # Keep results of slides that may come back (undo, restore), within a bound.
+    others = [k for k in cache if k not in current][: max(0, MAX_STORED_SLIDES - len(current))]
+    kept = {k: cache[k] for k in [*current, *others]}
+    session.execute(
+        update(SessionSlideDeck)
+        .where(SessionSlideDeck.id == stored.id)
+        .values(verification_map=kept)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def rate_verification(
+    session: Session, user: User, *, session_id: str, slide_id: str, up: bool, reason: str = ""
+) -> None:
+    """Record a reader's thumbs up or down on a slide's rating (a reason is needed for down)."""
+    reason = reason.strip()
+    if not up and not reason:
+        raise InvalidInputError("Say why the rating is wrong: a reason is needed for thumbs down.")
+    row = load_session(session, user, session_id)
+    deck = load_deck(row)
+    stored = deck_holder(row).slide_deck
+    try:
+        slide = deck.slides[deck.index_of(slide_id)]
+    except KeyError:
+        raise NotFoundError("That slide is no longer in the deck; reload it.") from None
+    cache = dict(stored.verification_map or {}) if stored else {}
+    key = content_hash(slide, deck.css)
+    if key not in cache:
+        raise InvalidInputError("This slide has not been checked yet; wait for its rating.")
+    entry = dict(cache[key])
+    feedback = [f for f in entry.get("feedback") or [] if f.get("user") != user.name]
+    entry["feedback"] = [*feedback, {"user": user.name, "up": up, "reason": reason[:1000]}]
+    cache[key] = entry
+    _store(session, stored, cache, {content_hash(s, deck.css) for s in deck.slides})

@@ -1,0 +1,85 @@
+"""Ratings on the Chat page: badges, the Why panel (plain text only), Fix, thumbs."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from slidegen.config import Settings
+from slidegen.db.database import Database
+from slidegen.db.models import SessionMessage
+from slidegen.services.decks import hand_edits
+from tests.app.test_chat_page import USER, detail, generate, open_chat
+
+HOSTILE = "![x](http://evil.example/x.png) *bold* <b>tag</b>"
+
+
+def plant(url: str, session_id: str) -> str:
+    """Change the KPI slide: a wrong total, next to hostile text; return the slide id."""
+    current = detail(url, session_id)
+    kpi = next(s for s in current.slides if "$711K" in s.html)
+    html = kpi.html.replace("$711K", "$811K").replace(
+        "</h1>", f"</h1><p>{HOSTILE.replace('<', '&lt;')} 4,444,444</p>"
+    )
+    database = Database(Settings(DATABASE_URL=url))
+    with database.scope() as session:
+        hand_edits.update_slide(
+            session,
+            USER,
+            session_id=session_id,
+            slide_id=kpi.slide_id,
+            expected_version=current.version,
+            html=html,
+        )
+    database.dispose()
+    return kpi.slide_id
+
+
+def texts(at) -> list[str]:  # noqa: ANN001
+    return [str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption]
+
+
+def test_each_slide_shows_its_rating_and_why_lists_findings_as_plain_text(app_env: str) -> None:
+    session_id = generate(app_env)
+    slide_id = plant(app_env, session_id)
+    ratings = {s.slide_id: s.rating for s in detail(app_env, session_id).slides}
+    assert ratings[slide_id] == "review"
+    at = open_chat(session_id)
+    shown = texts(at)
+    badges = [t for t in shown if "badge[" in t]
+    assert len(badges) == len(ratings)
+    assert sum("Review" in b for b in badges) == sum(r == "review" for r in ratings.values())
+    # The planted number and the hostile context appear escaped, never as Markdown.
+    planted = [t for t in shown if "811K" in t]
+    assert planted and all("\\$811K" in t for t in planted)
+    hostile = [t for t in shown if "evil" in t]
+    assert hostile and all("\\!\\[x\\]" in t and "![x]" not in t for t in hostile)
+    assert any("SELECT" in t for t in shown)  # a verified number names its query
+
+
+def test_fix_starts_an_edit_of_that_slide_listing_its_findings(app_env: str) -> None:
+    session_id = generate(app_env)
+    slide_id = plant(app_env, session_id)
+    at = open_chat(session_id)
+    at.button(key=f"fix-{slide_id}").click().run()
+    assert not at.exception, at.exception
+    database = Database(Settings(DATABASE_URL=app_env))
+    with database.scope() as session:
+        last = session.scalars(
+            select(SessionMessage)
+            .where(SessionMessage.role == "user")
+            .order_by(SessionMessage.id.desc())
+        ).first()
+        instruction, meta = last.content, last.metadata_json
+    database.dispose()
+    assert instruction.startswith("Fix these findings")
+    assert "$811K" in instruction and "4,444,444" in instruction
+    assert meta["mode"] == "edit" and meta["slide_ids"] == [slide_id]
+
+
+def test_thumbs_up_is_stored_with_the_slides_result(app_env: str) -> None:
+    session_id = generate(app_env)
+    first = detail(app_env, session_id).slides[0].slide_id
+    at = open_chat(session_id)
+    at.button(key=f"thumb-up-{first}").click().run()
+    assert not at.exception, at.exception
+    assert any("rating of the check was recorded" in str(t.value) for t in at.toast)

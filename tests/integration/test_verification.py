@@ -1,0 +1,226 @@
+"""Verification end to end: tool results kept with the request, ratings stored by content hash.
+
+A scripted model (the real openai client against the fake server) queries the sample data and
+writes slides with numbers right and planted wrong; the offline engine's deck must rate
+verified. Runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from slidegen.db.models import SessionSlideDeck, UserSession
+from slidegen.errors import InvalidInputError, NotFoundError
+from slidegen.schemas.verification import DeckVerification
+from slidegen.services.decks import hand_edits
+from slidegen.services.doctor import run_doctor
+from slidegen.services.verification import data as tool_data
+from slidegen.services.verification.service import rate_verification, verify_session
+from slidegen.tools.base import ToolResult
+from tests.fakes.openai_server import Reply, ToolCall
+from tests.integration.test_generation import (
+    ALICE,
+    BARE_PROFILE,
+    BOB,
+    FakeLLM,
+    Workspace,
+    fake_llm_fixture,  # noqa: F401  (the `llm` fixture)
+    generate,
+    run_job,
+    show,
+    start_generation,
+    workspace_fixture,  # noqa: F401  (the `ws` fixture)
+)
+
+SKU_SQL = (
+    "SELECT sku, ROUND(SUM(cost_usd), 0) AS cost_usd FROM workspace_consumption "
+    "GROUP BY sku ORDER BY 2 DESC"
+)
+RIGHT = (
+    '<section class="slide"><h1>Where the money goes</h1>'
+    "<p>All-Purpose Compute cost $206K, 29% of the $711K total.</p>"
+    '<figure class="chart" data-chart=\'{"type": "bar", "categories": ["Jobs Compute", '
+    '"DLT"], "series": [{"name": "cost", "values": [174619, 102002]}]}\'></figure></section>'
+)
+PLANTED = (
+    '<section class="slide"><h1>SKU detail</h1><table>'
+    "<tr><th>SKU</th><th>Cost</th></tr>"
+    "<tr><td>Jobs Compute</td><td>164,234</td></tr>"  # SQL Serverless's value: a swap
+    "<tr><td>DLT</td><td>102,002</td></tr></table>"
+    "<p>Savings of $95,000 expected.</p></section>"  # invented
+)
+PLAIN = (
+    '<section class="slide"><h1>Next steps</h1>'
+    + "<p>Review the largest jobs with their owners and agree on budgets per team.</p>" * 4
+    + "</section>"
+)
+
+
+def verify(ws: Workspace, session_id: str, user=ALICE) -> DeckVerification:  # noqa: ANN001
+    with ws.db.scope() as session:
+        return verify_session(session, user, session_id=session_id)
+
+
+def scripted_deck(ws: Workspace, llm: FakeLLM) -> str:
+    llm.server.enqueue(
+        Reply.tool_calls([ToolCall("sample_consumption", {"query": SKU_SQL}, id="c1")]),
+        Reply.text(RIGHT + PLANTED + PLAIN),
+    )
+    handle = start_generation(ws, prompt="Where does the money go?")
+    request = run_job(ws, handle, llm.settings)
+    assert (request.status, request.error_message) == ("completed", None)
+    return handle.session_id
+
+
+def test_tool_results_are_kept_with_the_request_capped_and_without_conversation_ids(
+    ws: Workspace, llm: FakeLLM
+) -> None:
+    session_id = scripted_deck(ws, llm)
+    with ws.db.scope() as session:
+        row = session.scalar(select(UserSession).where(UserSession.session_id == session_id))
+        [kept] = row.requests[0].tool_results
+    assert (kept["tool"], kept["query"], kept["columns"]) == (
+        "sample_consumption",
+        SKU_SQL,
+        ["sku", "cost_usd"],
+    )
+    assert kept["rows"][0] == ["All-Purpose Compute", 206480]
+    assert len(kept["rows"]) == 6 and kept["truncated"] is False
+    big = ToolResult(
+        content="",
+        columns=["a", "b"],
+        rows=[[i, "x" * 500] for i in range(1000)],
+        metadata={"sql": "SELECT 1", "conversation_id": "conv-1"},
+    )
+    record = tool_data.capture("genie", {"question": "q?"}, big)
+    assert len(json.dumps(record)) <= tool_data.MAX_RESULT_BYTES and record["truncated"]
+    assert "conv-1" not in json.dumps(record)
+
+
+def test_ratings_find_the_planted_errors_and_name_the_source_row(
+    ws: Workspace, llm: FakeLLM
+) -> None:
+    session_id = scripted_deck(ws, llm)
+    result = verify(ws, session_id)
+    assert [s.rating for s in result.slides] == ["verified", "problem", "verified"]
+    assert result.checked == 0  # the job rated every slide already
+    assert [s.rating for s in show(ws, session_id).slides] == ["verified", "problem", "verified"]
+    swap, invented = (f for f in result.slides[1].findings if f.verdict != "verified")
+    assert swap.verdict == "problem" and swap.number == "164,234"
+    assert (swap.query, swap.row, swap.column, swap.expected) == (SKU_SQL, 2, "cost_usd", "174619")
+    assert (invented.verdict, invented.number) == ("review", "$95,000")
+    kinds = {f.number: f.match for f in result.slides[0].findings}
+    assert kinds == {
+        "$206K": "unit-scaled",
+        "29%": "share",
+        "$711K": "sum",
+        "174619": "exact",
+        "102002": "exact",
+    }
+    contract = result.contract()
+    assert set(contract) == {"session_id", "version", "slides"}
+    assert set(contract["slides"][1]["findings"][0]) == {"kind", "verdict", "text", "source"}
+
+
+def test_only_changed_slides_are_checked_again_and_results_survive_an_undo(
+    ws: Workspace, llm: FakeLLM
+) -> None:
+    session_id = scripted_deck(ws, llm)
+    detail = show(ws, session_id)
+    planted = detail.slides[1]
+    fixed = planted.html.replace("164,234", "174,619").replace(" expected", "")
+    fixed = fixed.replace("Savings of $95,000", "Savings ahead")
+    with ws.db.scope() as session:
+        hand_edits.update_slide(
+            session,
+            ALICE,
+            session_id=session_id,
+            slide_id=planted.slide_id,
+            expected_version=detail.version,
+            html=fixed,
+        )
+    assert [s.rating for s in show(ws, session_id).slides] == ["verified"] * 3  # re-rated
+    result = verify(ws, session_id)
+    assert result.checked == 0  # the hand edit rated the one slide that changed
+    with ws.db.scope() as session:
+        hand_edits.update_slide(
+            session,
+            ALICE,
+            session_id=session_id,
+            slide_id=planted.slide_id,
+            expected_version=result.version,
+            html=planted.html,
+        )
+    again = verify(ws, session_id)
+    assert again.checked == 0 and again.slides[1].rating == "problem"
+    with ws.db.scope() as session:
+        stored = session.scalar(
+            select(SessionSlideDeck.verification_map)
+            .join(UserSession, UserSession.id == SessionSlideDeck.session_id)
+            .where(UserSession.session_id == session_id)
+        )
+    assert len(stored) == 4  # three slides, plus the fixed version of slide 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (issues 15 and 20): the rewritten offline engine writes numbers derived in ways "
+    "the matcher does not know yet (per-quarter sums by workspace, cost per DBU ratios, growth "
+    "of a grouped total); strict, so it fails the day they all verify",
+)
+def test_the_offline_engines_numbers_are_all_verified(
+    ws: Workspace,
+) -> None:
+    handle = generate(ws, prompt="Cloud cost review: monthly trend, SKU mix and next steps")
+    result = verify(ws, handle.session_id)
+    numbers = [f for s in result.slides for f in s.findings if f.kind == "number"]
+    assert len(numbers) > 20 and {f.verdict for f in numbers} == {"verified"}
+    assert all(s.layout_checked for s in result.slides)
+    layout = {f.verdict for s in result.slides for f in s.findings if f.kind == "layout"}
+    assert layout <= {"review"}  # a sparse agenda, say: never a broken layout
+
+
+def test_numbers_of_a_request_without_data_are_unknown(ws: Workspace, llm: FakeLLM) -> None:
+    llm.server.enqueue(Reply.text(RIGHT + PLAIN))
+    handle = start_generation(ws, prompt="Where does the money go?", profile_name=BARE_PROFILE)
+    assert run_job(ws, handle, llm.settings).status == "completed"
+    assert [s.rating for s in verify(ws, handle.session_id).slides] == ["unknown", "verified"]
+
+
+def test_only_readers_of_the_deck_can_verify_it(ws: Workspace, llm: FakeLLM) -> None:
+    session_id = scripted_deck(ws, llm)
+    with pytest.raises(NotFoundError):
+        verify(ws, session_id, user=BOB)
+
+
+def test_the_doctor_says_layout_checks_can_run(ws: Workspace) -> None:
+    report = run_doctor(ws.db, ws.settings)
+    [layout] = [c for c in report.checks if c.name == "Layout checks (WeasyPrint)"]
+    assert layout.ok and layout.detail == "slides can be laid out and checked"
+
+
+def test_a_thumbs_down_needs_a_reason_and_is_stored_once_per_reader(
+    ws: Workspace, llm: FakeLLM
+) -> None:
+    session_id = scripted_deck(ws, llm)
+    slide_id = show(ws, session_id).slides[1].slide_id
+    with ws.db.scope() as session, pytest.raises(InvalidInputError, match="reason is needed"):
+        rate_verification(session, ALICE, session_id=session_id, slide_id=slide_id, up=False)
+    for up, reason in ((True, ""), (False, "164,234 is SQL Serverless, the check is right")):
+        with ws.db.scope() as session:
+            rate_verification(
+                session, ALICE, session_id=session_id, slide_id=slide_id, up=up, reason=reason
+            )
+    with ws.db.scope() as session:
+        stored = session.scalar(
+            select(SessionSlideDeck.verification_map)
+            .join(UserSession, UserSession.id == SessionSlideDeck.session_id)
+            .where(UserSession.session_id == session_id)
+        )
+    feedback = [f for entry in stored.values() for f in entry.get("feedback", [])]
+    assert feedback == [
+        {"user": ALICE.name, "up": False, "reason": "164,234 is SQL Serverless, the check is right"}
+    ]

@@ -1,0 +1,105 @@
+"""A slide's verification on the Chat page: its rating, the "Why" panel, Fix, and thumbs.
+
+Finding texts quote slide text, data and model output: everything untrusted goes through
+`plain` (decision 12).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from slidegen.schemas.decks import SessionDetail, SlideOut
+from slidegen.schemas.verification import Finding
+from slidegen.services.generation import chat_requests as requests
+from slidegen.services.verification.fixes import fix_instruction
+from slidegen.services.verification.service import rate_verification
+from ui.db import session_scope
+from ui.errors import user_errors
+from ui.jobs import submit
+from ui.text import plain
+from ui.user import current_user
+
+BADGES = {
+    "verified": ("Verified", "green", ":material/verified:"),
+    "review": ("Review", "orange", ":material/help:"),
+    "problem": ("Problem", "red", ":material/error:"),
+    "unknown": ("Unknown", "gray", ":material/help_outline:"),
+    None: ("Not checked", "gray", ":material/hourglass_empty:"),
+}
+MARKS = {"verified": "✅", "review": "🟠", "problem": "❌", "unknown": "❔"}
+
+
+def badge(slide: SlideOut) -> None:
+    """Show a slide's rating as a small coloured badge."""
+    label, colour, icon = BADGES[slide.rating]
+    st.badge(label, icon=icon, color=colour)
+
+
+def slide_bar(detail: SessionDetail, slide_id: str, *, editable: bool) -> None:
+    """Show the rating, the Why panel, Fix (when something is wrong) and thumbs for a slide."""
+    slide = next((s for s in detail.slides if s.slide_id == slide_id), None)
+    if slide is None:
+        return
+    cells = st.columns([2, 2, 2, 1, 1], vertical_alignment="center")
+    with cells[0]:
+        badge(slide)
+    with cells[1].popover("Why", icon=":material/fact_check:", use_container_width=True):
+        why(slide.findings)
+    wrong = slide.rating in ("problem", "review")
+    if (
+        editable
+        and wrong
+        and cells[2].button("Fix", key=f"fix-{slide_id}", icon=":material/build:")
+    ):
+        _fix(detail, slide)
+    if slide.rating is not None:
+        _thumbs(detail.session_id, slide_id, cells[3], cells[4])
+
+
+def why(findings: list[Finding]) -> None:
+    """List every finding: verdict, what was found, and where it came from."""
+    if not findings:
+        st.caption("No numbers and no layout findings on this slide.")
+        return
+    for finding in findings:
+        how = f" · {plain(finding.match)}" if finding.match else ""
+        mark = MARKS[finding.verdict]
+        st.markdown(f"{mark} **{plain(finding.verdict)}** · {plain(finding.kind)}{how}")
+        st.markdown(plain(finding.text))
+        if finding.source:
+            st.caption(plain(finding.source))
+
+
+def _fix(detail: SessionDetail, slide: SlideOut) -> None:
+    with user_errors(), session_scope() as session:
+        handle = requests.start_edit(
+            session,
+            current_user(),
+            session_id=detail.session_id,
+            instruction=fix_instruction(slide.findings),
+            slide_ids=[slide.slide_id],
+        )
+    submit(handle.request_id)
+    st.rerun()
+
+
+def _thumbs(session_id: str, slide_id: str, up_cell: object, down_cell: object) -> None:
+    if up_cell.button(
+        "", icon=":material/thumb_up:", key=f"thumb-up-{slide_id}", help="Rating is right"
+    ):  # type: ignore[attr-defined]
+        _rate(session_id, slide_id, up=True)
+    with down_cell.popover("", icon=":material/thumb_down:", help="Rating is wrong"):  # type: ignore[attr-defined]
+        reason = st.text_input("Why is the rating wrong?", key=f"why-down-{slide_id}")
+        if st.button("Send", key=f"thumb-down-{slide_id}"):
+            if reason.strip():
+                _rate(session_id, slide_id, up=False, reason=reason)
+            else:
+                st.warning("Say why the rating is wrong first.")
+
+
+def _rate(session_id: str, slide_id: str, *, up: bool, reason: str = "") -> None:
+    with user_errors(), session_scope() as session:
+        rate_verification(
+            session, current_user(), session_id=session_id, slide_id=slide_id, up=up, reason=reason
+        )
+    st.toast("Thanks: your rating of the check was recorded.")
