@@ -12,24 +12,26 @@ reaches the PDF (a link's text stays; a click never leaves the deck).
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 from slidegen.deck import Deck, Slide
 from slidegen.errors import ConfigurationError, InvalidInputError
 from slidegen.render.charts import ChartPalette, palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
+from slidegen.schemas.vocabulary import NotesPlacement
 
-NotesPlacement = Literal["none", "pages", "appendix"]
 NOTES_PLACEMENTS: tuple[str, ...] = get_args(NotesPlacement)
 Progress = Callable[[int, int], None]
 
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 PANGO_FIX = (
-    f"install the Pango library (Debian/Ubuntu: apt-get install -y {PANGO_PACKAGES}; "
-    "macOS: brew install pango), then restart the app"
+    f"Install the Pango library (Debian/Ubuntu: apt-get install -y {PANGO_PACKAGES}; "
+    "macOS: brew install pango), then restart the app."
 )
 PRINT_CSS = (
     f"@page{{size:{SLIDE_WIDTH}px {SLIDE_HEIGHT}px;margin:0}}"
@@ -60,17 +62,25 @@ class PdfResult:
 
 
 def pdf_engine_problem() -> str | None:
-    """Say why PDF export cannot run on this machine (with the fix), or None when it can."""
+    """Say why PDF export cannot run on this machine, or None when it can."""
     try:
-        import weasyprint  # noqa: F401  (loading it loads Pango)
+        # WeasyPrint prints its own banner to stdout when a library is missing: keep it out
+        # of the CLI's output (--json) and the app's.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401  (loading it loads Pango)
     except (OSError, ImportError) as exc:
-        return f"PDF export is unavailable: {_first_line(exc)}. To fix it, {PANGO_FIX}."
+        return f"PDF export is unavailable here ({_first_line(exc)})."
     return None
 
 
-def export_pdf(
-    deck: Deck, *, notes: str = "none", on_slide: Progress | None = None
-) -> PdfResult:
+def require_pdf_engine() -> None:
+    """Raise a ConfigurationError naming the fix when PDF export cannot run here."""
+    problem = pdf_engine_problem()
+    if problem:
+        raise ConfigurationError(f"{problem} {PANGO_FIX}")
+
+
+def export_pdf(deck: Deck, *, notes: str = "none", on_slide: Progress | None = None) -> PdfResult:
     """Return the deck as a PDF: one 16:9 page per slide, notes as pages or an appendix."""
     if notes not in NOTES_PLACEMENTS:
         raise InvalidInputError(f"Unknown notes placement {notes!r}; use none, pages or appendix.")
@@ -96,9 +106,7 @@ class _Engine:
     """WeasyPrint with one font configuration for the deck and a data:-only URL fetcher."""
 
     def __init__(self, css: str) -> None:
-        problem = pdf_engine_problem()
-        if problem:
-            raise ConfigurationError(problem)
+        require_pdf_engine()
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcher
@@ -146,4 +154,5 @@ def _appendix(slides: list[Slide]) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")
+    line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return line.split("  Additionally,")[0].rstrip(". ")  # cffi's second sentence is noise
