@@ -7,6 +7,7 @@ from bench import (
     generation,
     history_page,
     library_page,
+    pdf_export,
     profiles_page,
     startup,
 )
@@ -16,6 +17,7 @@ if __name__ == "__main__":
     generation.main()
     chat_page.main()
     export_fidelity.main()
+    pdf_export.main()
     library_page.main()
     history_page.main()
     profiles_page.main()
