@@ -40,8 +40,9 @@ PRINT_CSS = (
     "break-after:page;position:relative}"
     # WeasyPrint sizes a flex item by its max-content width, which negative letter-spacing
     # makes a hair too narrow (a one-line title wraps to two). In a stretched column the
-    # item is full width anyway; :where() keeps this below any rule of the style.
-    ":where(.slide > :not(img)){width:100%}"
+    # heading is full width anyway; :where() keeps this below any rule of the style (only
+    # headings: a centred list must keep its own width).
+    ":where(.slide > :is(h1, h2, h3, h4)){width:100%}"
 )
 NOTES_CSS = (
     ".sg-notes{box-sizing:border-box;padding:56px 72px;font:22px/1.45 'Liberation Sans',"
