@@ -49,11 +49,16 @@ $(VENV)/.deps-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.deps-run
 
-# The tests start their own PostgreSQL (initdb into a temp dir) and drive Debian's Chromium.
+# The tests start their own PostgreSQL (initdb into a temp dir) and drive Debian's Chromium;
+# the PDF export needs Pango (the app needs it too: install it wherever the app runs).
 system-deps:
 	@if [ -z "$$TEST_DATABASE_URL" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		echo "Installing PostgreSQL server binaries (Debian package postgresql)"; \
 		$(APT) update -qq && $(APT) install -y -qq postgresql >/dev/null; \
+	fi
+	@if ! ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1; then \
+		echo "Installing Pango for the PDF export (Debian packages libpango-1.0-0, libpangoft2-1.0-0)"; \
+		$(APT) update -qq && $(APT) install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	fi
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Chromium for the browser tests (Debian package chromium)"; \

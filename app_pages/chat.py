@@ -108,12 +108,14 @@ else:
             if still_running:
                 show_progress(current.last_request, len(current.slides))
             if current.slides:
-                tools = st.columns([2, 2, 1], vertical_alignment="center")
+                tools = st.columns([2, 2, 2, 1], vertical_alignment="center")
                 with tools[0]:
                     download_html(current)
                 with tools[1]:
                     export_control(user, session_id, current.version)
-                presenting = tools[2].toggle("Present", key="present")
+                with tools[2]:
+                    export_control(user, session_id, current.version, format="pdf")
+                presenting = tools[3].toggle("Present", key="present")
                 if presenting:
                     present(current)
 

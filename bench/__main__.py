@@ -10,6 +10,7 @@ from bench import (
     library_page,
     mcp_startup,
     offline_demo,
+    pdf_export,
     profiles_page,
     startup,
     structure,
@@ -21,6 +22,7 @@ if __name__ == "__main__":
     generation.main()
     chat_page.main()
     export_fidelity.main()
+    pdf_export.main()
     library_page.main()
     history_page.main()
     profiles_page.main()

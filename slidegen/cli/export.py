@@ -1,4 +1,4 @@
-"""`export`: a deck to PowerPoint or HTML from the command line, through the export job."""
+"""`export`: a deck to PowerPoint, HTML or PDF from the command line, through the export job."""
 
 from __future__ import annotations
 
@@ -18,9 +18,15 @@ POLL_SECONDS = 0.1
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register export."""
-    parser = commands.add_parser("export", help="export a deck to PowerPoint or HTML")
+    parser = commands.add_parser("export", help="export a deck to PowerPoint, HTML or PDF")
     parser.add_argument("session_id", metavar="SESSION_ID")
-    parser.add_argument("--format", choices=("pptx", "html"), default="pptx")
+    parser.add_argument("--format", choices=("pptx", "html", "pdf"), default="pptx")
+    parser.add_argument(
+        "--notes",
+        choices=("none", "pages", "appendix"),
+        default="none",
+        help="PDF: speaker notes on a page after each slide, in an appendix, or not at all",
+    )
     parser.add_argument("--out", metavar="FILE", help="output file (default: from the title)")
     parser.set_defaults(handler=_export)
 
@@ -31,7 +37,9 @@ def _export(args: argparse.Namespace, db: Database) -> int:
     if out is not None and out.is_dir():
         raise InvalidInputError(f"--out {out} is a directory; give a file name.")
     with db.scope() as session:
-        job = export.start_export(session, user, session_id=args.session_id, format=args.format)
+        job = export.start_export(
+            session, user, session_id=args.session_id, format=args.format, notes=args.notes
+        )
     future = runner_for(db, db.settings).submit_export(job.job_id)
     shown = -1
     while True:

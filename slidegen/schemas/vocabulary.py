@@ -13,7 +13,8 @@ Visibility = Literal["private", "shared", "workspace"]
 GrantPermission = Literal["read", "edit"]  # what a grant gives
 Right = Literal["read", "edit", "manage"]  # what a user has on a session (manage: the owner)
 ProfilePermission = Literal["CAN_USE", "CAN_EDIT", "CAN_MANAGE"]
-ExportFormat = Literal["pptx", "html"]
+ExportFormat = Literal["pptx", "html", "pdf"]
+NotesPlacement = Literal["none", "pages", "appendix"]  # where a PDF puts the speaker notes
 
 UNFINISHED: frozenset[str] = frozenset({"pending", "running"})
 FINISHED: frozenset[str] = frozenset(get_args(JobStatus)) - UNFINISHED

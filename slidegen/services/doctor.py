@@ -65,8 +65,15 @@ def run_doctor(db: Database, settings: Settings) -> DoctorReport:
     checks.append(
         _unreachable(_mlflow_name(config, settings), mlflow_down) or _check_mlflow(config, settings)
     )
-    checks.append(_check_layout())
-    return DoctorReport(checks=checks)
+    return DoctorReport(checks=[*checks, _check_layout(), _check_pdf_engine()])
+
+
+def _check_pdf_engine() -> Check:
+    from slidegen.export.pdf import PANGO_FIX, pdf_engine_problem
+
+    problem = pdf_engine_problem()
+    detail, fix = (problem, PANGO_FIX) if problem else ("WeasyPrint loaded Pango", "")
+    return Check(name="PDF export (WeasyPrint, Pango)", ok=not problem, detail=detail, fix=fix)
 
 
 def _check_layout() -> Check:

@@ -80,7 +80,6 @@ def setup(
             "SLIDEGEN_LLM_BASE_URL": llm.openai_base_url,
             "SLIDEGEN_LLM_MODEL": "gpt-fake",
             "SLIDEGEN_LLM_API_KEY": "sk-test-mcp",
-            "SLIDEGEN_EXPORT_DIR": str(tmp_path_factory.mktemp("exports")),
             # MLflow rejects this at once: traces are not under test here.
             "MLFLOW_TRACKING_URI": "unusable-scheme://no-mlflow-in-these-tests",
         }
@@ -306,4 +305,4 @@ def test_profiles_and_deck_prompts_are_listed_and_bad_input_is_one_sentence(
         "Unknown scope 'everything'; use one of: all, mine, shared, workspace."
     )
     assert error_text(out["empty"]) == "Say what the deck should be about."
-    assert error_text(out["format"]) == "Unknown export format 'doc'; use pptx or html."
+    assert error_text(out["format"]) == "Unknown export format 'doc'; use pptx, html or pdf."

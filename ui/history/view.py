@@ -111,6 +111,7 @@ def _card(item: SessionSummary, thumb: str | None, user: User) -> None:
             history_dialogs.actions(user, item, menu_key)
             if item.slide_count:
                 export_control(user, item.session_id, key="history")
+                export_control(user, item.session_id, format="pdf", key="history")
     history_dialogs.open_chosen_dialog(user, item)
 
 

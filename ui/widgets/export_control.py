@@ -19,7 +19,16 @@ from ui.text import plain, plain_label
 
 _JOB = "slidegen.export.{}.{}.{}"  # page key, session id, format -> (job id, deck version)
 POLL_SECONDS = 0.5
-LABELS = {"pptx": ("Download PPTX", ":material/slideshow:"), "html": ("HTML", ":material/html:")}
+LABELS = {
+    "pptx": ("Download PPTX", ":material/slideshow:"),
+    "html": ("HTML", ":material/html:"),
+    "pdf": ("PDF", ":material/picture_as_pdf:"),
+}
+NOTES = {
+    "none": "PDF without notes",
+    "pages": "Notes after each slide",
+    "appendix": "Notes appendix",
+}
 
 
 def export_control(
@@ -40,9 +49,12 @@ def export_control(
         remembered = None  # the deck changed since: offer a new export
     if not remembered:
         label, icon = LABELS[format]
+        notes = _notes_choice(slot) if format == "pdf" else "none"
         if st.button(label, icon=icon, key=f"{slot}.start", help=_help(format)):
             with user_errors(), session_scope() as session:
-                job = export.start_export(session, user, session_id=session_id, format=format)
+                job = export.start_export(
+                    session, user, session_id=session_id, format=format, notes=notes
+                )
             runner_for(database(), get_settings()).submit_export(job.job_id)
             st.session_state[slot] = (job.job_id, version)
             st.rerun()
@@ -50,9 +62,23 @@ def export_control(
     _follow(user, slot, remembered[0])
 
 
+def _notes_choice(slot: str) -> str:
+    """Where the PDF puts the speaker notes (kept per page and deck)."""
+    choice = st.selectbox(
+        "Speaker notes in the PDF",
+        list(NOTES),
+        format_func=NOTES.__getitem__,
+        key=f"{slot}.notes",
+        label_visibility="collapsed",
+    )
+    return choice or "none"
+
+
 def _help(format: str) -> str:
     if format == "pptx":
         return "Native, editable PowerPoint: text boxes, tables and charts you can edit."
+    if format == "pdf":
+        return "One 16:9 page per slide: selectable text, vector charts, fonts embedded."
     return "One self-contained HTML file with keyboard navigation."
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from slidegen.db.base import Base, in_check, utcnow
 
 JOB_STATUSES = ("pending", "running", "completed", "error")
-EXPORT_FORMATS = ("pptx", "html")
+EXPORT_FORMATS = ("pptx", "html", "pdf")
+NOTES_PLACEMENTS = ("none", "pages", "appendix")  # where a PDF puts the speaker notes
 
 
 class ChatRequest(Base):
@@ -44,13 +45,17 @@ class ChatRequest(Base):
 
 
 class ExportJob(Base):
-    """One export of a session's deck to PPTX or HTML."""
+    """One export of a session's deck to PPTX, HTML or PDF."""
 
     __tablename__ = "export_jobs"
     __table_args__ = (
         CheckConstraint(in_check("status", JOB_STATUSES), name="status_known"),
         CheckConstraint(in_check("format", EXPORT_FORMATS), name="format_known"),
         CheckConstraint("progress >= 0", name="progress_nonnegative"),
+        CheckConstraint(
+            "notes_placement IS NULL OR " + in_check("notes_placement", NOTES_PLACEMENTS),
+            name="notes_placement_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +64,7 @@ class ExportJob(Base):
     session_id: Mapped[str] = mapped_column(String(64), index=True)
     format: Mapped[str] = mapped_column(String(10), default="pptx", server_default="pptx")
     status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
+    notes_placement: Mapped[str | None] = mapped_column(String(10))  # PDF only
     progress: Mapped[int] = mapped_column(Integer, default=0)
     total_slides: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str | None] = mapped_column(String(500))

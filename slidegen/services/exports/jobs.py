@@ -26,7 +26,7 @@ from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.images import embed_images, image_references
 from slidegen.schemas.exports import ExportJobOut
-from slidegen.schemas.vocabulary import ExportFormat
+from slidegen.schemas.vocabulary import ExportFormat, NotesPlacement
 from slidegen.services.decks.store import load_deck
 from slidegen.services.generation.chat_requests import STALE_HEARTBEAT
 from slidegen.services.library.images import image_data_uris
@@ -38,16 +38,29 @@ log = logging.getLogger("slidegen.export")
 MIMES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "html": "text/html",
+    "pdf": "application/pdf",
 }
 PROGRESS_EVERY_S = 0.25  # at most four progress writes a second
 
 
-def start_export(session: Session, user: User, *, session_id: str, format: str) -> ExportJobOut:
-    """Queue an export of the deck's current version; the user needs read access."""
+def start_export(
+    session: Session, user: User, *, session_id: str, format: str, notes: str = "none"
+) -> ExportJobOut:
+    """Queue an export of the deck's current version; the user needs read access.
+
+    `notes` (PDF only) puts the speaker notes on a page after each slide ("pages"), in an
+    appendix ("appendix") or nowhere ("none").
+    """
     if format not in get_args(ExportFormat):
-        raise InvalidInputError(f"Unknown export format {format!r}; use pptx or html.")
+        raise InvalidInputError(f"Unknown export format {format!r}; use pptx, html or pdf.")
+    if notes not in get_args(NotesPlacement):
+        raise InvalidInputError(f"Unknown notes placement {notes!r}; use none, pages or appendix.")
     row = load_session(session, user, session_id)
     deck = load_deck(row)
+    if format == "pdf":  # a missing Pango is said now, not as a failed job a moment later
+        from slidegen.export.pdf import require_pdf_engine
+
+        require_pdf_engine()
     if not deck.slides:
         raise InvalidInputError("This deck has no slides yet; generate one before exporting.")
     reap_stale_exports(session)
@@ -55,6 +68,7 @@ def start_export(session: Session, user: User, *, session_id: str, format: str) 
         job_id=uuid.uuid4().hex,
         session_id=row.session_id,
         format=format,
+        notes_placement=notes if format == "pdf" else None,
         status="pending",
         total_slides=len(deck.slides),
         title=(deck.title or row.title or "deck")[:500],
@@ -138,7 +152,8 @@ def run_export(db: Database, job_pk: int, settings: Settings) -> None:
             if row is None:
                 raise NotFoundError("The deck was deleted before the export started.")
             deck, format = _with_library_images(session, load_deck(row)), job.format
-        data, warnings = _render(db, job_pk, deck, format)
+            notes = job.notes_placement or "none"
+        data, warnings = _render(db, job_pk, deck, format, notes)
         _finish(db, job_pk, data, status="completed", warnings=warnings)
     except Exception as exc:  # the job records the failure; the worker thread goes on
         log.warning("export %s failed", job_pk, exc_info=True)
@@ -157,13 +172,13 @@ def _with_library_images(session: Session, deck: Deck) -> Deck:
     return deck.model_copy(update={"slides": slides, "images": images})
 
 
-def _render(db: Database, job_pk: int, deck: Deck, format: str) -> tuple[bytes, list[str]]:
+def _render(
+    db: Database, job_pk: int, deck: Deck, format: str, notes: str
+) -> tuple[bytes, list[str]]:
     if format == "html":
         from slidegen.render.html_export import export_html
 
         return export_html(deck), []
-    from slidegen.export.pptx import export_pptx
-
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -177,6 +192,13 @@ def _render(db: Database, job_pk: int, deck: Deck, format: str) -> tuple[bytes, 
                     .values(progress=done, heartbeat_at=utcnow())
                     .execution_options(synchronize_session=False)
                 )
+
+    if format == "pdf":
+        from slidegen.export.pdf import export_pdf
+
+        result = export_pdf(deck, notes=notes, on_slide=progress)
+        return result.data, result.warnings
+    from slidegen.export.pptx import export_pptx
 
     result = export_pptx(deck, on_slide=progress)
     return result.data, result.warnings

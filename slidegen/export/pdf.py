@@ -1,0 +1,159 @@
+"""Decks to PDF: the same script-free slide HTML the app shows, printed by WeasyPrint.
+
+No browser (decision 10): WeasyPrint lays out the slide and the style's CSS itself, one
+1280x720 page per slide, with real text (fonts embedded as subsets), charts as vector SVG
+and library images embedded. The presentation document cannot be printed as it is (its
+`body{display:flex;height:100vh;overflow:hidden}` collapses to one page), so each slide is
+printed from its own small print document and the pages are joined.
+
+Slides are untrusted: WeasyPrint may fetch nothing but `data:` URIs, and no link annotation
+reaches the PDF (a link's text stays; a click never leaves the deck).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from slidegen.deck import Deck, Slide
+from slidegen.errors import ConfigurationError, InvalidInputError
+from slidegen.render.charts import ChartPalette, palette_from_css
+from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
+from slidegen.schemas.vocabulary import NotesPlacement
+
+NOTES_PLACEMENTS: tuple[str, ...] = get_args(NotesPlacement)
+Progress = Callable[[int, int], None]
+
+PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
+PANGO_FIX = (
+    f"Install the Pango library (Debian/Ubuntu: apt-get install -y {PANGO_PACKAGES}; "
+    "macOS: brew install pango), then restart the app."
+)
+PRINT_CSS = (
+    f"@page{{size:{SLIDE_WIDTH}px {SLIDE_HEIGHT}px;margin:0}}"
+    "html,body{overflow:visible}"
+    f".sg-page{{width:{SLIDE_WIDTH}px;height:{SLIDE_HEIGHT}px;overflow:hidden;"
+    "break-after:page;position:relative}"
+    # WeasyPrint sizes a flex item by its max-content width, which negative letter-spacing
+    # makes a hair too narrow (a one-line title wraps to two). In a stretched column the
+    # heading is full width anyway; :where() keeps this below any rule of the style (only
+    # headings: a centred list must keep its own width).
+    ":where(.slide > :is(h1, h2, h3, h4)){width:100%}"
+)
+NOTES_CSS = (
+    ".sg-notes{box-sizing:border-box;padding:56px 72px;font:22px/1.45 'Liberation Sans',"
+    "Arial,sans-serif;color:#1b1f24;background:#fff}"
+    ".sg-notes h2{margin:0 0 6px;font-size:15px;letter-spacing:.08em;text-transform:uppercase;"
+    "color:#5a6785}.sg-notes h3{margin:24px 0 6px;font-size:20px}"
+    ".sg-notes p{margin:0;white-space:pre-wrap}.sg-notes .none{color:#8a94a6}"
+    ".sg-appendix{height:auto;min-height:720px;overflow:visible}"
+)
+
+
+@dataclass
+class PdfResult:
+    """The PDF's bytes and what could not be exported faithfully."""
+
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+def pdf_engine_problem() -> str | None:
+    """Say why PDF export cannot run on this machine, or None when it can."""
+    try:
+        # WeasyPrint prints its own banner to stdout when a library is missing: keep it out
+        # of the CLI's output (--json) and the app's.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401  (loading it loads Pango)
+    except (OSError, ImportError) as exc:
+        return f"PDF export is unavailable here ({_first_line(exc)})."
+    return None
+
+
+def require_pdf_engine() -> None:
+    """Raise a ConfigurationError naming the fix when PDF export cannot run here."""
+    problem = pdf_engine_problem()
+    if problem:
+        raise ConfigurationError(f"{problem} {PANGO_FIX}")
+
+
+def export_pdf(deck: Deck, *, notes: str = "none", on_slide: Progress | None = None) -> PdfResult:
+    """Return the deck as a PDF: one 16:9 page per slide, notes as pages or an appendix."""
+    if notes not in NOTES_PLACEMENTS:
+        raise InvalidInputError(f"Unknown notes placement {notes!r}; use none, pages or appendix.")
+    engine = _Engine(deck.css)
+    palette = palette_from_css(deck.css)
+    total, pages = len(deck.slides), []
+    for number, slide in enumerate(deck.slides, 1):
+        parts = [_slide_page(slide, palette, deck.images)]
+        if notes == "pages":
+            parts.append(_notes_page(number, slide))
+        pages += engine.render(deck.title, parts).pages
+        if on_slide is not None:
+            on_slide(number, total)
+    if notes == "appendix" and any(s.notes.strip() for s in deck.slides):
+        pages += engine.render(deck.title, [_appendix(deck.slides)]).pages
+    for page in pages:
+        page.links.clear()  # untrusted hrefs: the text stays, no annotation leaves the deck
+        page.anchors.clear()
+    return PdfResult(data=engine.first.copy(pages).write_pdf())
+
+
+class _Engine:
+    """WeasyPrint with one font configuration for the deck and a data:-only URL fetcher."""
+
+    def __init__(self, css: str) -> None:
+        require_pdf_engine()
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        self._html = HTML
+        self._fonts = FontConfiguration()
+        # No network and no files: library images are inlined as data: URIs beforehand.
+        self._fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+        self._css = CSS(
+            string=BASE_CSS + PRINT_CSS + NOTES_CSS + css,
+            font_config=self._fonts,
+            url_fetcher=self._fetcher,
+        )  # parsed once for the deck, not once per slide
+        self.first: Any = None
+
+    def render(self, title: str, parts: list[str]) -> Any:
+        source = (
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}'
+            f"</title></head><body>{''.join(parts)}</body></html>"
+        )
+        document = self._html(string=source, url_fetcher=self._fetcher).render(
+            font_config=self._fonts, stylesheets=[self._css]
+        )
+        self.first = self.first or document
+        return document
+
+
+def _slide_page(slide: Slide, palette: ChartPalette, images: dict[str, str]) -> str:
+    return f'<div class="sg-page">{slide_body(slide, palette, images)}</div>'
+
+
+def _notes_page(number: int, slide: Slide) -> str:
+    text = slide.notes.strip()
+    body = f"<p>{html.escape(text)}</p>" if text else '<p class="none">No speaker notes.</p>'
+    return f'<div class="sg-page sg-notes"><h2>Speaker notes · slide {number}</h2>{body}</div>'
+
+
+def _appendix(slides: list[Slide]) -> str:
+    entries = "".join(
+        f"<h3>Slide {number}</h3><p>{html.escape(slide.notes.strip())}</p>"
+        for number, slide in enumerate(slides, 1)
+        if slide.notes.strip()
+    )
+    return f'<div class="sg-notes sg-appendix"><h2>Speaker notes</h2>{entries}</div>'
+
+
+def _first_line(exc: BaseException) -> str:
+    line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return line.split("  Additionally,")[0].rstrip(". ")  # cffi's second sentence is noise
