@@ -39,6 +39,7 @@ def load():
 active, profile_names, detail, messages, prompts, recent = load()
 running = bool(detail and detail.last_request and detail.last_request.is_running)
 read_only = bool(detail and detail.my_right == "read")
+prompt = request_box(detail, running=running, read_only=read_only)  # drawn first, at the bottom
 
 st.title("Chat")
 top = st.columns([3, 2, 1], vertical_alignment="bottom")
@@ -91,7 +92,6 @@ else:
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
         trace_link(detail.session_id)
-        prompt = request_box(detail, running=running, read_only=read_only)
     with deck_column:
 
         def live_deck() -> None:
@@ -105,8 +105,11 @@ else:
             still_running = current.last_request and current.last_request.is_running
             if running and not still_running:
                 st.rerun()  # the job ended: refresh the whole page (chat, save points)
-            if still_running:
-                show_progress(current.last_request, len(current.slides))
+            # Always one element here, so the deck below keeps its place in the page whether
+            # or not a job runs (an element that moves leaves a stale copy behind).
+            with st.empty().container():
+                if still_running:
+                    show_progress(current.last_request, len(current.slides))
             if current.slides:
                 tools = st.columns([2, 2, 1], vertical_alignment="center")
                 with tools[0]:
@@ -132,7 +135,5 @@ else:
             on_preview=lambda n: chat_actions.preview_save_point(user, session_id, n),
         )
 
-if detail is None:
-    prompt = request_box(None, running=running)
 if prompt:
     chat_actions.send(user, detail, prompt, None if detail else chosen)

@@ -91,7 +91,7 @@ def test_restoring_a_save_point_brings_the_deck_back(app_env: str) -> None:
 def test_a_chat_message_edits_the_named_slide(app_env: str) -> None:
     session_id = generate(app_env)
     at = open_chat(session_id)
-    at.chat_input(key="chat_prompt").set_value("delete slide 2").run()
+    at.chat_input(key="request").set_value("delete slide 2").run()
     assert not at.exception
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -175,10 +175,10 @@ def test_ticked_slides_are_named_above_the_request_box(app_env: str) -> None:
     at.checkbox(key=f"sel-{session_id}-{ids[3]}").check().run()
     assert not at.exception
     assert "Your next request edits slides 2, 4." in [c.value for c in at.caption]
-    assert at.chat_input(key="chat_prompt").placeholder == "Edit 2 selected slides"
+    assert at.chat_input(key="request").placeholder == "Edit 2 selected slides"
     at.button(key="clear-selection").click().run()
     assert not at.checkbox(key=f"sel-{session_id}-{ids[1]}").value
-    assert at.chat_input(key="chat_prompt").placeholder.startswith("Ask for a change")
+    assert at.chat_input(key="request").placeholder.startswith("Ask for a change")
 
 
 def test_without_a_session_the_page_offers_the_most_recent_decks(app_env: str) -> None:

@@ -156,13 +156,10 @@ def open_chat(page: Page, url: str) -> None:
 
 
 def chat_box(page: Page) -> Locator:
-    """The request box: a session's (in the main block) when there is one, else the start
-    screen's (pinned at the bottom, after the main block).
-
-    After a session's first request the start screen's box can linger on the page for a while
-    (a known glitch, see the session-3 notes); the session's box comes first in the page.
-    """
-    return page.get_by_test_id("stChatInputTextArea").first
+    """The request box, pinned at the bottom: there must be exactly one on the page."""
+    box = page.get_by_test_id("stChatInputTextArea")
+    expect(box).to_have_count(1, timeout=TIMEOUT_MS)
+    return box
 
 
 def send(page: Page, text: str) -> None:

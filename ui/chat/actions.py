@@ -100,14 +100,16 @@ def switch_profile(user: User, session_id: str, profile_name: str) -> None:
 
 def send(user: User, detail: SessionDetail | None, prompt: str, profile_name: str | None) -> None:
     """Start a generation (no deck yet) or an edit of the selected or named slides."""
+    ticked = state.slides_sent_with_request(detail.session_id) if detail else []
     with user_errors(), session_scope() as session:
         if detail and detail.slides:
+            known = {s.slide_id for s in detail.slides}
             handle = requests.start_edit(
                 session,
                 user,
                 session_id=detail.session_id,
                 instruction=prompt,
-                slide_ids=state.selected_slides(detail.session_id),
+                slide_ids=[i for i in ticked if i in known],
             )
         else:
             handle = requests.start_generation(

@@ -80,7 +80,7 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     view = deck_nav.choose_view(sid, len(deck.slides))
 
     def tick(slide: Slide, number: int) -> None:
-        key = f"sel-{sid}-{slide.slide_id}"
+        key = state.tick_key(sid, slide.slide_id)
         st.checkbox(
             f"Slide {number}",
             value=slide.slide_id in selected,
