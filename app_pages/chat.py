@@ -18,6 +18,7 @@ from ui.user import current_user
 from ui.widgets.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.widgets.export_control import export_control
 
+CONVERSATION_HEIGHT = 420  # px: the conversation scrolls inside, beside the focused slide
 user = current_user()
 session_id = state.active_session_id()
 warm_up_charts()
@@ -85,14 +86,18 @@ if detail is None:
 else:
     if read_only:
         st.info("You can view this deck but not change it.", icon=":material/visibility:")
-    chat_column, deck_column = st.columns([2, 3], gap="large")
-    with chat_column:
-        st.subheader(plain(detail.title))
-        show_messages(messages)
+    # The slide being worked on gets the page's width; the conversation sits in the sidebar,
+    # which scrolls on its own, so it stays on screen while you browse slides (and the
+    # request box stays pinned below).
+    with st.sidebar:
+        st.subheader("Conversation")
+        with st.container(height=CONVERSATION_HEIGHT, autoscroll=True, key="conversation"):
+            show_messages(messages)
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
         trace_link(detail.session_id)
-    with deck_column:
+    st.subheader(plain(detail.title))
+    with st.container(key="deck"):
 
         def live_deck() -> None:
             """Show the deck; while a job runs, a fragment polls it and slides appear as stored.

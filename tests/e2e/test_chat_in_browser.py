@@ -198,8 +198,19 @@ def slide_text(page: Page, index: int) -> str:
     return inner_frame(page, index).evaluate("document.body.innerText")
 
 
+def show_all_slides(page: Page) -> None:
+    """Switch the deck from Focus (one slide large) to All slides, when it has the switch."""
+    switch = page.get_by_role("radio", name="All slides")
+    if switch.count() and not switch.is_checked():
+        switch.click()
+        expect(switch).to_be_checked()
+
+
 def expect_titles(page: Page, titles: list[str]) -> None:
-    """The deck shows exactly these slides (by their h1), in this order."""
+    """The deck shows exactly these slides (by their h1), in this order, in All slides."""
+    if len(titles) > 1:
+        expect(page.get_by_role("radio", name="All slides")).to_be_visible(timeout=TIMEOUT_MS)
+    show_all_slides(page)
     expect(slide_boxes(page)).to_have_count(len(titles), timeout=TIMEOUT_MS)
     for index, title in enumerate(titles):
         expect(slide_frame(page, index).locator("h1")).to_have_text(title, timeout=TIMEOUT_MS)
@@ -532,9 +543,10 @@ def test_the_grid_shows_every_slide_and_opens_one(
     page.mouse.move(900, 500)
     page.mouse.wheel(0, 400)  # as a person scrolls (the app scrolls its main block, not the page)
     last.get_by_role("button", name=f"Slide {len(REVIEW_TITLES)}").click()
-    expect(page.get_by_role("radio", name="Slides")).to_be_checked()
-    expect_titles(page, REVIEW_TITLES)
-    expect(slide_boxes(page).last).to_be_in_viewport(timeout=TIMEOUT_MS)
+    expect(page.get_by_role("radio", name="Focus")).to_be_checked()
+    expect(slide_boxes(page)).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(slide_frame(page, 0).locator("h1")).to_have_text(REVIEW_TITLES[-1], timeout=TIMEOUT_MS)
+    expect(slide_boxes(page)).to_be_in_viewport(timeout=TIMEOUT_MS)
 
 
 # -- 6. hostile slides in the browser ----------------------------------------------------------

@@ -14,11 +14,14 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.app_server import ROOT
 from tests.e2e.chat_fixtures import (
     ChatApp,
     chat_app_fixture,  # noqa: F401 (the `chat_app` fixture, used by name)
 )
 from tests.e2e.test_chat_in_browser import (
+    SLIDE_BOXES,
+    STREAMLIT_FRAME,
     TIMEOUT_MS,
     expect_titles,
     generate,
@@ -155,6 +158,7 @@ def test_named_slides_win_over_stale_ticks_and_replies_say_what_changed(
     page: Page, chat_app: ChatApp
 ) -> None:
     generate(page, chat_app, deck_slides(), "Selection drill")
+    expect_titles(page, TITLES)  # in All slides, every slide with its tick box
     ids = slide_ids(page)
     seen: list[list[str]] = []
 
@@ -187,3 +191,41 @@ def test_named_slides_win_over_stale_ticks_and_replies_say_what_changed(
     expect(reply).to_be_visible(timeout=TIMEOUT_MS)
     assert seen[-1] == [ids[1]]
     expect(page.get_by_test_id("stChatMessage").last).not_to_contain_text("Edited")
+
+
+# -- 4. the slide being worked on is large ----------------------------------------------------
+
+SHOTS = ROOT / "bench" / "out"
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_the_focused_slide_is_large_and_the_conversation_stays_in_view(
+    page: Page, chat_app: ChatApp, backend: str, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    generate(page, chat_app, deck_slides(), f"Layout drill {width}")
+    focused = page.locator(SLIDE_BOXES)
+    expect(focused).to_have_count(1, timeout=TIMEOUT_MS)  # one slide large, not the deck small
+    expect(
+        focused.frame_locator(STREAMLIT_FRAME).frame_locator("iframe[sandbox='']").locator("h1")
+    ).to_have_text(TITLES[0], timeout=TIMEOUT_MS)
+
+    page.get_by_role("button", name="Slide 7", exact=True).click()
+    inner = focused.frame_locator(STREAMLIT_FRAME).frame_locator("iframe[sandbox='']")
+    expect(inner.locator("h1")).to_have_text(TITLES[6], timeout=TIMEOUT_MS)
+    frame = focused.locator(STREAMLIT_FRAME).bounding_box()
+    assert frame is not None
+    body_px = float(
+        inner.locator("p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    )
+    on_screen = body_px * frame["width"] / 1280
+    assert on_screen >= 12, f"body text is {on_screen:.1f} px on screen at {width} px"
+
+    # Browsing slides leaves the request box and the conversation on screen.
+    expect(the_box(page)).to_be_in_viewport()
+    expect(page.get_by_test_id("stChatMessage").last).to_be_in_viewport()
+    page.get_by_role("heading", name=f"Layout drill {width}").scroll_into_view_if_needed()
+    expect(the_box(page)).to_be_in_viewport()
+    expect(page.get_by_test_id("stChatMessage").last).to_be_in_viewport()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"chat-focus-{width}-{backend}.png"))

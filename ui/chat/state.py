@@ -7,7 +7,6 @@ import streamlit as st
 _OPEN = "slidegen.open_session"
 _SELECTED = "slidegen.selected.{}"
 _SENT_WITH = "slidegen.sent_with.{}"
-_FOCUSED = "slidegen.focused.{}"
 
 
 def active_session_id() -> str | None:
@@ -66,13 +65,3 @@ def take_selection_for_request(session_id: str) -> None:
 def slides_sent_with_request(session_id: str) -> list[str]:
     """Return (and forget) the slides ticked when the request was sent."""
     return list(st.session_state.pop(_SENT_WITH.format(session_id), []))
-
-
-def set_focused_slide(session_id: str, index: int) -> None:
-    """Remember the slide the user asked to see, to bring it into view on the next run."""
-    st.session_state[_FOCUSED.format(session_id)] = index
-
-
-def pop_focused_slide(session_id: str) -> int | None:
-    """Return (and forget) the slide to bring into view, if the user asked for one."""
-    return st.session_state.pop(_FOCUSED.format(session_id), None)
