@@ -97,13 +97,14 @@ else:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
         trace_link(detail.session_id)
     st.subheader(plain(detail.title))
+    chat_actions.undo_bar(user, session_id, allowed=not (running or read_only))
     with st.container(key="deck"):
 
         def live_deck() -> None:
             """Show the deck; while a job runs, a fragment polls it and slides appear as stored.
 
             Otherwise it is part of the page, so a tick or a click reruns the whole page and
-            the request box above names the ticked slides at once.
+            the request box names the ticked slides at once.
             """
             with user_errors(), session_scope() as session:
                 current = decks.show_session(session, user, session_id=session_id)

@@ -289,6 +289,8 @@ def test_offline_engine_generates_a_deck(
     expect(reply).to_be_visible(timeout=TIMEOUT_MS)
     count = int(re.search(r"Generated (\d+) slides", reply.inner_text()).group(1))
     assert count >= 8
+    expect(page.get_by_role("radio", name="All slides")).to_be_visible(timeout=TIMEOUT_MS)
+    show_all_slides(page)
     expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
     expect(page.get_by_text("Data used (3 tool calls)")).to_be_visible()
 

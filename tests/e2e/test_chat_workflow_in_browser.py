@@ -229,3 +229,31 @@ def test_the_focused_slide_is_large_and_the_conversation_stays_in_view(
     expect(page.get_by_test_id("stChatMessage").last).to_be_in_viewport()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"chat-focus-{width}-{backend}.png"))
+
+
+# -- 5. nothing happens silently --------------------------------------------------------------
+
+
+def test_delete_offers_undo_and_changes_by_hand_are_told_in_the_conversation(
+    page: Page, chat_app: ChatApp
+) -> None:
+    generate(page, chat_app, deck_slides()[:3], "Undo drill")
+    focused = page.locator(SLIDE_BOXES)
+    expect(focused).to_have_count(1, timeout=TIMEOUT_MS)
+    focused.get_by_role("button", name="Delete").click()
+
+    messages = page.get_by_test_id("stChatMessage")
+    expect(messages.filter(has_text="Deleted slide 1")).to_be_visible(timeout=TIMEOUT_MS)
+    expect_titles(page, TITLES[1:3])
+    page.get_by_role("button", name="Undo").click()
+    expect(messages.filter(has_text=re.compile(r"Restored save point \d+"))).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    expect_titles(page, TITLES[:3])
+    expect(page.get_by_role("button", name="Undo")).to_have_count(0)
+
+    page.locator(SLIDE_BOXES).first.get_by_role("button", name="Down").click()
+    expect(messages.filter(has_text="Moved slide 1 to position 2")).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    expect_titles(page, [TITLES[1], TITLES[0], TITLES[2]])

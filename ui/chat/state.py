@@ -65,3 +65,21 @@ def take_selection_for_request(session_id: str) -> None:
 def slides_sent_with_request(session_id: str) -> list[str]:
     """Return (and forget) the slides ticked when the request was sent."""
     return list(st.session_state.pop(_SENT_WITH.format(session_id), []))
+
+
+_UNDO = "slidegen.undo.{}"
+
+
+def offer_undo(session_id: str, version_number: int, what: str) -> None:
+    """Offer to undo a change by restoring the save point from just before it."""
+    st.session_state[_UNDO.format(session_id)] = (version_number, what)
+
+
+def undo_offer(session_id: str) -> tuple[int, str] | None:
+    """Return the save point to go back to and what it undoes, if an undo is on offer."""
+    return st.session_state.get(_UNDO.format(session_id))
+
+
+def withdraw_undo(session_id: str) -> None:
+    """Stop offering the undo (it was used, or another change came after it)."""
+    st.session_state.pop(_UNDO.format(session_id), None)

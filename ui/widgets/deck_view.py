@@ -117,8 +117,8 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
 
 
 def _toggle(session_id: str, slide_id: str, key: str, deck_order: list[str]) -> None:
-    # A callback: runs before the page, so the request box above the deck names the new
-    # selection in the same run. Ticks on other pages of the deck are kept.
+    # A callback: runs before the page, so the request box names the new selection in the
+    # same run. Ticks on other pages of the deck are kept.
     chosen = set(state.selected_slides(session_id)) - {slide_id}
     if st.session_state.get(key):
         chosen.add(slide_id)
