@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -16,16 +18,19 @@ def test_chat_exports_a_pdf_with_the_chosen_notes(app_env: str) -> None:
     at.selectbox(key=f"{slot}.notes").set_value("appendix").run()
     at.button(key=f"{slot}.start").click().run()
     assert not at.exception, at.exception
-    status, path, job = _wait_for_export(app_env, session_id)
+    status, data, job = _wait_for_export(app_env, session_id)
     assert (status, job.format, job.notes_placement) == ("completed", "pdf", "appendix")
     at.run()
     assert not at.exception, at.exception
     saves = [el for el in at.get("download_button") if el.proto.label == "Save PDF"]
     assert len(saves) == 1 and saves[0].proto.help.endswith(".pdf: ready")
     slides = detail(app_env, session_id).slides
-    reader = PdfReader(path)
+    reader = PdfReader(BytesIO(data))  # the file as stored in the database
     with_notes = [s for s in slides if s.notes.strip()]
-    assert len(reader.pages) == len(slides) + (1 if with_notes else 0)
+    assert with_notes and len(reader.pages) > len(slides)  # one page a slide, then the appendix
+    appendix = " ".join(" ".join(p.extract_text() for p in reader.pages[len(slides) :]).split())
+    for slide in with_notes:  # each slide's notes, in words, are in the appendix
+        assert " ".join(slide.notes.split()[:4]) in appendix
 
 
 def test_history_exports_a_pdf(app_env: str) -> None:
