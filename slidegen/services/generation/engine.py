@@ -18,11 +18,7 @@ from slidegen.deck import Deck, Slide
 from slidegen.errors import SlidegenError
 from slidegen.llm.base import Message
 from slidegen.llm.prompt import compose_system_prompt, compose_user_message
-from slidegen.services.decks.operations import (
-    apply_operations,
-    choose_slides,
-    edit_request_text,
-)
+from slidegen.services.decks.operations import apply_operations, edit_request_text
 from slidegen.services.decks.store import (
     add_message,
     create_save_point,
@@ -184,8 +180,7 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
         images=(db.scope, ctx.user),
         user_token=ctx.user_token,
     )
-    chosen, note = choose_slides(ctx.deck, ctx.prompt, ctx.slide_ids)
-    text, selected = edit_request_text(ctx.deck, ctx.prompt, chosen)
+    text, selected = edit_request_text(ctx.deck, ctx.prompt, ctx.slide_ids)
     operations = []
     events = run_agent(
         trace=ctx.trace,
@@ -205,7 +200,7 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
             _note_slide(ctx)
             operations.append(event.slide)
     deck, description = apply_operations(ctx.deck, operations, selected, answer=outcome.text)
-    _finish(db, ctx, deck, outcome, f"{description} {note}".strip())
+    _finish(db, ctx, deck, outcome, description)
 
 
 def _note_slide(ctx: RunContext) -> None:
