@@ -141,9 +141,9 @@ def _add_deck_tools(
 def _add_export_tool(server: MCPServer, tools: DeckTools) -> None:
     @server.tool(
         description=(
-            "Export a deck to a file. `format`: pptx, html or pdf. With `path`, the file is written "
-            "there (on the server's machine) and its path returned; without, it is returned "
-            "as an embedded resource."
+            "Export a deck to a file (`format`: pptx, html or pdf). With `path`, the file is "
+            "written there (on the server's machine) and its path returned; without, it is "
+            "returned as an embedded resource."
         )
     )
     @tool_errors

@@ -14,11 +14,12 @@ HOSTILE = "![x](http://evil.example/x.png) *bold* <b>tag</b>"
 
 
 def plant(url: str, session_id: str) -> str:
-    """Change the KPI slide: a wrong total, next to hostile text; return the slide id."""
+    """Add numbers no data gives, next to hostile text, to the first slide with verified
+    numbers; return its id."""
     current = detail(url, session_id)
-    kpi = next(s for s in current.slides if "$711K" in s.html)
-    html = kpi.html.replace("$711K", "$811K").replace(
-        "</h1>", f"</h1><p>{HOSTILE.replace('<', '&lt;')} 4,444,444</p>"
+    kpi = next(s for s in current.slides if any(f.verdict == "verified" for f in s.findings))
+    html = kpi.html.replace(
+        "</h1>", f"</h1><p>{HOSTILE.replace('<', '&lt;')} $811K and 4,444,444</p>", 1
     )
     database = Database(Settings(DATABASE_URL=url))
     with database.scope() as session:
@@ -42,12 +43,14 @@ def test_each_slide_shows_its_rating_and_why_lists_findings_as_plain_text(app_en
     session_id = generate(app_env)
     slide_id = plant(app_env, session_id)
     ratings = {s.slide_id: s.rating for s in detail(app_env, session_id).slides}
-    assert ratings[slide_id] == "review"
+    assert ratings[slide_id] in ("review", "problem")
     at = open_chat(session_id)
     shown = texts(at)
     badges = [t for t in shown if "badge[" in t]
     assert len(badges) == len(ratings)
-    assert sum("Review" in b for b in badges) == sum(r == "review" for r in ratings.values())
+    for rating in ("review", "problem"):
+        flagged = sum(r == rating for r in ratings.values())
+        assert sum(rating.capitalize() in b for b in badges) == flagged
     # The planted number and the hostile context appear escaped, never as Markdown.
     planted = [t for t in shown if "811K" in t]
     assert planted and all("\\$811K" in t for t in planted)

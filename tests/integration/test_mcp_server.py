@@ -52,6 +52,28 @@ TOOLS = {
 HOSTILE = '<script>fetch("https://evil.example")</script><p onclick="steal()">Click</p>'
 
 
+def run_client(scenario: Any) -> Any:
+    """Run an async client scenario on a fresh event loop in its own thread.
+
+    Browser tests earlier in the same pytest process leave Playwright's loop running in the
+    main thread, where a second loop cannot start.
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = anyio.run(scenario)
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 @dataclass
 class Setup:
     """A migrated, seeded database, the fake model, and the server's environment."""
@@ -124,7 +146,7 @@ def test_the_server_lists_the_deck_tools(setup: Setup) -> None:
         async with connected(setup) as client:
             return {tool.name for tool in (await client.list_tools()).tools}
 
-    assert anyio.run(scenario) == TOOLS
+    assert run_client(scenario) == TOOLS
 
 
 def test_generate_with_progress_edit_two_slides_get_and_export(
@@ -186,7 +208,7 @@ def test_generate_with_progress_edit_two_slides_get_and_export(
                 "listed": listed.structured_content,
             }
 
-    out = anyio.run(scenario)
+    out = run_client(scenario)
 
     # One progress notification per stored slide, in order, while the job was still running.
     assert [(value, message) for value, message, _ in progress] == [
@@ -267,7 +289,7 @@ def test_another_users_private_deck_is_missing_and_a_workspace_deck_is_read_only
                 "listed": await call(client, "list_decks", search="bob", scope="all"),
             }
 
-    out = anyio.run(scenario)
+    out = run_client(scenario)
 
     missing = f"Deck {private_id} does not exist or you don't have access to it."
     assert error_text(out["get_private"]) == missing
@@ -295,7 +317,7 @@ def test_profiles_and_deck_prompts_are_listed_and_bad_input_is_one_sentence(
                 "format": await call(client, "export_deck", session_id="x", format="doc"),
             }
 
-    out = anyio.run(scenario)
+    out = run_client(scenario)
 
     profiles = {p["name"] for p in out["profiles"].structured_content["profiles"]}
     assert profiles == {"default", BARE_PROFILE}
