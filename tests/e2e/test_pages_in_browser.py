@@ -21,7 +21,7 @@ def test_chat_is_the_start_page_and_names_the_offline_engine(page: Page, app_url
     main = page.get_by_role("main")
     expect(main.get_by_text("offline demo engine").first).to_be_visible()
     expect(main.get_by_text("Profile default")).to_be_visible()
-    expect(main.get_by_text("Executive Summary")).to_be_visible()
+    expect(main.get_by_text("Executive Summary", exact=True)).to_be_visible()
     expect(page.get_by_text(f"Signed in as {LOCAL_USER}")).to_be_visible()
 
 

@@ -31,6 +31,7 @@ from tests.e2e.test_chat_in_browser import (
     slide_ids,
     wait_for_reply,
 )
+from tests.e2e.waits import settled
 from tests.fakes.openai_server import Reply
 
 pytestmark = pytest.mark.e2e
@@ -139,8 +140,10 @@ def test_markdown_images_in_model_text_are_never_fetched(
     page.keyboard.press("Escape")
     expect(preview).to_have_count(0)
 
-    # The grid of thumbnails.
+    # The grid of thumbnails (once the run that closing the dialog started has ended).
+    settled(page)
     page.get_by_role("radio", name="Grid").click()
+    expect(page.get_by_role("radio", name="Grid")).to_be_checked()
     thumbnails = page.locator("div.stVerticalBlock[class*='st-key-thumb-']")
     expect(thumbnails).to_have_count(2, timeout=TIMEOUT_MS)
     expect(thumbnails.nth(1).locator(STREAMLIT_FRAME)).to_be_visible()
