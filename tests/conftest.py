@@ -24,6 +24,13 @@ from tests.fakes.traces import CollectingExporter
 from tests.pgserver import ThrowawayPostgres
 
 BACKENDS = ("sqlite", "postgresql")
+# Page tests (AppTests in tests/app, browser flows in tests/e2e) test the pages; the services
+# and data under them run on both engines in the unit and integration tests. So each page-test
+# module runs on one engine: SQLite (what `make run` uses) unless the module names PostgreSQL
+# as its PAGE_BACKEND, as those where several users or background jobs meet do.
+# TEST_PAGE_BACKENDS=all runs them on both.
+PAGE_TEST_DIRS = (Path(__file__).parent / "app", Path(__file__).parent / "e2e")
+DEFAULT_PAGE_BACKEND = "sqlite"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -81,6 +88,21 @@ def databases(
     factory = DatabaseFactory(pg_admin_url, tmp_path_factory.mktemp("sqlite"))
     yield factory
     factory.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("TEST_PAGE_BACKENDS") == "all":
+        return
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("backend") if callspec else None
+        wanted = getattr(getattr(item, "module", None), "PAGE_BACKEND", DEFAULT_PAGE_BACKEND)
+        page_test = any(folder in Path(str(item.path)).parents for folder in PAGE_TEST_DIRS)
+        (dropped if page_test and backend and backend != wanted else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -17,6 +17,8 @@ from slidegen.services.generation.engine import claim_request, run_request
 from tests.app.conftest import APP_USER
 from ui.widgets import deck_nav
 
+PAGE_BACKEND = "postgresql"  # several users or background jobs meet here
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 USER = User(name=APP_USER, display_name=APP_USER)
 

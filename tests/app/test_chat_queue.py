@@ -13,6 +13,8 @@ from slidegen.services.generation.run_context import claim_request
 from tests.app.conftest import APP_USER
 from tests.app.test_chat_page import USER, generate, open_chat
 
+PAGE_BACKEND = "postgresql"  # several users or background jobs meet here
+
 
 def _progress_labels(at: AppTest) -> list[str]:
     return [el.label for el in at.status]

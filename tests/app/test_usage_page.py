@@ -16,6 +16,8 @@ from tests.app.conftest import APP_USER, shown
 from tests.app.test_pages import APP, all_text, run_page
 from tests.factories import make_session
 
+PAGE_BACKEND = "postgresql"  # several users or background jobs meet here
+
 USAGE_PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "usage.py")
 HOSTILE = "![pwn](https://evil.example/x.png) **bold** <img src=x onerror=alert(1)>"
 

@@ -14,12 +14,6 @@ from tests.e2e.app_server import LOCAL_USER, ROOT, run_app, seeded_database_url
 
 __all__ = ["LOCAL_USER", "ROOT"]
 CHROMIUM = "/usr/bin/chromium"
-# Browser flows test the pages; the services and data under them run on both engines in the
-# unit and integration tests. So each browser module runs on one engine: SQLite (what
-# `make run` uses) unless the module names PostgreSQL as its BROWSER_BACKEND, as the flows
-# where several users or background jobs meet do. TEST_BROWSER_BACKENDS=all runs both.
-DEFAULT_BROWSER_BACKEND = "sqlite"
-E2E = Path(__file__).parent
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,22 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("TEST_BROWSER_BACKENDS") == "all":
-        return
-    kept, dropped = [], []
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        backend = callspec.params.get("backend") if callspec else None
-        module = getattr(item, "module", None)
-        wanted = getattr(module, "BROWSER_BACKEND", DEFAULT_BROWSER_BACKEND)
-        in_e2e = E2E in Path(str(item.path)).parents
-        (dropped if in_e2e and backend and backend != wanted else kept).append(item)
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from tests.e2e.chat_fixtures import (
 from tests.e2e.waits import frames_loaded, painted
 from tests.fakes.openai_server import RecordedRequest, Reply
 
-BROWSER_BACKEND = "postgresql"  # several users or background jobs meet here
+PAGE_BACKEND = "postgresql"  # several users or background jobs meet here
 
 pytestmark = pytest.mark.e2e
 

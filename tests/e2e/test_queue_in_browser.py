@@ -24,7 +24,7 @@ from slidegen.services.generation.engine import claim_request, run_request
 from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import LOCAL_USER, isolated_env, run_app, seeded_database_url
 
-BROWSER_BACKEND = "postgresql"  # several users or background jobs meet here
+PAGE_BACKEND = "postgresql"  # several users or background jobs meet here
 
 TIMEOUT_MS = 30_000
 USER = User(name=LOCAL_USER, display_name=LOCAL_USER)

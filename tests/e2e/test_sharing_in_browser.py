@@ -21,7 +21,7 @@ from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import LOCAL_USER, run_app, seeded_database_url
 from tests.integration.test_permission_matrix import shared_deck
 
-BROWSER_BACKEND = "postgresql"  # several users or background jobs meet here
+PAGE_BACKEND = "postgresql"  # several users or background jobs meet here
 
 pytestmark = pytest.mark.e2e
 TIMEOUT_MS = 20_000

@@ -21,7 +21,7 @@ from slidegen.db.models import FeedbackConversation, RequestLog, SurveyResponse
 from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import LOCAL_USER, isolated_env, run_app, seeded_database_url
 
-BROWSER_BACKEND = "postgresql"  # several users or background jobs meet here
+PAGE_BACKEND = "postgresql"  # several users or background jobs meet here
 
 TIMEOUT_MS = 20_000
 HOSTILE = "Colours lost ![x](https://evil.example/pixel.png) **loud**"
