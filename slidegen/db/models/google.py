@@ -1,4 +1,4 @@
-"""Google Slides export: per-user OAuth tokens (encrypted), one-time states, the deck's presentation."""
+"""Google Slides export: encrypted per-user tokens, one-time OAuth states, presentations."""
 
 from __future__ import annotations
 
