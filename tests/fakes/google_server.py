@@ -8,7 +8,8 @@ the library's static discovery document with `client_options={"api_endpoint": ba
 - `POST /v1/presentations`, `GET /v1/presentations/{id}`, `POST /v1/presentations/{id}:batchUpdate`:
   presentations kept in memory with their slides and each slide's speaker-notes shape; requests
   need a live access token (else 401) and are checked like Google checks them (unknown object
-  ids, duplicate ids, empty insertText, text into a notes shape that does not exist: 400).
+  ids, duplicate ids, empty insertText, a text range outside the shape's or cell's text counted
+  in UTF-16 units: 400; one bad request fails the whole batch).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class _Slide:
     notes_id: str
     notes_text: str = ""
     elements: set[str] = field(default_factory=set)
+    text_lengths: dict[str, int] = field(default_factory=dict)  # UTF-16 units per shape or cell
 
 
 @dataclass
@@ -51,6 +53,16 @@ class _Presentation:
 
 class _BadRequest(Exception):
     pass
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _text_key(body: dict[str, Any]) -> str:
+    cell = body.get("cellLocation")
+    where = f"{cell.get('rowIndex', 0)},{cell.get('columnIndex', 0)}" if cell else ""
+    return f"{body['objectId']}@{where}"
 
 
 class FakeGoogle:
@@ -164,7 +176,8 @@ class FakeGoogle:
     def _batch_update(self, pres: _Presentation, requests: list[dict[str, Any]]) -> dict[str, Any]:
         with self._lock:
             slides = [
-                _Slide(s.object_id, s.notes_id, s.notes_text, set(s.elements)) for s in pres.slides
+                _Slide(s.object_id, s.notes_id, s.notes_text, set(s.elements), dict(s.text_lengths))
+                for s in pres.slides
             ]
             replies = [self._apply(slides, request) for request in requests]
             pres.slides = slides  # all or nothing, like Google
@@ -198,11 +211,24 @@ class FakeGoogle:
             notes = next((s for s in slides if s.notes_id == object_id), None)
             if notes is not None:
                 notes.notes_text += body["text"]
-            elif object_id not in ids:
+                return {}
+            owner = next((s for s in slides if object_id in s.elements), None)
+            if owner is None:
                 raise _BadRequest(f"The object ({object_id}) could not be found.")
+            where = _text_key(body)
+            if body.get("insertionIndex", 0) > owner.text_lengths.get(where, 0):
+                raise _BadRequest("insertionIndex beyond the end of the text.")
+            owner.text_lengths[where] = owner.text_lengths.get(where, 0) + _utf16(body["text"])
             return {}
         if object_id is not None and object_id not in ids:
             raise _BadRequest(f"The object ({object_id}) could not be found.")
+        text_range = body.get("textRange") or {}
+        if text_range.get("type") == "FIXED_RANGE":
+            owner = next(s for s in slides if object_id in s.elements)
+            length = owner.text_lengths.get(_text_key(body), 0)
+            start, end = text_range.get("startIndex", 0), text_range.get("endIndex", 0)
+            if not 0 <= start < end <= length:
+                raise _BadRequest(f"The range [{start}, {end}) is outside the text (0-{length}).")
         return {}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
