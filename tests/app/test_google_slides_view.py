@@ -42,6 +42,20 @@ def _links(at: AppTest) -> dict[str, str]:
     return {el.proto.label: el.proto.url for el in at.get("link_button")}
 
 
+def _connect_fresh(at: AppTest, google: FakeGoogle) -> AppTest:
+    """Start a connection on `at`'s page and come back from Google with a good code."""
+    at.session_state["slidegen.google.consent_url"] = None
+    at.run()
+    at.button(key="gslides.connect.chat").click().run()
+    consent = _links(at)["Sign in with Google"]
+    state = urllib.parse.parse_qs(urllib.parse.urlsplit(consent).query)["state"][0]
+    back = AppTest.from_file(APP, default_timeout=60)
+    back.query_params.update({"code": google.issue_code(), "state": state})
+    back.run()
+    assert not back.exception, back.exception
+    return back
+
+
 def _wait_for_gslides(url: str, session_id: str) -> ExportJob:
     database = Database(Settings(DATABASE_URL=url))
     deadline = time.monotonic() + 60
@@ -85,6 +99,24 @@ def test_connect_export_and_open_in_google_slides(app_env: str, google: FakeGoog
     back.run()
     assert not back.exception, back.exception
     assert "Google Slides connected" in shown(back.success[0].value)
+    assert "code" not in back.query_params and "state" not in back.query_params
+
+    # A second connection whose code Google refuses uses its state up all the same.
+    at.run()
+    at.button(key="gslides.disconnect.chat").click().run()
+    at.button(key="gslides.connect.chat").click().run()
+    consent = _links(at)["Sign in with Google"]
+    state = urllib.parse.parse_qs(urllib.parse.urlsplit(consent).query)["state"][0]
+    for code, expected in (
+        ("bad-code", "refused the sign-in code"),
+        (google.issue_code(), "not started here"),
+    ):
+        again = AppTest.from_file(APP, default_timeout=60)
+        again.query_params.update({"code": code, "state": state})
+        again.run()
+        assert not again.exception and expected in shown(again.error[0].value)
+    with_state = _connect_fresh(at, google)
+    assert "Google Slides connected" in shown(with_state.success[0].value)
 
     at = open_chat(session_id)
     at.button(key=f"slidegen.export.chat.{session_id}.gslides.start").click().run()

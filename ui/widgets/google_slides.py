@@ -111,6 +111,9 @@ def handle_google_return(user: User) -> None:
                 session, user, settings=get_settings(), state=state, code=code
             )
     except SlidegenError as exc:
+        with session_scope() as session:  # the state is used up even when the sign-in failed
+            google_auth.discard_google_state(session, user, state=state)
+        st.session_state.pop(_CONSENT, None)
         st.error(plain(exc.user_message), icon=":material/error:")
         return
     st.session_state.pop(_CONSENT, None)

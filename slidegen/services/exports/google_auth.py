@@ -130,6 +130,15 @@ def complete_google_connect(
     return GoogleConnectionOut(configured=True, connected=True, message="Google account connected.")
 
 
+def discard_google_state(session: Session, user: User, *, state: str) -> None:
+    """Use up the user's state after a failed sign-in (its rollback would have kept it)."""
+    session.execute(
+        delete(GoogleOAuthState).where(
+            GoogleOAuthState.state == state, GoogleOAuthState.user_name == user.name
+        )
+    )
+
+
 def disconnect_google(session: Session, user: User) -> bool:
     """Forget the user's Google tokens; return whether there were any."""
     result = session.execute(

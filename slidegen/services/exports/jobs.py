@@ -36,6 +36,7 @@ from slidegen.services.sessions.lock import JOB_TIMEOUT
 from slidegen.services.usage.request_logs import write_export_log
 
 log = logging.getLogger("slidegen.export")
+FILE_FORMATS = ("pptx", "html", "pdf")  # exports that make a file (Google Slides makes a link)
 MIMES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "html": "text/html",
@@ -61,9 +62,7 @@ def start_export(
     configured in `settings` and the user's Google account connected.
     """
     if format not in get_args(ExportFormat):
-        raise InvalidInputError(
-            f"Unknown export format {format!r}; use pptx, html, pdf or gslides."
-        )
+        raise InvalidInputError(f"Unknown export format {format!r}; use pptx, html or pdf.")
     if notes not in get_args(NotesPlacement):
         raise InvalidInputError(f"Unknown notes placement {notes!r}; use none, pages or appendix.")
     row = load_session(session, user, session_id)
