@@ -128,3 +128,12 @@ def test_connect_export_and_open_in_google_slides(app_env: str, google: FakeGoog
     pid = next(iter(google.presentations))
     assert _links(at)["Open in Google Slides"].endswith(f"/d/{pid}/edit")
     assert len(google.batch_updates) >= 1
+
+    # History's card menu offers the same presentation.
+    history = AppTest.from_file(APP, default_timeout=60)
+    history.switch_page("app_pages/history.py").run()
+    history.session_state[f"more-{session_id}"] = True  # open the card's menu
+    history.run()
+    assert not history.exception, history.exception
+    assert _links(history)["Open in Google Slides"].endswith(f"/d/{pid}/edit")
+    assert history.button(key=f"slidegen.export.history.{session_id}.{session_id}.gslides.start")
