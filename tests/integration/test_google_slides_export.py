@@ -309,8 +309,11 @@ def test_without_the_key_the_feature_says_it_is_not_configured(
             export.start_export(session, ALICE, session_id=session_id, format="gslides",
                                 settings=bare)  # fmt: skip
     broken = _settings(database.settings.database_url, google, SLIDEGEN_GOOGLE_TOKEN_KEY="nope")
-    with database.scope() as session, pytest.raises(SlidegenError, match="not a Fernet key"):
-        google_auth.start_google_connect(session, ALICE, settings=broken)
+    with database.scope() as session:
+        status = google_auth.google_connection(session, ALICE, settings=broken)
+        assert not status.configured and "not a Fernet key" in status.message
+        with pytest.raises(SlidegenError, match="not a Fernet key"):
+            google_auth.start_google_connect(session, ALICE, settings=broken)
 
 
 def test_a_rotated_key_asks_to_connect_again(database: Database, google: FakeGoogle) -> None:

@@ -60,9 +60,10 @@ class GoogleConnectionOut(BaseModel):
 
 def google_connection(session: Session, user: User, *, settings: Settings) -> GoogleConnectionOut:
     """Say whether the feature is configured and the user has readable tokens."""
-    missing = settings.google_missing
-    if missing:
-        return GoogleConnectionOut(configured=False, connected=False, message=_off(missing))
+    try:
+        _require(settings)
+    except GoogleNotConfiguredError as exc:
+        return GoogleConnectionOut(configured=False, connected=False, message=exc.user_message)
     try:
         user_credentials(session, user.name, settings=settings)
     except GoogleReconnectError as exc:
