@@ -15,10 +15,11 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from slidegen.config import Settings, reload_settings
+from slidegen.config import Settings, get_settings, reload_settings
 from slidegen.db.database import Database
 from slidegen.db.models import ExportJob
-from tests.app.conftest import shown
+from slidegen.services.exports import google_auth
+from tests.app.conftest import APP_USER, shown
 from tests.app.test_chat_page import APP, generate, open_chat
 from tests.fakes.google_server import FakeGoogle
 
@@ -61,10 +62,11 @@ def _wait_for_gslides(url: str, session_id: str) -> ExportJob:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with database.scope() as session:
-            job = session.scalars(
-                select(ExportJob).where(
-                    ExportJob.session_id == session_id, ExportJob.format == "gslides"
-                )
+            job = session.scalars(  # the newest
+                select(ExportJob)
+                .where(ExportJob.session_id == session_id, ExportJob.format == "gslides")
+                .order_by(ExportJob.id.desc())
+                .limit(1)
             ).one()
         if job.status in ("completed", "error"):
             break
@@ -137,3 +139,19 @@ def test_connect_export_and_open_in_google_slides(app_env: str, google: FakeGoog
     assert not history.exception, history.exception
     assert _links(history)["Open in Google Slides"].endswith(f"/d/{pid}/edit")
     assert history.button(key=f"slidegen.export.history.{session_id}.{session_id}.gslides.start")
+
+    # Google revokes the grant: the next export fails, says why, and offers to connect again.
+    database = Database(Settings(DATABASE_URL=app_env))
+    with database.scope() as session:
+        credentials = google_auth.user_credentials(session, APP_USER, settings=get_settings())
+    database.dispose()
+    google.revoke(credentials.refresh_token)
+    google.expire_access_tokens()
+    at.button(key=f"slidegen.export.chat.{session_id}.gslides.again").click().run()
+    at.button(key=f"slidegen.export.chat.{session_id}.gslides.start").click().run()
+    assert not at.exception, at.exception
+    assert _wait_for_gslides(app_env, session_id).status == "error"
+    at.run()
+    assert not at.exception, at.exception
+    assert "connect your Google account again" in shown(at.warning[0].value)
+    assert at.button(key="gslides.connect.chat")

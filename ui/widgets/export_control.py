@@ -45,7 +45,7 @@ def export_control(
 
     With the deck's `version`, an export of an older version is not offered again.
     """
-    slot = _JOB.format(key, session_id, format)
+    slot = job_slot(key, session_id, format)
     remembered = st.session_state.get(slot)
     if remembered and remembered[1] != version:
         remembered = None  # the deck changed since: offer a new export
@@ -61,6 +61,11 @@ def export_control(
             st.rerun()
         return
     _follow(user, slot, remembered[0])
+
+
+def job_slot(key: str, session_id: str, format: str) -> str:
+    """The session-state key remembering a page's export job of a deck and format."""
+    return _JOB.format(key, session_id, format)
 
 
 def _start(user: User, session_id: str, format: str, notes: str) -> ExportJobOut | None:

@@ -16,9 +16,10 @@ from slidegen.config import get_settings
 from slidegen.errors import SlidegenError
 from slidegen.identity import User
 from slidegen.services.exports import google_auth, google_slides
+from slidegen.services.exports import jobs as exports
 from ui.db import session_scope
 from ui.text import plain
-from ui.widgets.export_control import export_control
+from ui.widgets.export_control import export_control, job_slot
 
 _CONSENT = "slidegen.google.consent_url"  # the consent URL of a connection being started
 _GOOGLE_PARAMS = ("code", "state", "scope", "error", "authuser", "prompt", "hd", "iss")
@@ -46,12 +47,28 @@ def google_slides_control(
         )
         return
     if not status.connected:
+        _last_failure(user, session_id, key)
         _connect(user, status.message, key)
     else:
         export_control(user, session_id, version, format="gslides", key=key)
         google_disconnect(user, key)
     if link:
         st.link_button("Open in Google Slides", link, icon=":material/open_in_new:")
+
+
+def _last_failure(user: User, session_id: str, key: str) -> None:
+    """Say why the last export failed when it cost the connection (a revoked grant)."""
+    slot = job_slot(key, session_id, "gslides")
+    remembered = st.session_state.pop(slot, None)
+    if not remembered:
+        return
+    try:
+        with session_scope() as session:
+            job = exports.get_export(session, user, job_id=remembered[0])
+    except SlidegenError:
+        return
+    if job.status == "error" and job.error_message:
+        st.warning(plain(job.error_message), icon=":material/link_off:")
 
 
 def _connect(user: User, message: str, key: str) -> None:
