@@ -8,12 +8,14 @@ from ui.feedback.dialog import feedback_entry
 from ui.status_panel import is_admin, status_panel
 from ui.survey.panel import survey_panel
 from ui.user import developer_user_switcher, resolve_current_user
+from ui.widgets.google_slides import handle_google_return
 
 # A local file: a Material icon as favicon makes the browser fetch it from Google's fonts.
 FAVICON = str(Path(__file__).parent / "ui" / "favicon.png")
 st.set_page_config(page_title="Slidegen", page_icon=FAVICON, layout="wide")
 
 user = resolve_current_user()
+handle_google_return(user)  # Google's redirect back after consent, on whatever page
 
 pages = [
     st.Page("app_pages/chat.py", title="Chat", icon=":material/chat:", default=True),

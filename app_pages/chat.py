@@ -17,6 +17,7 @@ from ui.text import plain, plain_label
 from ui.user import current_user
 from ui.widgets.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.widgets.export_control import export_control
+from ui.widgets.google_slides import google_slides_control
 
 user = current_user()
 session_id = state.active_session_id()
@@ -108,14 +109,16 @@ else:
             if still_running:
                 show_progress(current.last_request, len(current.slides))
             if current.slides:
-                tools = st.columns([2, 2, 2, 1], vertical_alignment="center")
+                tools = st.columns([2, 2, 2, 2, 1], vertical_alignment="center")
                 with tools[0]:
                     download_html(current)
                 with tools[1]:
                     export_control(user, session_id, current.version)
                 with tools[2]:
                     export_control(user, session_id, current.version, format="pdf")
-                presenting = tools[3].toggle("Present", key="present")
+                with tools[3]:
+                    google_slides_control(user, session_id, current.version)
+                presenting = tools[4].toggle("Present", key="present")
                 if presenting:
                     present(current)
 

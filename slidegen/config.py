@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///slidegen.db"
 LLM_PROVIDERS = ("databricks", "openai", "offline")
+GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/v2/auth"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 
 
 def _local_user_name() -> str:
@@ -71,6 +73,18 @@ class Settings(BaseSettings):
     )
     survey_interval_days: int = Field(30, ge=1, validation_alias="SLIDEGEN_SURVEY_INTERVAL_DAYS")
 
+    google_client_id: str | None = Field(None, validation_alias="SLIDEGEN_GOOGLE_CLIENT_ID")
+    google_client_secret: SecretStr | None = Field(
+        None, validation_alias="SLIDEGEN_GOOGLE_CLIENT_SECRET"
+    )
+    google_redirect_uri: str | None = Field(None, validation_alias="SLIDEGEN_GOOGLE_REDIRECT_URI")
+    google_token_key: SecretStr | None = Field(None, validation_alias="SLIDEGEN_GOOGLE_TOKEN_KEY")
+    google_auth_uri: str = Field(GOOGLE_AUTH_URI, validation_alias="SLIDEGEN_GOOGLE_AUTH_URI")
+    google_token_uri: str = Field(GOOGLE_TOKEN_URI, validation_alias="SLIDEGEN_GOOGLE_TOKEN_URI")
+    google_slides_endpoint: str | None = Field(
+        None, validation_alias="SLIDEGEN_GOOGLE_SLIDES_ENDPOINT"
+    )
+
     @field_validator("llm_provider")
     @classmethod
     def _known_provider(cls, value: str | None) -> str | None:
@@ -95,6 +109,17 @@ class Settings(BaseSettings):
     def runs_as_databricks_app(self) -> bool:
         """Whether we run inside a Databricks App (its runtime sets DATABRICKS_APP_NAME)."""
         return bool(self.databricks_app_name)
+
+    @property
+    def google_missing(self) -> list[str]:
+        """The environment variables Google Slides export still needs (empty: configured)."""
+        needed = {
+            "SLIDEGEN_GOOGLE_CLIENT_ID": self.google_client_id,
+            "SLIDEGEN_GOOGLE_CLIENT_SECRET": self.google_client_secret,
+            "SLIDEGEN_GOOGLE_REDIRECT_URI": self.google_redirect_uri,
+            "SLIDEGEN_GOOGLE_TOKEN_KEY": self.google_token_key,
+        }
+        return [name for name, value in needed.items() if not value]
 
     @property
     def local_groups(self) -> tuple[str, ...]:

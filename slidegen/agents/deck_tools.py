@@ -126,6 +126,10 @@ class DeckTools:
 
     async def export(self, session_id: str, format: str) -> ExportedFile:
         """Export the deck through the export job; return the finished file."""
+        if (
+            format not in exports.FILE_FORMATS
+        ):  # Google Slides is a link in the user's account, not a file
+            raise InvalidInputError(f"Unknown export format {format!r}; use pptx, html or pdf.")
         job: ExportJobOut = await self._call(
             exports.start_export, session_id=session_id, format=format
         )

@@ -22,6 +22,7 @@ class ExportJobOut(BaseModel):
     file_name: str
     warnings: list[str]
     error_message: str | None
+    result_url: str | None = None  # Google Slides: the presentation's link
     created_at: datetime
     completed_at: datetime | None
 

@@ -13,7 +13,7 @@ Visibility = Literal["private", "shared", "workspace"]
 GrantPermission = Literal["read", "edit"]  # what a grant gives
 Right = Literal["read", "edit", "manage"]  # what a user has on a session (manage: the owner)
 ProfilePermission = Literal["CAN_USE", "CAN_EDIT", "CAN_MANAGE"]
-ExportFormat = Literal["pptx", "html", "pdf"]
+ExportFormat = Literal["pptx", "html", "pdf", "gslides"]
 NotesPlacement = Literal["none", "pages", "appendix"]  # where a PDF puts the speaker notes
 
 UNFINISHED: frozenset[str] = frozenset({"pending", "running"})

@@ -14,6 +14,7 @@ from ui.history import dialogs as history_dialogs
 from ui.history import state as history_state
 from ui.text import plain
 from ui.widgets.export_control import export_control
+from ui.widgets.google_slides import google_slides_control
 
 PAGE_SIZE = 12
 SCOPES = {"all": "All", "mine": "Mine", "shared": "Shared with me", "workspace": "Workspace"}
@@ -112,6 +113,7 @@ def _card(item: SessionSummary, thumb: str | None, user: User) -> None:
             if item.slide_count:
                 export_control(user, item.session_id, key="history")
                 export_control(user, item.session_id, format="pdf", key="history")
+                google_slides_control(user, item.session_id, None, key=f"history.{item.session_id}")
     history_dialogs.open_chosen_dialog(user, item)
 
 

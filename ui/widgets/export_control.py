@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from slidegen.config import get_settings
+from slidegen.errors import SlidegenError
 from slidegen.identity import User
 from slidegen.schemas.exports import ExportJobOut
 from slidegen.services.exports import jobs as export
@@ -23,6 +24,7 @@ LABELS = {
     "pptx": ("Download PPTX", ":material/slideshow:"),
     "html": ("HTML", ":material/html:"),
     "pdf": ("PDF", ":material/picture_as_pdf:"),
+    "gslides": ("Google Slides", ":material/add_to_drive:"),
 }
 NOTES = {
     "none": "PDF without notes",
@@ -43,7 +45,7 @@ def export_control(
 
     With the deck's `version`, an export of an older version is not offered again.
     """
-    slot = _JOB.format(key, session_id, format)
+    slot = job_slot(key, session_id, format)
     remembered = st.session_state.get(slot)
     if remembered and remembered[1] != version:
         remembered = None  # the deck changed since: offer a new export
@@ -51,15 +53,36 @@ def export_control(
         label, icon = LABELS[format]
         notes = _notes_choice(slot) if format == "pdf" else "none"
         if st.button(label, icon=icon, key=f"{slot}.start", help=_help(format)):
-            with user_errors(), session_scope() as session:
-                job = export.start_export(
-                    session, user, session_id=session_id, format=format, notes=notes
-                )
+            job = _start(user, session_id, format, notes)
+            if job is None:
+                return
             runner_for(database(), get_settings()).submit_export(job.job_id)
             st.session_state[slot] = (job.job_id, version)
             st.rerun()
         return
     _follow(user, slot, remembered[0])
+
+
+def job_slot(key: str, session_id: str, format: str) -> str:
+    """The session-state key remembering a page's export job of a deck and format."""
+    return _JOB.format(key, session_id, format)
+
+
+def _start(user: User, session_id: str, format: str, notes: str) -> ExportJobOut | None:
+    """Queue the export; a Google Slides refusal (not connected...) is said here, in place."""
+    if format != "gslides":
+        with user_errors(), session_scope() as session:
+            return export.start_export(
+                session, user, session_id=session_id, format=format, notes=notes
+            )
+    try:
+        with session_scope() as session:
+            return export.start_export(
+                session, user, session_id=session_id, format=format, settings=get_settings()
+            )
+    except SlidegenError as exc:
+        st.error(plain(exc.user_message), icon=":material/error:")
+        return None
 
 
 def _notes_choice(slot: str) -> str:
@@ -79,6 +102,11 @@ def _help(format: str) -> str:
         return "Native, editable PowerPoint: text boxes, tables and charts you can edit."
     if format == "pdf":
         return "One 16:9 page per slide: selectable text, vector charts, fonts embedded."
+    if format == "gslides":
+        return (
+            "A presentation in your Google account: native text boxes and tables, speaker "
+            "notes; exporting again updates the same presentation."
+        )
     return "One self-contained HTML file with keyboard navigation."
 
 
@@ -92,6 +120,8 @@ def _follow(user: User, slot: str, job_id: str) -> None:
         if st.button("Try again", key=f"{slot}.retry"):
             st.session_state.pop(slot, None)
             st.rerun()
+    elif job.format == "gslides":
+        _exported(slot, job)
     else:
         _offer(user, slot, job)
 
@@ -104,6 +134,15 @@ def _progress(user: User, job_id: str) -> None:
     if job.done:
         st.rerun()
     st.progress(job.fraction, text=f"Exporting… {job.progress:d} of {job.total_slides:d} slides")
+
+
+def _exported(slot: str, job: ExportJobOut) -> None:
+    """A finished Google Slides export: its warnings and a way to export again."""
+    st.caption("Exported to Google Slides.")
+    if st.button("Update Google Slides", icon=":material/sync:", key=f"{slot}.again"):
+        st.session_state.pop(slot, None)
+        st.rerun()
+    _warnings(job)
 
 
 def _offer(user: User, slot: str, job: ExportJobOut) -> None:
@@ -120,6 +159,10 @@ def _offer(user: User, slot: str, job: ExportJobOut) -> None:
         on_click="ignore",
         type="primary",
     )
+    _warnings(job)
+
+
+def _warnings(job: ExportJobOut) -> None:
     if job.warnings:
         with st.expander(f"{len(job.warnings)} export warning(s)"):
             for warning in job.warnings:

@@ -1,6 +1,7 @@
 """All models, imported here so the metadata is complete wherever models are used."""
 
 from slidegen.db.models.assets import ImageAsset
+from slidegen.db.models.google import GoogleOAuthState, GoogleOAuthToken, GooglePresentation
 from slidegen.db.models.jobs import ChatRequest, ExportFile, ExportJob
 from slidegen.db.models.library import SlideDeckPrompt, SlideStyle
 from slidegen.db.models.operations import (
@@ -44,6 +45,9 @@ __all__ = [
     "ExportFile",
     "ExportJob",
     "FeedbackConversation",
+    "GoogleOAuthState",
+    "GoogleOAuthToken",
+    "GooglePresentation",
     "ImageAsset",
     "RequestLog",
     "SessionMessage",

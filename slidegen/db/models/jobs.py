@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from slidegen.db.base import Base, in_check, utcnow
 
 JOB_STATUSES = ("pending", "running", "completed", "error")
-EXPORT_FORMATS = ("pptx", "html", "pdf")
+EXPORT_FORMATS = ("pptx", "html", "pdf", "gslides")
 NOTES_PLACEMENTS = ("none", "pages", "appendix")  # where a PDF puts the speaker notes
 
 
@@ -45,7 +45,7 @@ class ChatRequest(Base):
 
 
 class ExportJob(Base):
-    """One export of a session's deck to PPTX, HTML or PDF."""
+    """One export of a session's deck to PPTX, HTML, PDF or Google Slides."""
 
     __tablename__ = "export_jobs"
     __table_args__ = (
@@ -65,6 +65,7 @@ class ExportJob(Base):
     format: Mapped[str] = mapped_column(String(10), default="pptx", server_default="pptx")
     status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
     notes_placement: Mapped[str | None] = mapped_column(String(10))  # PDF only
+    result_url: Mapped[str | None] = mapped_column(String(500))  # Google Slides: the link
     progress: Mapped[int] = mapped_column(Integer, default=0)
     total_slides: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str | None] = mapped_column(String(500))

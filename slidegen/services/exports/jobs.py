@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import get_args
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from slidegen.config import Settings
+from slidegen.config import Settings, get_settings
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import ExportFile, ExportJob, UserSession
@@ -35,21 +36,30 @@ from slidegen.services.sessions.lock import JOB_TIMEOUT
 from slidegen.services.usage.request_logs import write_export_log
 
 log = logging.getLogger("slidegen.export")
+FILE_FORMATS = ("pptx", "html", "pdf")  # exports that make a file (Google Slides makes a link)
 MIMES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "html": "text/html",
     "pdf": "application/pdf",
+    "gslides": "text/uri-list",  # no file: the job's result is a link (result_url)
 }
 PROGRESS_EVERY_S = 0.25  # at most four progress writes a second
 
 
 def start_export(
-    session: Session, user: User, *, session_id: str, format: str, notes: str = "none"
+    session: Session,
+    user: User,
+    *,
+    session_id: str,
+    format: str,
+    notes: str = "none",
+    settings: Settings | None = None,
 ) -> ExportJobOut:
     """Queue an export of the deck's current version; the user needs read access.
 
     `notes` (PDF only) puts the speaker notes on a page after each slide ("pages"), in an
-    appendix ("appendix") or nowhere ("none").
+    appendix ("appendix") or nowhere ("none"). Google Slides ("gslides") needs the feature
+    configured in `settings` and the user's Google account connected.
     """
     if format not in get_args(ExportFormat):
         raise InvalidInputError(f"Unknown export format {format!r}; use pptx, html or pdf.")
@@ -61,6 +71,10 @@ def start_export(
         from slidegen.export.pdf import require_pdf_engine
 
         require_pdf_engine()
+    if format == "gslides":  # not configured or not connected is said now, with what to do
+        from slidegen.services.exports.google_auth import user_credentials
+
+        user_credentials(session, user.name, settings=settings or get_settings())
     if not deck.slides:
         raise InvalidInputError("This deck has no slides yet; generate one before exporting.")
     reap_stale_exports(session)
@@ -90,6 +104,8 @@ def export_file(session: Session, user: User, *, job_id: str) -> tuple[bytes, st
     job = _own_job(session, user, job_id)
     if job.status != "completed":
         raise InvalidInputError("This export has not finished yet.")
+    if job.format == "gslides":
+        raise InvalidInputError("A Google Slides export is a link, not a file: open it instead.")
     data = session.scalar(select(ExportFile.content).where(ExportFile.export_job_id == job.id))
     if data is None:
         raise NotFoundError("The exported file is no longer kept (files expire); export again.")
@@ -121,6 +137,7 @@ def _out(job: ExportJob) -> ExportJobOut:
         file_name=file_name(job.title, job.format),
         warnings=[str(w) for w in job.warnings or []],
         error_message=job.error_message,
+        result_url=job.result_url,
         created_at=job.created_at,
         completed_at=job.completed_at,
     )
@@ -153,6 +170,20 @@ def run_export(db: Database, job_pk: int, settings: Settings) -> None:
                 raise NotFoundError("The deck was deleted before the export started.")
             deck, format = _with_library_images(session, load_deck(row)), job.format
             notes = job.notes_placement or "none"
+            session_pk, requested_by = row.id, job.requested_by or ""
+        if format == "gslides":
+            from slidegen.services.exports.google_slides import export_google_slides
+
+            url, warnings = export_google_slides(
+                db,
+                deck=deck,
+                session_pk=session_pk,
+                user_name=requested_by,  # only the requester's own tokens, never another's
+                settings=settings,
+                on_step=_progress_writer(db, job_pk, len(deck.slides)),
+            )
+            _finish(db, job_pk, status="completed", warnings=warnings, result_url=url)
+            return
         data, warnings = _render(db, job_pk, deck, format, notes)
         _finish(db, job_pk, data, status="completed", warnings=warnings)
     except Exception as exc:  # the job records the failure; the worker thread goes on
@@ -170,6 +201,21 @@ def _with_library_images(session: Session, deck: Deck) -> Deck:
         return deck
     slides = [s.model_copy(update={"html": embed_images(s.html, images)}) for s in deck.slides]
     return deck.model_copy(update={"slides": slides, "images": images})
+
+
+def _progress_writer(db: Database, job_pk: int, total: int) -> Callable[[int, int], None]:
+    """Report `done` of `steps` API calls as a share of the job's slides."""
+
+    def progress(done: int, steps: int) -> None:
+        with db.scope() as session:
+            session.execute(
+                update(ExportJob)
+                .where(ExportJob.id == job_pk)
+                .values(progress=min(total * done // max(steps, 1), total), heartbeat_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+
+    return progress
 
 
 def _render(

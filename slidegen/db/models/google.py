@@ -1,0 +1,50 @@
+"""Google Slides export: encrypted per-user tokens, one-time OAuth states, presentations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from slidegen.db.base import Base, utcnow
+
+
+class GoogleOAuthToken(Base):
+    """A user's Google tokens as one Fernet token (SLIDEGEN_GOOGLE_TOKEN_KEY); never plaintext."""
+
+    __tablename__ = "google_oauth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(255), unique=True)
+    encrypted_tokens: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GoogleOAuthState(Base):
+    """A one-time `state` of an authorisation started by one user (CSRF check on return)."""
+
+    __tablename__ = "google_oauth_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(64), unique=True)
+    user_name: Mapped[str] = mapped_column(String(255), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GooglePresentation(Base):
+    """The Google Slides presentation a user exported a deck to; re-exports replace its slides."""
+
+    __tablename__ = "google_presentations"
+    __table_args__ = (UniqueConstraint("session_id", "user_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("user_sessions.id", ondelete="CASCADE"), index=True
+    )
+    # Per user: with the drive.file scope a user's token reaches only presentations it created.
+    user_name: Mapped[str] = mapped_column(String(255))
+    presentation_id: Mapped[str] = mapped_column(String(255))
+    url: Mapped[str] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
