@@ -175,7 +175,7 @@ def movers(f: Findings, title: str | None = None) -> str:
     points = [f"Month over month: {rows[0][0]} {rows[0][2]}"]
     if top.before:
         points.append(
-            f"Since {first}: {top.name} {signed_money(top.change)} ({top.after / top.before:.1f}×)"
+            f"Since {first}: {top.name} {signed_money(top.change)} ({pct(top.ratio, signed=True)})"
         )
     points.append(f"Total: {signed_money(f.mom.change)} vs {prev}")
     notes = (
