@@ -156,3 +156,37 @@ def test_the_savings_estimate_follows_its_stated_assumption(findings: Findings) 
     assert s.dbus == pytest.approx(others, abs=0.05)
     assert s.monthly == pytest.approx(others * share * price, rel=1e-3)
     assert apc  # the DBU totals exist for every workspace and month
+
+
+def quarter(day: date) -> str:
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def test_quarters_cost_per_dbu_and_genai_cost_are_the_datas(findings: Findings) -> None:
+    """Quarters, prices per DBU and GenAI cost come from the engine's queries, as computed here."""
+    cost, dbus, months = defaultdict(float), defaultdict(float), defaultdict(set)
+    by_workspace: dict[tuple[str, str], float] = defaultdict(float)
+    for row in ROWS:
+        q = quarter(row["usage_date"])
+        cost[q] += row["cost_usd"]
+        dbus[q] += row["dbus"]
+        months[q].add(month(row["usage_date"]))
+        by_workspace[(row["workspace"], q)] += row["cost_usd"]
+    assert [q.name for q in findings.quarters] == sorted(cost, key=lambda q: q[3:] + q[:2])
+    for q in findings.quarters:
+        assert (q.months, q.cost) == (len(months[q.name]), pytest.approx(cost[q.name], abs=CENT))
+        assert q.rate == pytest.approx(cost[q.name] / dbus[q.name], abs=1e-4)
+    assert [q.months for q in findings.quarters if q.months == 3]  # full quarters exist
+    for (workspace, q), value in by_workspace.items():
+        assert findings.workspace_by_quarter[workspace][q] == pytest.approx(value, abs=CENT)
+    ws_cost = total_by("workspace", "month")
+    ws_dbus = total_by("workspace", "month", value="dbus")
+    for (workspace, m), value in ws_cost.items():
+        rate = findings.workspace_rate_by_month[workspace][m]
+        assert rate == pytest.approx(value / ws_dbus[(workspace, m)], abs=1e-4)
+    sku = total_by("sku", "month")
+    genai = {
+        m: sku.get(("Model Serving", m), 0) + sku.get(("Vector Search", m), 0)
+        for m in findings.months
+    }
+    assert findings.genai_by_month == pytest.approx({m: v for m, v in genai.items() if v}, abs=CENT)
