@@ -135,6 +135,11 @@ def test_numbers_without_data_are_unknown_and_slides_without_numbers_verified() 
 def test_years_dates_and_small_counts_in_prose_are_not_data() -> None:
     text = "In 2024 (2024-03-01, Q3, FY24) our top 5 SKUs across 3 regions, version 2.0.1"
     assert parse_numbers(text, where="text", context=text) == []
+    dates = "Spike from 13 Mar 2026 to 22 March 2026; peak on Jun 30, then on July 31st"
+    assert parse_numbers(dates, where="text", context=dates) == []
+    numbers = "In Mar 2026 it cost $935; costs may 12% rise; 14 workspaces, 15 Decisions"
+    found = parse_numbers(numbers, where="text", context=numbers)
+    assert [n.text for n in found] == ["$935", "12%", "14", "15"]
 
 
 def test_numbers_come_from_text_tables_and_kpi_tiles_but_not_headers_or_charts_markup() -> None:
