@@ -44,10 +44,13 @@ class Episode:
     days: list[str]
     costs: list[float]
     baseline: float  # the daily average before the first day
+    measured: float | None = None  # the excess as the data source computed it
 
     @property
     def excess(self) -> float:
         """Cost above the baseline over the episode."""
+        if self.measured is not None:
+            return self.measured
         return sum(self.costs) - self.baseline * len(self.days)
 
 

@@ -46,22 +46,20 @@ def write_deck(tool: SqlTool, prompt_name: str) -> tuple[list[Slide], list[dict[
     spec = ToolSpec(tool.name, tool.description, {}, kind="sql")
     messages = [Message("system", system), Message("user", seed_content.starter_request(seed.name))]
     provider = OfflineProvider()
-    calls = [
-        e
-        for e in provider.stream(messages, [spec], temperature=0, max_tokens=0)
-        if isinstance(e, ToolCallEvent)
-    ]
-    results = [(call, tool.run(call.arguments)) for call in calls]
-    messages.append(Message("assistant", tool_calls=tuple(calls)))
-    messages += [
-        Message("tool", result.content, tool_call_id=call.id, name=call.name)
-        for call, result in results
-    ]
-    text = "".join(
-        e.text
-        for e in provider.stream(messages, [spec], temperature=0, max_tokens=0)
-        if isinstance(e, TextDelta)
-    )
+    results = []
+    while True:  # the engine queries (in two rounds: the data, then its estimates) and writes
+        events = list(provider.stream(messages, [spec], temperature=0, max_tokens=0))
+        calls = [e for e in events if isinstance(e, ToolCallEvent)]
+        if not calls:
+            break
+        ran = [(call, tool.run(call.arguments)) for call in calls]
+        messages.append(Message("assistant", tool_calls=tuple(calls)))
+        messages += [
+            Message("tool", result.content, tool_call_id=call.id, name=call.name)
+            for call, result in ran
+        ]
+        results += ran
+    text = "".join(e.text for e in events if isinstance(e, TextDelta))
     slides = [Slide(html=s.html, charts=s.charts, notes=s.notes) for s in parse_deck(text).slides]
     return slides, [capture(call.name, call.arguments, result) for call, result in results]
 
