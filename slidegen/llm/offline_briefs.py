@@ -234,7 +234,7 @@ def _genai_deep_dive(f: Findings) -> str | None:
             ],
         ),
     )
-    notes = "GenAI cost is Model Serving plus Vector Search, summed per month from the SKU totals."
+    notes = "GenAI cost is Model Serving plus Vector Search, queried per month from the data."
     return comparison_slide(
         f"Deep dive: GenAI grew to {money(last)} a month", left, right, sections.source(f), notes
     )
