@@ -222,12 +222,13 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             demo = Demo(Path(tmp))
             base = baseline_s()
-            rows = run_all(demo, page, 1 if "--quick" in sys.argv else RUNS)
+            runs = 1 if "--quick" in sys.argv else RUNS
+            rows = run_all(demo, page, runs)
             demo.db.dispose()
             browser.close()
     finally:
         tracing._exporter = real_exporter
-    _report(rows, base)
+    _report(rows, base, runs)
 
 
 class _Discard:
@@ -235,9 +236,9 @@ class _Discard:
         """Drop the trace."""
 
 
-def _report(rows: list[dict], base: float) -> None:
+def _report(rows: list[dict], base: float, runs: int) -> None:
     print(
-        f"Offline demo decks (median of {RUNS} generations each; baseline: the "
+        f"Offline demo decks (median of {runs} generations each; baseline: the "
         f"{len(QUERIES)} queries alone, {base * 1000:.0f} ms)"
     )
     print(
