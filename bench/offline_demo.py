@@ -7,13 +7,14 @@ the completed request (median of RUNS after a warm-up). Each slide is then rende
 (slide_document with the style's CSS) in headless Chromium at 1280x720 and measured:
 
 - placeholder text (TBD, TODO, lorem, "placeholder", "???");
+- the slide's rating from the verification the job ran (numbers and layout; goal: verified);
 - overflow: any element reaching past the canvas, or a box whose content is taller or wider
   than the box itself (text cut off by overflow: hidden);
 - coverage: the share of the canvas covered by the union of the visible blocks (title,
   paragraphs, lists, KPI tiles, cards, tables, charts), the footer left out; title and section
   slides are exempt from the 35% goal.
 
-Baseline: the six SQL queries the engine sends, run directly through the SQL tool in the same
+Baseline: the SQL queries the engine sends, run directly through the SQL tool in the same
 process (what any deck from this data must cost). One deck per style is saved as a contact
 sheet in bench/out/offline-<style>.png.
 
@@ -136,7 +137,7 @@ class Demo:
 
 
 def baseline_s() -> float:
-    """Median seconds of the engine's six queries run directly through the SQL tool."""
+    """Median seconds of the engine's queries run directly through the SQL tool."""
     tool = SqlTool("sample", "sample", ensure_sample_database(SAMPLE_PATH))
     times = []
     for _ in range(RUNS):
@@ -183,7 +184,9 @@ def run_all(demo: Demo, page: Page, runs_per_deck: int = RUNS) -> list[dict]:
                 name = style.name.lower().replace(" ", "-")
                 contact_sheet(page, slides, css, OUT / f"offline-{name}.png")
                 page.set_viewport_size({"width": 1280, "height": 720})
-            rows.append(_row(style.name, prompt.name, deck.title, runs, measured))
+            row = _row(style.name, prompt.name, deck.title, runs, measured)
+            row["unverified"] = sum(s.rating != "verified" for s in deck.slides)
+            rows.append(row)
     return rows
 
 
@@ -219,12 +222,13 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             demo = Demo(Path(tmp))
             base = baseline_s()
-            rows = run_all(demo, page, 1 if "--quick" in sys.argv else RUNS)
+            runs = 1 if "--quick" in sys.argv else RUNS
+            rows = run_all(demo, page, runs)
             demo.db.dispose()
             browser.close()
     finally:
         tracing._exporter = real_exporter
-    _report(rows, base)
+    _report(rows, base, runs)
 
 
 class _Discard:
@@ -232,20 +236,21 @@ class _Discard:
         """Drop the trace."""
 
 
-def _report(rows: list[dict], base: float) -> None:
+def _report(rows: list[dict], base: float, runs: int) -> None:
     print(
-        f"Offline demo decks (median of {RUNS} generations each; baseline: the 6 queries "
-        f"alone, {base * 1000:.0f} ms)"
+        f"Offline demo decks (median of {runs} generations each; baseline: the "
+        f"{len(QUERIES)} queries alone, {base * 1000:.0f} ms)"
     )
     print(
-        f"{'style':15} {'deck prompt':26} {'slides':>6} {'ph':>3} {'ovf':>4} {'thin':>4} "
-        f"{'min cov':>7} {'ms':>6} {'x base':>6}  title"
+        f"{'style':15} {'deck prompt':26} {'slides':>6} {'ph':>3} {'unv':>3} {'ovf':>4} "
+        f"{'thin':>4} {'min cov':>7} {'ms':>6} {'x base':>6}  title"
     )
     for r in rows:
         print(
             f"{r['style']:15} {r['prompt']:26} {r['slides']:6} {r['placeholders']:3} "
-            f"{len(r['overflowing']):4} {len(r['thin']):4} {r['min_coverage']:7.0%} "
-            f"{r['seconds'] * 1000:6.0f} {r['seconds'] / base:6.1f}  {r['title']}"
+            f"{r['unverified']:3} {len(r['overflowing']):4} {len(r['thin']):4} "
+            f"{r['min_coverage']:7.0%} {r['seconds'] * 1000:6.0f} {r['seconds'] / base:6.1f}  "
+            f"{r['title']}"
         )
         for n, why in r["overflowing"]:
             print(f"    overflow on slide {n}: {why}")
@@ -254,7 +259,8 @@ def _report(rows: list[dict], base: float) -> None:
     worst = max(r["seconds"] for r in rows)
     print(
         f"Totals: {sum(r['slides'] for r in rows)} slides; placeholders "
-        f"{sum(r['placeholders'] for r in rows)} (goal 0); overflowing "
+        f"{sum(r['placeholders'] for r in rows)} (goal 0); rated other than verified "
+        f"{sum(r['unverified'] for r in rows)} (goal 0); overflowing "
         f"{sum(len(r['overflowing']) for r in rows)} (goal 0); under {MIN_COVERAGE:.0%} "
         f"coverage {sum(len(r['thin']) for r in rows)} (goal 0); slowest deck "
         f"{worst:.2f} s (goal < {GOAL_S:.0f} s)"

@@ -16,6 +16,7 @@ from slidegen.llm.base import Finished, LLMEvent, Message, TextDelta, ToolCallEv
 from slidegen.llm.offline_briefs import executive_summary, topic_deck, use_case_analysis
 from slidegen.llm.offline_data import QUERIES, Tables, parse_table
 from slidegen.llm.offline_edit import edit_operations, needs_data
+from slidegen.llm.offline_estimates import ESTIMATES, apply_estimates, estimate_queries
 from slidegen.llm.offline_findings import Findings, analyse
 from slidegen.llm.offline_slides import Card, cards_slide, esc, title_slide
 from slidegen.llm.offline_story import consumption_review, quarterly_review
@@ -71,7 +72,12 @@ class OfflineProvider:
             if tool and (story != "topics" or _DATA_WORDS.search(request)):
                 yield from _query_calls(tool)
                 return
-            text = deck_html(request, system, _tables(results))
+            tables = _tables(results)
+            estimates = estimate_queries(analyse(tables)) if tables.complete else {}
+            if estimates and not any(key in tables.by_query for key in estimates):
+                yield from _calls(results[-1].name or "", estimates)  # the same data source
+                return
+            text = deck_html(request, system, tables)
         for start in range(0, len(text), CHUNK_CHARS):
             yield TextDelta(text[start : start + CHUNK_CHARS])
         prompt_chars = sum(len(m.content or "") for m in messages)
@@ -90,7 +96,11 @@ def sql_tool_name(tools: list[ToolSpec]) -> str | None:
 
 
 def _query_calls(tool_name: str) -> Iterator[LLMEvent]:
-    for key, sql in QUERIES.items():
+    yield from _calls(tool_name, QUERIES)
+
+
+def _calls(tool_name: str, queries: dict[str, str]) -> Iterator[LLMEvent]:
+    for key, sql in queries.items():
         arguments = {"query": sql}
         yield ToolCallEvent(f"call_{key}", tool_name, arguments, json.dumps(arguments))
     yield Finished("tool_calls")
@@ -100,7 +110,7 @@ def _tables(results: list[Message]) -> Tables:
     tables = Tables()
     for message in results:
         key = (message.tool_call_id or "").removeprefix("call_")
-        if key in QUERIES:
+        if key in QUERIES or key in ESTIMATES:
             tables.by_query[key] = parse_table(message.content or "")
     return tables
 
@@ -136,7 +146,7 @@ def deck_html(request: str, system: str, tables: Tables) -> str:
         slides = _without_data(title, request)
     else:
         short = bool(re.search(r"\b(short|brief|concise)\b", request, re.I))
-        slides = _build(story, analyse(tables), title, request, short)
+        slides = _build(story, apply_estimates(analyse(tables), tables), title, request, short)
         max_slides = min(max_slides, SHORT_DECK) if short else max_slides
         if _CURRENCY.search(request):  # say why the figures stay in dollars
             slides[0] = slides[0].replace("</aside>", f" {USD_NOTE}</aside>", 1)

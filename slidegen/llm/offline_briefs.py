@@ -19,7 +19,7 @@ from slidegen.llm.offline_slides import (
     table_html,
     table_slide,
 )
-from slidegen.llm.offline_story import GENAI, _title, consumption_review, recommendations
+from slidegen.llm.offline_story import _title, consumption_review, recommendations
 
 # Request words -> the evidence slide that answers them, in deck order.
 TOPICS: list[tuple[str, str]] = [
@@ -85,9 +85,15 @@ def executive_summary(
 
 
 def _why_it_matters(f: Findings) -> str:
-    yearly = f.monthly_cost[-1] * 12
+    run = f.over_period
     cards = [
-        Card("Run-rate", [f"{money(yearly)} a year if {month_name(f.months[-1])}'s rate holds"]),
+        Card(
+            "Run-rate",
+            [
+                f"{money(run.after)} in {month_name(f.months[-1])}",
+                f"{pct(run.ratio, signed=True)} on {month_name(f.months[0])}",
+            ],
+        ),
         Card(
             "Concentration",
             [f"{name}: {pct(share)}" for name, _, share in f.share("workspace")[:2]],
@@ -99,9 +105,15 @@ def _why_it_matters(f: Findings) -> str:
             Card("Waste", [f"{money(e.excess)} lost in {len(e.days)} days by one idle cluster"])
         )
     last = month_name(f.months[-1])
-    notes = f"The run-rate is {last}'s cost times twelve: {f.monthly_cost[-1]:,.2f} × 12."
+    notes = (
+        f"The run-rate is {last}'s cost, {run.after:,.2f} USD; twelve months at that rate "
+        "would cost twelve times as much, and the trend is still rising."
+        if run.change > 0
+        else f"The run-rate is {last}'s cost, {run.after:,.2f} USD."
+    )
+    pace = "and rising, " if run.change > 0 else ""
     return cards_slide(
-        f"At {money(yearly)} a year, small leaks add up", cards, sections.source(f), notes
+        f"At {money(run.after)} a month {pace}small leaks add up", cards, sections.source(f), notes
     )
 
 
@@ -127,11 +139,11 @@ def use_case_analysis(f: Findings, title: str) -> list[str]:
 
 
 def _genai_cost(f: Findings, month: str) -> float:
-    return sum(f.sku_by_month.get(s, {}).get(month, 0.0) for s in GENAI)
+    return f.genai_by_month.get(month, 0.0)
 
 
 def _portfolio(f: Findings) -> str:
-    genai = sum(f.sku_cost.get(s, 0.0) for s in GENAI)
+    genai = sum(f.genai_by_month.values())
     kpis = [
         Kpi(str(len(f.workspace_cost)), "Workspaces (use cases)"),
         Kpi(money(f.total_cost), f"Cost, {sections.period(f)}"),
@@ -142,9 +154,9 @@ def _portfolio(f: Findings) -> str:
         Card(
             "Takeaways",
             [
-                f"{fastest.name} grew fastest: "
-                f"{fastest.after / fastest.before:.1f}× its first month",
-                f"GenAI: {pct(genai / f.total_cost)} of cost",
+                f"{fastest.name} grew fastest: {pct(fastest.ratio, signed=True)} "
+                f"since {month_name(f.months[0])}",
+                f"GenAI: {money(genai)} of {money(f.total_cost)}",
             ],
         ),
         Card(
@@ -216,10 +228,13 @@ def _genai_deep_dive(f: Findings) -> str | None:
         Kpi(money(last), f"GenAI cost, {month_name(f.months[-1])}"),
         Card(
             "Now",
-            [f"{last / first:.1f}× the launch month", "Next milestone: a cost per request target"],
+            [
+                f"{pct(last / first - 1, signed=True)} on the launch month",
+                "Next milestone: a cost per request target",
+            ],
         ),
     )
-    notes = "GenAI cost is Model Serving plus Vector Search, summed per month from the SKU totals."
+    notes = "GenAI cost is Model Serving plus Vector Search, queried per month from the data."
     return comparison_slide(
         f"Deep dive: GenAI grew to {money(last)} a month", left, right, sections.source(f), notes
     )

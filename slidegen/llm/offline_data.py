@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 _MONTH = "substr(CAST(usage_date AS TEXT), 1, 7)"
 _COST = "ROUND(CAST(SUM(cost_usd) AS NUMERIC), 2) AS cost_usd"
 _DBUS = "ROUND(CAST(SUM(dbus) AS NUMERIC), 2) AS dbus"
+# The price paid per DBU is asked of the data, so every rate on a slide is a value it returned.
+_RATE = "ROUND(CAST(SUM(cost_usd) / NULLIF(SUM(dbus), 0) AS NUMERIC), 4) AS usd_per_dbu"
 _TABLE = "workspace_consumption"
+# "2026-Q3": quarters are asked of the data too, so a quarter's total is a value it returned.
+_QUARTER = (
+    "substr(CAST(usage_date AS TEXT), 1, 4) || '-Q' || "
+    "CAST((CAST(substr(CAST(usage_date AS TEXT), 6, 2) AS INTEGER) + 2) / 3 AS TEXT)"
+)
 # A day is unusual when it costs more than twice its own average over the 28 days before
 # (with at least 14 days of history) and by more than $100.
 _ANOMALIES = f"""WITH daily AS (
@@ -31,13 +38,28 @@ FROM history WHERE days >= 14 AND cost > 2 * baseline AND cost - baseline > 100
 ORDER BY workspace, sku, day"""
 
 QUERIES: dict[str, str] = {
-    "monthly": f"SELECT {_MONTH} AS month, {_COST}, {_DBUS} FROM {_TABLE} GROUP BY 1 ORDER BY 1",
+    "monthly": (
+        f"SELECT {_MONTH} AS month, {_COST}, {_DBUS}, {_RATE} FROM {_TABLE} GROUP BY 1 ORDER BY 1"
+    ),
     "sku_month": (
-        f"SELECT {_MONTH} AS month, sku, {_COST}, {_DBUS} FROM {_TABLE} GROUP BY 1, 2 ORDER BY 1, 2"
+        f"SELECT {_MONTH} AS month, sku, {_COST}, {_DBUS}, {_RATE} FROM {_TABLE} "
+        "GROUP BY 1, 2 ORDER BY 1, 2"
     ),
     "workspace_month": (
-        f"SELECT {_MONTH} AS month, workspace, {_COST}, {_DBUS} FROM {_TABLE} "
+        f"SELECT {_MONTH} AS month, workspace, {_COST}, {_DBUS}, {_RATE} FROM {_TABLE} "
         "GROUP BY 1, 2 ORDER BY 1, 2"
+    ),
+    "quarterly": (
+        f"SELECT {_QUARTER} AS quarter, COUNT(DISTINCT {_MONTH}) AS months, {_COST}, {_DBUS}, "
+        f"{_RATE} FROM {_TABLE} GROUP BY 1 ORDER BY 1"
+    ),
+    "workspace_quarter": (
+        f"SELECT {_QUARTER} AS quarter, workspace, {_COST} FROM {_TABLE} "
+        "GROUP BY 1, 2 ORDER BY 1, 2"
+    ),
+    "genai_month": (
+        f"SELECT {_MONTH} AS month, {_COST} FROM {_TABLE} "
+        "WHERE sku IN ('Model Serving', 'Vector Search') GROUP BY 1 ORDER BY 1"
     ),
     "all_purpose": (
         f"SELECT {_MONTH} AS month, workspace, {_COST}, {_DBUS} FROM {_TABLE} "

@@ -44,10 +44,13 @@ class Episode:
     days: list[str]
     costs: list[float]
     baseline: float  # the daily average before the first day
+    measured: float | None = None  # the excess as the data source computed it
 
     @property
     def excess(self) -> float:
         """Cost above the baseline over the episode."""
+        if self.measured is not None:
+            return self.measured
         return sum(self.costs) - self.baseline * len(self.days)
 
 
@@ -62,17 +65,20 @@ class Optimisation:
     cost_after: float
     dbus_before: float
     dbus_after: float
+    rate_before: float  # cost per DBU in the month before, as the data gives it
+    rate_after: float  # cost per DBU in the month of the change
     moved_share: float  # share of its All-Purpose DBUs that left the SKU that month
 
-    @property
-    def rate_before(self) -> float:
-        """Cost per DBU in the month before."""
-        return self.cost_before / self.dbus_before
 
-    @property
-    def rate_after(self) -> float:
-        """Cost per DBU in the month of the change."""
-        return self.cost_after / self.dbus_after
+@dataclass(frozen=True)
+class Quarter:
+    """A calendar quarter's totals as the data gives them."""
+
+    name: str  # "Q3 2026"
+    months: int  # months of the quarter in the data (3 when it is full)
+    cost: float
+    dbus: float
+    rate: float  # cost per DBU
 
 
 @dataclass(frozen=True)
@@ -99,8 +105,12 @@ class Findings:
     sku_by_month: dict[str, dict[str, float]]
     workspace_by_month: dict[str, dict[str, float]]
     workspace_dbus_by_month: dict[str, dict[str, float]] = field(default_factory=dict)
+    workspace_rate_by_month: dict[str, dict[str, float]] = field(default_factory=dict)
     all_purpose_by_month: dict[str, dict[str, float]] = field(default_factory=dict)
     owners: dict[str, tuple[str, str]] = field(default_factory=dict)
+    quarters: list[Quarter] = field(default_factory=list)
+    genai_by_month: dict[str, float] = field(default_factory=dict)  # Model Serving + Vector Search
+    workspace_by_quarter: dict[str, dict[str, float]] = field(default_factory=dict)
     episodes: list[Episode] = field(default_factory=list)
     patterns: list[list[Episode]] = field(default_factory=list)
     optimisation: Optimisation | None = None
@@ -164,10 +174,32 @@ def analyse(tables: Tables) -> Findings:
     findings.workspace_dbus_by_month = _by_month(
         tables.rows("workspace_month"), "workspace", "dbus"
     )
+    findings.workspace_rate_by_month = _by_month(
+        tables.rows("workspace_month"), "workspace", "usd_per_dbu"
+    )
     findings.all_purpose_by_month = _by_month(tables.rows("all_purpose"), "workspace", "cost_usd")
     findings.owners = {
         r["workspace"]: (r.get("owner", ""), r.get("business_unit", ""))
         for r in tables.rows("workspaces")
+    }
+    findings.quarters = [
+        Quarter(
+            _quarter_name(r["quarter"]),
+            int(number(r.get("months"))),
+            number(r.get("cost_usd")),
+            number(r.get("dbus")),
+            number(r.get("usd_per_dbu")),
+        )
+        for r in tables.rows("quarterly")
+    ]
+    findings.workspace_by_quarter = {
+        workspace: {_quarter_name(q): cost for q, cost in by_quarter.items()}
+        for workspace, by_quarter in _by_key(
+            tables.rows("workspace_quarter"), "workspace", "quarter", "cost_usd"
+        ).items()
+    }
+    findings.genai_by_month = {
+        r["month"]: number(r.get("cost_usd")) for r in tables.rows("genai_month")
     }
     findings.episodes, findings.patterns = _episodes(tables.rows("anomalies"))
     findings.optimisation = _optimisation(tables)
@@ -183,10 +215,20 @@ def _totals(rows: list[Row], key: str) -> dict[str, float]:
 
 
 def _by_month(rows: list[Row], key: str, value: str) -> dict[str, dict[str, float]]:
+    return _by_key(rows, key, "month", value)
+
+
+def _by_key(rows: list[Row], key: str, period: str, value: str) -> dict[str, dict[str, float]]:
     table: dict[str, dict[str, float]] = defaultdict(dict)
     for row in rows:
-        table[row[key]][row["month"]] = number(row.get(value))
+        table[row[key]][row[period]] = number(row.get(value))
     return dict(table)
+
+
+def _quarter_name(key: str) -> str:
+    """ "2026-Q3" as "Q3 2026"."""
+    year, _, quarter = key.partition("-")
+    return f"{quarter} {year}"
 
 
 def _episodes(rows: list[Row]) -> tuple[list[Episode], list[list[Episode]]]:
@@ -227,21 +269,25 @@ def _optimisation(tables: Tables) -> Optimisation | None:
     """Find the month where a workspace's cost per DBU fell most while its DBUs grew."""
     table = defaultdict(dict)
     for row in tables.rows("workspace_month"):
-        table[row["workspace"]][row["month"]] = (number(row["cost_usd"]), number(row["dbus"]))
+        table[row["workspace"]][row["month"]] = (
+            number(row["cost_usd"]),
+            number(row["dbus"]),
+            number(row.get("usd_per_dbu")),
+        )
     best: tuple[float, Optimisation] | None = None
     for workspace, by_month in table.items():
         months = sorted(by_month)
         for previous, month in zip(months, months[1:], strict=False):
-            (cost0, dbus0), (cost1, dbus1) = by_month[previous], by_month[month]
-            if min(dbus0, dbus1) <= 0 or dbus1 < dbus0 or cost1 >= cost0:
+            (cost0, dbus0, rate0), (cost1, dbus1, rate1) = by_month[previous], by_month[month]
+            if min(dbus0, dbus1, rate0, rate1) <= 0 or dbus1 < dbus0 or cost1 >= cost0:
                 continue
-            drop = 1 - (cost1 / dbus1) / (cost0 / dbus0)
+            drop = 1 - rate1 / rate0
             if best is None or drop > best[0]:
                 moved = _moved_share(tables, workspace, previous, month)
-                best = (
-                    drop,
-                    Optimisation(workspace, month, previous, cost0, cost1, dbus0, dbus1, moved),
+                change = Optimisation(
+                    workspace, month, previous, cost0, cost1, dbus0, dbus1, rate0, rate1, moved
                 )
+                best = (drop, change)
     return best[1] if best else None
 
 
@@ -261,9 +307,9 @@ def _saving(tables: Tables, change: Optimisation | None) -> Saving | None:
         return None
     month = max(r["month"] for r in tables.rows("sku_month"))
     prices = {
-        r["sku"]: number(r["cost_usd"]) / number(r["dbus"])
+        r["sku"]: number(r.get("usd_per_dbu"))
         for r in tables.rows("sku_month")
-        if r["month"] == month and number(r["dbus"]) > 0
+        if r["month"] == month and number(r.get("usd_per_dbu")) > 0
     }
     if ALL_PURPOSE not in prices or JOBS not in prices:
         return None

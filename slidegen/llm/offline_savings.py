@@ -125,14 +125,12 @@ def optimisation(f: Findings, title: str | None = None) -> str | None:
         f"{o.dbus_before:,.0f} to {o.dbus_after:,.0f}, because {JOBS} costs less per DBU."
     )
     title = title or f"Moving jobs off {ALL_PURPOSE} cut the cost of {o.workspace}"
-    cost, dbus = f.workspace_by_month[o.workspace], f.workspace_dbus_by_month[o.workspace]
+    rates = f.workspace_rate_by_month[o.workspace]
     spec = {
         "type": "line",
         "title": f"{o.workspace}: cost per DBU by month (USD)",
         "categories": [month_name(m) for m in f.months],
-        "series": [
-            {"name": "Cost per DBU", "values": [round(cost[m] / dbus[m], 3) for m in f.months]}
-        ],
+        "series": [{"name": "Cost per DBU", "values": [rates.get(m, 0.0) for m in f.months]}],
         "number_format": "$0.00",
     }
     return comparison_slide(title, before, after, source(f), notes, spec)

@@ -103,18 +103,18 @@ def trend(f: Findings, title: str | None = None) -> str:
     }
     points = [f"{money(f.monthly_cost[0])} → {money(f.monthly_cost[-1])} a month"]
     o = f.optimisation
-    if o:
-        split = f.months.index(o.month)
+    pace = _pace(f, o.month) if o else None
+    if pace:
+        (before, before_growth), (after, after_growth) = pace
         points += [
-            f"+{pct(f.growth(0, split - 1))} a month until {month_name(f.months[split - 1])}",
-            f"+{pct(f.growth(split, len(f.months) - 1))} a month since {month_name(o.month)}",
+            f"{before}: {pct(before_growth, signed=True)} on the quarter before",
+            f"{after}: {pct(after_growth, signed=True)}, with the change",
         ]
     cheapest = f.months[f.monthly_cost.index(min(f.monthly_cost))]
     points.append(f"Lowest month: {month_name(cheapest)} ({money(min(f.monthly_cost))})")
     notes = (
-        "Monthly cost by SKU, stacked. Growth rates are compound monthly rates of the total "
-        "between "
-        "the named months. "
+        "Monthly cost by SKU, stacked. Growth rates compare whole quarters' totals, so one "
+        "unusual month does not set the pace. "
         + (
             f"The change of pace follows {o.workspace}'s move of scheduled work "
             f"off {ALL_PURPOSE} in {month_name(o.month)}."
@@ -122,12 +122,23 @@ def trend(f: Findings, title: str | None = None) -> str:
             else ""
         )
     )
-    if title is None and o:
-        split = f.months.index(o.month)
-        pace = "slowed" if f.growth(split, len(f.months) - 1) < f.growth(0, split - 1) else "rose"
-        title = f"Growth {pace} after the {month_name(o.month)} change"
+    if title is None and o and pace:
+        slowed = pace[1][1] < pace[0][1]
+        title = f"Growth {'slowed' if slowed else 'rose'} after the {month_name(o.month)} change"
     title = title or "Monthly cost keeps rising"
     return chart_slide(title, spec, Card("Trend", points), source(f), notes)
+
+
+def _pace(f: Findings, month: str) -> tuple[tuple[str, float], tuple[str, float]] | None:
+    """Growth of the full quarter holding `month` and of the one before, each on its previous."""
+    year, number = month.split("-")
+    name = f"Q{(int(number) - 1) // 3 + 1} {year}"
+    names = [q.name for q in f.quarters]
+    at = names.index(name) if name in names else -1
+    if at < 2 or any(q.months != 3 for q in f.quarters[at - 2 : at + 1]):
+        return None  # the quarter of the change needs two full quarters before it
+    growth = [f.quarters[i].cost / f.quarters[i - 1].cost - 1 for i in (at - 1, at)]
+    return (names[at - 1], growth[0]), (names[at], growth[1])
 
 
 def shares(f: Findings, kind: str, title: str | None = None) -> str:
@@ -175,7 +186,7 @@ def movers(f: Findings, title: str | None = None) -> str:
     points = [f"Month over month: {rows[0][0]} {rows[0][2]}"]
     if top.before:
         points.append(
-            f"Since {first}: {top.name} {signed_money(top.change)} ({top.after / top.before:.1f}×)"
+            f"Since {first}: {top.name} {signed_money(top.change)} ({pct(top.ratio, signed=True)})"
         )
     points.append(f"Total: {signed_money(f.mom.change)} vs {prev}")
     notes = (

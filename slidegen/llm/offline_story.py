@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from slidegen.llm import offline_savings as savings
 from slidegen.llm import offline_sections as sections
-from slidegen.llm.offline_findings import JOBS, Findings
+from slidegen.llm.offline_findings import JOBS, Findings, Quarter
 from slidegen.llm.offline_slides import (
     Card,
     Kpi,
@@ -22,7 +22,6 @@ from slidegen.llm.offline_slides import (
     units,
 )
 
-GENAI = ("Model Serving", "Vector Search")
 Story = Callable[[Findings], list[str]]
 
 
@@ -103,19 +102,19 @@ def consumption_review(f: Findings, title: str) -> list[str]:
 
 def quarterly_review(f: Findings, title: str) -> list[str]:
     """The Quarterly Business Review storyline, on the last full quarter in the data."""
-    quarters = _quarters(f)
-    if len(quarters) < 2:
+    full = [q for q in f.quarters if q.months == 3]
+    if len(full) < 2 or f.quarters.index(full[-1]) != f.quarters.index(full[-2]) + 1:
         return consumption_review(f, title)
-    (prev_name, prev), (name, this) = quarters[-2], quarters[-1]
+    prev, this = full[-2], full[-1]
     slides = [
         _title(
             title,
-            f"{name}: cost, usage and the outlook",
+            f"{this.name}: cost, usage and the outlook",
             f,
-            f"{name} is the last full quarter in the data; it is compared with {prev_name}.",
+            f"{this.name} is the last full quarter in the data; it is compared with {prev.name}.",
         ),
-        _quarter_glance(f, name, this, prev_name, prev),
-        _quarter_table(f, name, this, prev_name, prev),
+        _quarter_glance(f, this, prev),
+        _quarter_table(f, this, prev),
         sections.trend(f),
         _achievements(f),
         savings.anomalies(f, "Challenges: unplanned spikes and month-end peaks"),
@@ -125,49 +124,32 @@ def quarterly_review(f: Findings, title: str) -> list[str]:
     return [s for s in slides if s]
 
 
-def _quarters(f: Findings) -> list[tuple[str, list[int]]]:
-    """Return the full quarters in the data as (name, month positions)."""
-    groups: dict[str, list[int]] = {}
-    for index, month in enumerate(f.months):
-        year, number = month.split("-")
-        groups.setdefault(f"Q{(int(number) - 1) // 3 + 1} {year}", []).append(index)
-    return [(name, idx) for name, idx in groups.items() if len(idx) == 3]
-
-
-def _sum(values: list[float], positions: list[int]) -> float:
-    return sum(values[i] for i in positions)
-
-
-def _quarter_glance(
-    f: Findings, name: str, this: list[int], prev_name: str, prev: list[int]
-) -> str:
-    cost, before = _sum(f.monthly_cost, this), _sum(f.monthly_cost, prev)
-    dbus, dbus_before = _sum(f.monthly_dbus, this), _sum(f.monthly_dbus, prev)
-    rate, rate_before = cost / dbus, before / dbus_before
+def _quarter_glance(f: Findings, this: Quarter, prev: Quarter) -> str:
+    cost_growth, dbus_growth = this.cost / prev.cost - 1, this.dbus / prev.dbus - 1
     kpis = [
         Kpi(
-            money(cost),
-            f"Cost, {name}",
-            f"{pct(cost / before - 1, signed=True)} vs {prev_name}",
-            cost <= before,
+            money(this.cost),
+            f"Cost, {this.name}",
+            f"{pct(cost_growth, signed=True)} vs {prev.name}",
+            this.cost <= prev.cost,
         ),
         Kpi(
-            units(dbus),
-            f"DBUs, {name}",
-            f"{pct(dbus / dbus_before - 1, signed=True)} vs {prev_name}",
+            units(this.dbus),
+            f"DBUs, {this.name}",
+            f"{pct(dbus_growth, signed=True)} vs {prev.name}",
         ),
         Kpi(
-            money(rate),
-            f"Cost per DBU, {name}",
-            f"{money(rate_before)} in {prev_name}",
-            rate <= rate_before,
+            money(this.rate),
+            f"Cost per DBU, {this.name}",
+            f"{money(prev.rate)} in {prev.name}",
+            this.rate <= prev.rate,
         ),
     ]
     verdict = Card(
         "Verdict",
         [
-            f"Usage grew {pct(dbus / dbus_before - 1)}, cost {pct(cost / before - 1)}",
-            "Each DBU got cheaper" if rate < rate_before else "Each DBU got dearer",
+            f"Usage grew {pct(dbus_growth)}, cost {pct(cost_growth)}",
+            "Each DBU got cheaper" if this.rate < prev.rate else "Each DBU got dearer",
         ],
     )
     caveat = Card(
@@ -178,24 +160,22 @@ def _quarter_glance(
         ],
     )
     notes = (
-        f"{name} cost {cost:,.2f} USD for {dbus:,.0f} DBUs; {prev_name} cost {before:,.2f} USD for "
-        f"{dbus_before:,.0f} DBUs. Cost per DBU is cost divided by DBUs."
+        f"{this.name} cost {this.cost:,.2f} USD for {this.dbus:,.0f} DBUs; {prev.name} cost "
+        f"{prev.cost:,.2f} USD for {prev.dbus:,.0f} DBUs. Cost per DBU is cost divided by DBUs."
     )
-    title = f"{name}: usage up {pct(dbus / dbus_before - 1)}, cost up {pct(cost / before - 1)}"
+    title = f"{this.name}: usage up {pct(dbus_growth)}, cost up {pct(cost_growth)}"
     return kpi_slide(title, kpis, [verdict, caveat], sections.source(f), notes)
 
 
-def _quarter_table(f: Findings, name: str, this: list[int], prev_name: str, prev: list[int]) -> str:
+def _quarter_table(f: Findings, this: Quarter, prev: Quarter) -> str:
     rows, best = [], ("", 0.0)
-    for workspace, by_month in sorted(f.workspace_by_month.items()):
-        values = [by_month.get(m, 0.0) for m in f.months]
-        now, then = _sum(values, this), _sum(values, prev)
-        rows.append(
-            [workspace, money(then), money(now), pct(now / then - 1, signed=True), "not in data"]
-        )
-        if now / then - 1 > best[1]:
+    for workspace, by_quarter in sorted(f.workspace_by_quarter.items()):
+        now, then = by_quarter.get(this.name, 0.0), by_quarter.get(prev.name, 0.0)
+        change = pct(now / then - 1, signed=True) if then else "new"
+        rows.append([workspace, money(then), money(now), change, "not in data"])
+        if then and now / then - 1 > best[1]:
             best = (workspace, now / then - 1)
-    headers = ["Workspace", prev_name, name, "Change", "Target"]
+    headers = ["Workspace", prev.name, this.name, "Change", "Target"]
     highlight = {i for i, r in enumerate(rows) if r[0] == best[0]}
     card = Card(
         "Reading the table",
@@ -205,11 +185,11 @@ def _quarter_table(f: Findings, name: str, this: list[int], prev_name: str, prev
         ],
     )
     notes = (
-        f"Cost per workspace in {prev_name} and {name}, in USD at list prices. "
+        f"Cost per workspace in {prev.name} and {this.name}, in USD at list prices. "
         "The data holds no targets."
     )
     return table_slide(
-        f"{best[0]} grew fastest in {name}",
+        f"{best[0]} grew fastest in {this.name}",
         table_html(headers, rows, highlight),
         card,
         sections.source(f),
@@ -218,8 +198,8 @@ def _quarter_table(f: Findings, name: str, this: list[int], prev_name: str, prev
 
 
 def _achievements(f: Findings) -> str:
-    genai = {m: sum(f.sku_by_month.get(s, {}).get(m, 0.0) for s in GENAI) for m in f.months}
-    launched = next((m for m in f.months if genai[m] > 0), None)
+    genai = f.genai_by_month
+    launched = next((m for m in f.months if genai.get(m, 0.0) > 0), None)
     cards = []
     if f.optimisation:
         o = f.optimisation

@@ -148,7 +148,7 @@ def _check_text(box: Any, rect: Rect, chain: tuple[Any, ...], label: str, note: 
             break
         fixed = ancestor.style["height"] != "auto"
         clips = ancestor.style["overflow"] != "visible"
-        if not (fixed or clips):
+        if not (fixed or clips) or _is_table_wrapper(ancestor):
             continue
         edge_y = ancestor.border_box_y() + ancestor.border_height()
         edge_x = ancestor.border_box_x() + ancestor.border_width()
@@ -178,6 +178,16 @@ def _check_text(box: Any, rect: Rect, chain: tuple[Any, ...], label: str, note: 
             needed - ratio,
             f"{label} has contrast {ratio:.1f}:1 against its background (needs {needed}:1).",
         )
+
+
+def _is_table_wrapper(box: Any) -> bool:
+    """Whether a box only wraps a table: a table grows to fit its rows, it never clips them.
+
+    WeasyPrint can size a table's wrapper before the rows wrap their text (in a flex column),
+    leaving it shorter than its own table; browsers lay the table out at its rows' height.
+    """
+    children = getattr(box, "children", None) or []
+    return any(type(child).__name__ == "TableBox" for child in children)
 
 
 def _contrast(box: Any, chain: tuple[Any, ...]) -> float | None:

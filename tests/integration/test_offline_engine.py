@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlalchemy import create_engine
 
 from slidegen.llm.offline_data import QUERIES, Tables, parse_table
+from slidegen.llm.offline_estimates import ESTIMATES, apply_estimates, estimate_queries
 from slidegen.llm.offline_findings import Findings, analyse
 from slidegen.tools.sample_data import PRICE_PER_DBU, load_sample_data, sample_rows
 from slidegen.tools.sql import SqlTool
@@ -37,16 +39,21 @@ def total_by(*keys: str, value: str = "cost_usd") -> dict[tuple, float]:
 
 
 @pytest.fixture(scope="module")
-def findings(backend: str, databases: DatabaseFactory) -> Iterator[Findings]:
-    """The engine's findings from its queries on the sample tables in this backend."""
+def sample_tool(backend: str, databases: DatabaseFactory) -> Iterator[SqlTool]:
+    """The SQL tool on the sample tables in this backend."""
     engine = create_engine(databases.url(backend))
     load_sample_data(engine)
-    tool = SqlTool("sample", "sample", engine)
-    tables = Tables(
-        {key: parse_table(tool.run({"query": sql}).content) for key, sql in QUERIES.items()}
-    )
-    yield analyse(tables)
+    yield SqlTool("sample", "sample", engine)
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def findings(sample_tool: SqlTool) -> Findings:
+    """The engine's findings from its queries on the sample tables in this backend."""
+    tables = Tables(
+        {key: parse_table(sample_tool.run({"query": sql}).content) for key, sql in QUERIES.items()}
+    )
+    return analyse(tables)
 
 
 def test_monthly_totals_and_shares_match_the_sample_rows(findings: Findings) -> None:
@@ -156,3 +163,54 @@ def test_the_savings_estimate_follows_its_stated_assumption(findings: Findings) 
     assert s.dbus == pytest.approx(others, abs=0.05)
     assert s.monthly == pytest.approx(others * share * price, rel=1e-3)
     assert apc  # the DBU totals exist for every workspace and month
+
+
+def quarter(day: date) -> str:
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def test_quarters_cost_per_dbu_and_genai_cost_are_the_datas(findings: Findings) -> None:
+    """Quarters, prices per DBU and GenAI cost come from the engine's queries, as computed here."""
+    cost, dbus, months = defaultdict(float), defaultdict(float), defaultdict(set)
+    by_workspace: dict[tuple[str, str], float] = defaultdict(float)
+    for row in ROWS:
+        q = quarter(row["usage_date"])
+        cost[q] += row["cost_usd"]
+        dbus[q] += row["dbus"]
+        months[q].add(month(row["usage_date"]))
+        by_workspace[(row["workspace"], q)] += row["cost_usd"]
+    assert [q.name for q in findings.quarters] == sorted(cost, key=lambda q: q[3:] + q[:2])
+    for q in findings.quarters:
+        assert (q.months, q.cost) == (len(months[q.name]), pytest.approx(cost[q.name], abs=CENT))
+        assert q.rate == pytest.approx(cost[q.name] / dbus[q.name], abs=1e-4)
+    assert [q.months for q in findings.quarters if q.months == 3]  # full quarters exist
+    for (workspace, q), value in by_workspace.items():
+        assert findings.workspace_by_quarter[workspace][q] == pytest.approx(value, abs=CENT)
+    ws_cost = total_by("workspace", "month")
+    ws_dbus = total_by("workspace", "month", value="dbus")
+    for (workspace, m), value in ws_cost.items():
+        rate = findings.workspace_rate_by_month[workspace][m]
+        assert rate == pytest.approx(value / ws_dbus[(workspace, m)], abs=1e-4)
+    sku = total_by("sku", "month")
+    genai = {
+        m: sku.get(("Model Serving", m), 0) + sku.get(("Vector Search", m), 0)
+        for m in findings.months
+    }
+    assert findings.genai_by_month == pytest.approx({m: v for m, v in genai.items() if v}, abs=CENT)
+
+
+def test_the_estimates_the_data_source_computes_are_the_engines(
+    findings: Findings, sample_tool: SqlTool
+) -> None:
+    """The second round's SQL gives the saving and the excess the engine computes itself."""
+    queries = estimate_queries(findings)
+    assert set(queries) == set(ESTIMATES)
+    tables = Tables(
+        {key: parse_table(sample_tool.run({"query": sql}).content) for key, sql in queries.items()}
+    )
+    saving, excess = findings.saving, findings.episodes[0].excess
+    measured = apply_estimates(replace(findings, episodes=list(findings.episodes)), tables)
+    assert measured.saving.monthly == pytest.approx(saving.monthly, abs=0.02)
+    assert measured.saving.dbus == pytest.approx(saving.dbus, abs=0.02)
+    assert measured.episodes[0].excess == pytest.approx(excess, abs=0.02)
+    assert measured.episodes[0].measured is not None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from slidegen.db.models import ConfigDataSource, ConfigProfile
 from slidegen.llm.offline_data import QUERIES
+from slidegen.llm.offline_estimates import ESTIMATES
 from slidegen.services.library import images
 from slidegen.services.seed import SAMPLE_SOURCE_URL
 from tests.factories import make_profile
@@ -56,7 +57,7 @@ def test_generation_with_images_and_several_sources_queries_the_data_source(
     calls = [m.metadata for m in messages(ws, handle.session_id) if m.role == "tool"]
     # Every query went to the SQL source holding the sample table, none to the image search
     # (which also has a `query` parameter) or to the other database, and each returned rows.
-    assert [c["tool"] for c in calls] == ["consumption"] * len(QUERIES)
+    assert [c["tool"] for c in calls] == ["consumption"] * (len(QUERIES) + len(ESTIMATES))
     assert all(c["error"] is None and c["row_count"] > 0 for c in calls), calls
     charted = [s for s in show(ws, handle.session_id).slides if s.charts]
     assert len(charted) >= 2, "the data slides were lost"

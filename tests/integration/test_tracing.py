@@ -11,6 +11,7 @@ from slidegen.db import migrate
 from slidegen.db.database import Database
 from slidegen.identity import User
 from slidegen.llm.offline_data import QUERIES
+from slidegen.llm.offline_estimates import ESTIMATES
 from slidegen.services.generation import chat_requests as requests
 from slidegen.services.generation.engine import claim_request, run_request
 from slidegen.services.seed import seed_database
@@ -19,7 +20,8 @@ from tests.conftest import DatabaseFactory
 from tests.fakes.traces import CollectingExporter
 
 USER = User(name="tara@example.com", display_name="Tara")
-QUERY_COUNT = len(QUERIES)  # the offline engine sends all its queries in one round
+# The offline engine queries in two rounds: the data, then its estimates from the findings.
+QUERY_COUNT = len(QUERIES) + len(ESTIMATES)
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def test_a_request_records_a_root_span_with_llm_and_tool_children(
     assert root.attributes["user"] == USER.name and root.attributes["session_id"] == session_id
     assert root.attributes["prompt_tokens"] > 0 and root.attributes["tool_calls"] == QUERY_COUNT
     kinds = [(child.name, child.span_type) for child in root.children]
-    assert kinds.count(("llm.call", "CHAT_MODEL")) == 2
+    assert kinds.count(("llm.call", "CHAT_MODEL")) == 3
     tools = [child for child in root.children if child.span_type == "TOOL"]
     assert len(tools) == QUERY_COUNT and all(t.attributes["row_count"] > 0 for t in tools)
     assert all(t.end_ns and t.end_ns >= t.start_ns for t in root.children)
@@ -69,7 +71,7 @@ def test_traces_reach_mlflow(traced: tuple[RequestTrace, str], tmp_path: Path) -
     assert len(stored) == 1
     assert stored[0].info.tags["slidegen.session_id"] == session_id
     names = sorted(span.name for span in stored[0].data.spans)
-    assert names.count("llm.call") == 2 and names.count("tool.sample_consumption") == QUERY_COUNT
+    assert names.count("llm.call") == 3 and names.count("tool.sample_consumption") == QUERY_COUNT
 
 
 def test_an_unreachable_mlflow_is_only_logged(

@@ -165,12 +165,6 @@ def test_only_changed_slides_are_checked_again_and_results_survive_an_undo(
     assert len(stored) == 4  # three slides, plus the fixed version of slide 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (issues 15 and 20): the rewritten offline engine writes numbers derived in ways "
-    "the matcher does not know yet (per-quarter sums by workspace, cost per DBU ratios, growth "
-    "of a grouped total); strict, so it fails the day they all verify",
-)
 def test_the_offline_engines_numbers_are_all_verified(
     ws: Workspace,
 ) -> None:

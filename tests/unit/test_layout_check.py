@@ -40,6 +40,13 @@ def test_a_well_laid_out_slide_has_no_issue() -> None:
             "clipped",
             "is clipped by",
         ),
+        (  # a table clips nothing itself, but the box holding it does
+            '<div style="height:60px;overflow:hidden"><table style="overflow:hidden">'
+            + "<tr><td>one</td></tr><tr><td>two</td></tr><tr><td>three</td></tr></table></div>"
+            + BODY,
+            "clipped",
+            "is clipped by",
+        ),
         (
             '<div style="height:60px"><p>one<br>two<br>three<br>four</p></div>' + BODY,
             "overflow",
@@ -90,3 +97,19 @@ def test_readable_colours_on_a_dark_panel_pass() -> None:
 def test_each_slide_gets_its_own_issues() -> None:
     result = checks(BODY, '<p style="font-size:9px">tiny</p>' + BODY, BODY)
     assert [kinds(issues) for issues in result] == [set(), {("small-text", "review")}, set()]
+
+
+def test_a_table_that_grows_with_its_rows_in_a_flex_column_is_not_clipped() -> None:
+    # WeasyPrint sizes a table's wrapper before the rows wrap; a browser grows the table.
+    rows = "".join(
+        f"<tr><td>workspace-with-a-long-name-{i}</td><td>Business unit {i}</td></tr>"
+        for i in range(6)
+    )
+    table = f'<table style="overflow:hidden"><tbody>{rows}</tbody></table>'
+    body = (
+        '<div class="columns" style="display:flex">'
+        f'<div class="column" style="flex:1 1 0;display:flex;flex-direction:column">{table}</div>'
+        '<div class="column" style="flex:2 1 0"><p>Beside it.</p></div></div>'
+    )
+    [issues] = checks(body)
+    assert [i for i in issues if i.check in ("clipped", "overflow")] == []

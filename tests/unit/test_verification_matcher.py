@@ -135,6 +135,11 @@ def test_numbers_without_data_are_unknown_and_slides_without_numbers_verified() 
 def test_years_dates_and_small_counts_in_prose_are_not_data() -> None:
     text = "In 2024 (2024-03-01, Q3, FY24) our top 5 SKUs across 3 regions, version 2.0.1"
     assert parse_numbers(text, where="text", context=text) == []
+    dates = "Spike from 13 Mar 2026 to 22 March 2026; peak on Jun 30, then on July 31st"
+    assert parse_numbers(dates, where="text", context=dates) == []
+    numbers = "In Mar 2026 it cost $935; costs may 12% rise; 14 workspaces, 15 Decisions"
+    found = parse_numbers(numbers, where="text", context=numbers)
+    assert [n.text for n in found] == ["$935", "12%", "14", "15"]
 
 
 def test_numbers_come_from_text_tables_and_kpi_tiles_but_not_headers_or_charts_markup() -> None:
@@ -154,3 +159,46 @@ def test_numbers_come_from_text_tables_and_kpi_tiles_but_not_headers_or_charts_m
         ("1,000", "text", None),
     ]
     assert numbers[1].context == "$7.2M Jobs"
+
+
+LONG = [  # a result in long format: one row per month and SKU, as GROUP BY month, sku returns
+    {
+        "tool": "sample",
+        "query": "SELECT month, sku, cost FROM usage GROUP BY 1, 2",
+        "columns": ["month", "sku", "cost"],
+        "rows": [
+            ["2026-01", "Jobs", 1000.0],
+            ["2026-01", "SQL", 400.0],
+            ["2026-02", "Jobs", 1100.0],
+            ["2026-02", "SQL", 530.0],
+            ["2026-03", "Jobs", 1320.0],
+            ["2026-03", "SQL", 390.0],
+        ],
+    }
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "written", "source"),
+    [
+        ("Jobs", "+$220", "cost of Jobs, difference of row 5 vs row 3"),  # month over month
+        ("Jobs", "+20.0%", "cost of Jobs, growth of row 5 vs row 3"),
+        ("Jobs", "+32.0%", "cost of Jobs, growth of row 5 vs row 1"),  # first to last
+        ("SQL", "-26.4%", "cost of SQL, growth of row 6 vs row 4"),
+    ],
+)
+def test_changes_of_one_labels_own_series_are_checked_against_its_rows(
+    label: str, written: str, source: str
+) -> None:
+    [finding] = check(written, LONG, where="table", label=label)
+    assert finding.verdict == "verified", finding.text
+    assert finding.source.endswith(source)
+
+
+def test_another_labels_change_is_still_a_contradiction() -> None:
+    # +32.5% is SQL's February growth: on the Jobs row it is wrong
+    [finding] = check("+32.5%", LONG, where="table", label="Jobs")
+    assert finding.verdict == "problem"
+    # a change between rows of different labels (Jobs in March vs SQL in January) is none
+    [finding] = check("+$920", LONG, where="table", label="Jobs")
+    assert finding.verdict != "verified"

@@ -12,7 +12,7 @@ CSS: str = """\
   --surface: #f5f7fa;
   --surface-strong: #e9edf3;
   --text: #1e293b;
-  --muted: #64748b;
+  --muted: #5b6b80; /* 4.6:1 on the strongest surface (AA) */
   --rule: #dfe4ec;
   --header: #0f172a;
   --accent: #2563eb;
@@ -233,7 +233,7 @@ CSS: str = """\
   padding-top: 6px;
   border-top: 1px solid var(--rule);
   font-family: var(--mono);
-  font-size: 11px;
+  font-size: 12px;
   line-height: 1.3;
   color: var(--muted);
   white-space: nowrap;

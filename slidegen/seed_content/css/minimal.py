@@ -223,7 +223,7 @@ CSS: str = """\
   font-size: 12px;
   line-height: 1.3;
   letter-spacing: 0.03em;
-  color: var(--faint);
+  color: var(--muted); /* --faint is for rules and bullets: 2.4:1 fails AA */
   white-space: nowrap;
   overflow: hidden;
   text-overflow: ellipsis;
@@ -244,7 +244,7 @@ CSS: str = """\
 .slide.title-slide h1 { font-size: 60px; line-height: 1.08; font-weight: 400; letter-spacing: -0.03em; max-width: 980px; }
 .slide.title-slide h1 + .subtitle { margin-top: -8px; }
 .slide.title-slide .subtitle { font-size: 24px; max-width: 860px; }
-.slide.title-slide p:not(.subtitle) { font-size: 15px; color: var(--faint); letter-spacing: 0.04em; }
+.slide.title-slide p:not(.subtitle) { font-size: 15px; color: var(--muted); letter-spacing: 0.04em; }
 
 /* Section slide */
 .slide.section-slide { justify-content: center; padding: 96px 112px 120px; background: var(--fill); }

@@ -16,6 +16,16 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<suffix>%|bn\b|[kKmMbB](?![a-zA-Z])|thousand\b|million\b|billion\b))?"
     r"(?![\w/:\-]|\.\d)"
 )
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+# "13 Mar 2026", "March 13, 2026", "Mar 13": the day of a date is not data (month names are
+# capitalised, so "may" in prose is never taken for one).
+_DATE = re.compile(
+    rf"\b\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?\b"
+    rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s?%)(?:,?\s+\d{{4}}\b)?"
+)
 _SCALES = {
     "k": 1e3,
     "thousand": 1e3,
@@ -55,6 +65,7 @@ def parse_numbers(
 ) -> list[SlideNumber]:
     """Return the numbers written in a piece of text."""
     found = []
+    text = _DATE.sub(lambda m: " " * len(m.group()), text)
     for match in _NUMBER.finditer(text):
         digits = match["num"]
         suffix = (match["suffix"] or "").lower()

@@ -87,25 +87,37 @@ def _add_groups(
     plain: list[tuple[float, Origin]],
     percent: list[tuple[float, Origin]],
 ) -> None:
-    """Add per-label totals: a result by month and SKU also gives each SKU's and month's total.
+    """Add what a label column gives: per-label totals and per-label series.
 
-    Each group's total stands on the group's first row (which carries its label), and gets the
-    candidates of a column of its own: its share of all groups, differences and growth.
+    A result by month and SKU gives each SKU's and month's total: it stands on the group's
+    first row (which carries its label) and gets the candidates of a column of its own (its
+    share of all groups, differences and growth). Each label's own rows, in order, are also a
+    series (one SKU month by month): their changes stand on the later row, which carries the
+    label, so "Jobs Compute +6.7%" is checked against Jobs Compute's own months.
     """
     for label_no, label_column in enumerate(columns):
         labels = [row[label_no] if label_no < len(row) else None for row in rows]
         if not all(isinstance(label, str) for label in labels) or len(set(labels)) == len(rows):
             continue  # not a label column, or every row is its own group already
-        first: dict[str, int] = {}
+        members: dict[str, list[int]] = {}
         for row_no, label in enumerate(labels):
-            first.setdefault(label, row_no)
+            members.setdefault(label, []).append(row_no)
         for col_no, column in enumerate(columns):
+            if col_no == label_no:
+                continue
             totals: dict[str, float] = {}
-            for label, row in zip(labels, rows, strict=False):
-                if col_no < len(row) and _is_number(row[col_no]):
-                    totals[label] = totals.get(label, 0.0) + float(row[col_no])
+            for label, row_nos in members.items():
+                series = [
+                    (r, float(rows[r][col_no]))
+                    for r in row_nos
+                    if col_no < len(rows[r]) and _is_number(rows[r][col_no])
+                ]
+                if series:
+                    totals[label] = sum(v for _, v in series)
+                if len(series) > 1:
+                    _add_changes(index, f"{column} of {label}", series, plain, percent)
             if len(totals) > 1:
-                cells = [(first[label], total) for label, total in totals.items()]
+                cells = [(members[label][0], total) for label, total in totals.items()]
                 _add_column(index, f"{column} by {label_column}", cells, plain, percent)
 
 
@@ -131,8 +143,21 @@ def _add_column(
             percent.append((abs(share), Origin(index, "share", row, column, share, "of total")))
     if len(cells) > 1:
         plain.append((abs(total), Origin(index, "sum", None, column, total, "all rows")))
-    # Differences and growth between neighbouring rows (month over month, a ranking's steps)
-    # and from the first row to the last: every pair would match wrong rates by chance.
+    _add_changes(index, column, cells, plain, percent)
+
+
+def _add_changes(
+    index: int,
+    column: str,
+    cells: list[tuple[int, float]],
+    plain: list[tuple[float, Origin]],
+    percent: list[tuple[float, Origin]],
+) -> None:
+    """Add differences and growth between neighbouring values of a series and first to last.
+
+    Only those: every pair would match wrong rates by chance (month over month, a ranking's
+    steps and the change over the whole period are what slides say).
+    """
     pairs = list(zip(cells, cells[1:], strict=False)) + (
         [(cells[0], cells[-1])] if len(cells) > 2 else []
     )
