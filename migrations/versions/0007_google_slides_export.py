@@ -2,7 +2,7 @@
 
 Export jobs may be Google Slides ("gslides"); their result is a link, not a file.
 
-Revision ID: 0007_google_slides
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-06 09:00:00
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_google_slides"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

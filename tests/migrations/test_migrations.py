@@ -89,7 +89,7 @@ def test_shipped_styles_nobody_edited_get_the_contrast_fixes(
     assert "var(--faint);" in old_minimal and "11px" in old_dense
     database = _empty_database(backend, databases)
     try:
-        migrate.upgrade(database.engine, "0006")
+        migrate.upgrade(database.engine, "0007")
         with database.scope() as session:
             seed_database(session, settings=database.settings)
             for name, css, editor in (
@@ -111,7 +111,7 @@ def test_shipped_styles_nobody_edited_get_the_contrast_fixes(
         migrate.upgrade(database.engine)
         assert stored()["Minimal"] == MINIMAL_CSS
         assert stored()["Data Dense"] == old_dense  # a person edited it: left alone
-        migrate.downgrade(database.engine, "0006")
+        migrate.downgrade(database.engine, "0007")
         assert stored()["Minimal"] == old_minimal
     finally:
         database.dispose()

@@ -3,8 +3,8 @@
 Only library rows nobody has edited (still updated by the seed's `system` user) are changed,
 and only the exact rules that failed: a prompt author's own edits are never touched.
 
-Revision ID: 0007_styles_contrast
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-06 10:00:00
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_styles_contrast"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
