@@ -15,7 +15,9 @@ style) before a rule is used:
   content gets `min-height: 0; flex-shrink: 0` (the same size, without the extra layout); a
   row's items get `min-height: 0` (browsers give cross-axis items no automatic minimum);
 - the slide's one growing area (`.columns`) gets a zero flex basis: as the only item that
-  grows, it takes exactly what is left either way;
+  grows, it takes exactly what is left either way; so does a card alone in its column (it
+  ends as tall as the column or its content, whichever is taller, with any basis);
+- a KPI tile whose items are reordered or have margins is a one-column grid instead;
 - a column of cards, KPI rows and tables none of which grows or has margins is a block whose
   children are separated by the column's gap (a flex column whose items do not grow stacks
   them the same way, each as wide as the column).
@@ -75,6 +77,11 @@ def layout_css(styles: Styles) -> str:
             ".slide .kpi{display:block}.slide .kpi>*{display:block}"
             f".slide .kpi>*+*{{margin-top:{gap:g}px}}"
         )
+    elif _flex_column(kpi) and all(_placed(s) for s in tile_items):
+        # Reordered or with margins: a one-column grid keeps order, margins and the gap.
+        rules.append(
+            ".slide .kpi{display:grid;grid-template-columns:minmax(0,1fr);align-content:start}"
+        )
     if _flex(styles.get("slide>kpis"), "row") and _flex(styles.get("column>kpis"), "row"):
         rules.append(".slide .kpis>*{min-height:0}")
     slide = styles.get("body>slide")
@@ -94,6 +101,12 @@ def layout_css(styles: Styles) -> str:
     if _flex_column(column) and all(_still(s) for s in items) and gap == gap:
         still = ".slide .column:not(:has(>:not(.card,.kpis,table),>[style]))"
         rules.append(f"{still}{{display:block}}{still}>*+*{{margin-top:{gap:g}px}}")
+    if _flex_column(column) and _content_sized(styles.get("column>card"), grows=True):
+        # Alone in its column, a card ends as tall as the column or its content, whichever
+        # is taller, with any flex basis: a zero basis spares the content-sized layout.
+        rules.append(
+            '.slide .column>.card:only-child:not([style*="height"]){flex-basis:0 !important}'
+        )
     return "".join(rules)
 
 
@@ -130,12 +143,26 @@ def _still(style: Any) -> bool:
     )
 
 
-def _content_sized(style: Any) -> bool:
-    """A flex item as tall as its content: it never grows, and min-height:auto stops shrinking."""
+def _placed(style: Any) -> bool:
+    """An item that does not grow, is in flow and is stretched across (order, margins: any)."""
+    if style is None:
+        return True
+    margins = ("margin_top", "margin_bottom", "margin_left", "margin_right")
+    return (
+        style["flex_grow"] == 0
+        and all(style[m] != "auto" for m in margins)
+        and style["align_self"] in {("auto",), ("normal",), ("stretch",)}
+        and style["position"] == "static"
+        and style["float"] == "none"
+    )
+
+
+def _content_sized(style: Any, *, grows: bool = False) -> bool:
+    """A flex item whose min-height:auto keeps it at least as tall as its content."""
     if style is None:
         return True
     return (
-        style["flex_grow"] == 0
+        (grows or style["flex_grow"] == 0)
         and style["flex_basis"] == "auto"
         and style["height"] == "auto"
         and style["min_height"] == "auto"
