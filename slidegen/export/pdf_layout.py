@@ -15,8 +15,8 @@ style) before a rule is used:
   content gets `min-height: 0; flex-shrink: 0` (the same size, without the extra layout); a
   row's items get `min-height: 0` (browsers give cross-axis items no automatic minimum);
 - the slide's one growing area (`.columns`) gets a zero flex basis: as the only item that
-  grows, it takes exactly what is left either way; so does a card alone in its column (it
-  ends as tall as the column or its content, whichever is taller, with any basis);
+  grows, it takes exactly what is left either way; so does the one filling card of a column
+  (it ends as tall as what the others leave or as its content, whichever is taller);
 - a KPI tile whose items are reordered or have margins is a one-column grid instead;
 - a column of cards, KPI rows and tables none of which grows or has margins is a block whose
   children are separated by the column's gap (a flex column whose items do not grow stacks
@@ -101,12 +101,12 @@ def layout_css(styles: Styles) -> str:
     if _flex_column(column) and all(_still(s) for s in items) and gap == gap:
         still = ".slide .column:not(:has(>:not(.card,.kpis,table),>[style]))"
         rules.append(f"{still}{{display:block}}{still}>*+*{{margin-top:{gap:g}px}}")
-    if _flex_column(column) and _content_sized(styles.get("column>card"), grows=True):
-        # Alone in its column, a card ends as tall as the column or its content, whichever
-        # is taller, with any flex basis: a zero basis spares the content-sized layout.
-        rules.append(
-            '.slide .column>.card:only-child:not([style*="height"]){flex-basis:0 !important}'
-        )
+    if _flex_column(column) and all(_content_sized(s, grows=True) for s in items):
+        # The one card with an inline style (flex: 1 1 auto: it fills the column) among
+        # content-sized cards, KPI rows and tables ends as tall as what the others leave or
+        # as its content, whichever is taller, with any basis: zero spares a layout.
+        lone = ".slide .column:not(:has(>:not(.card,.kpis,table),>[style]~[style]))"
+        rules.append(f'{lone}>.card[style]:not([style*="height"]){{flex-basis:0 !important}}')
     return "".join(rules)
 
 
