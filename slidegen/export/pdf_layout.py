@@ -20,7 +20,8 @@ style) before a rule is used:
 - a KPI tile whose items are reordered or have margins is a one-column grid instead;
 - a column of cards, KPI rows and tables none of which grows or has margins is a block whose
   children are separated by the column's gap (a flex column whose items do not grow stacks
-  them the same way, each as wide as the column).
+  them the same way, each as wide as the column); its cards are `flow-root`, so that, like
+  flex items, they keep their children's margins inside.
 
 Anything else (another style's structure, an inline style on a child) keeps the deck's own
 layout. tests/unit/test_pdf_layout.py compares the box geometry with and without these rules.
@@ -100,7 +101,11 @@ def layout_css(styles: Styles) -> str:
     gap = _px(column["row_gap"]) if column is not None else float("nan")
     if _flex_column(column) and all(_still(s) for s in items) and gap == gap:
         still = ".slide .column:not(:has(>:not(.card,.kpis,table),>[style]))"
-        rules.append(f"{still}{{display:block}}{still}>*+*{{margin-top:{gap:g}px}}")
+        # A flex item holds its children's margins (its own formatting context): flow-root.
+        rules.append(
+            f"{still}{{display:block}}{still}>*+*{{margin-top:{gap:g}px}}"
+            f"{still}>.card{{display:flow-root}}"
+        )
     if _flex_column(column) and all(_content_sized(s, grows=True) for s in items):
         # The one card with an inline style (flex: 1 1 auto: it fills the column) among
         # content-sized cards, KPI rows and tables ends as tall as what the others leave or

@@ -20,6 +20,7 @@ from slidegen.llm.offline_slides import (
     Card,
     Kpi,
     comparison_slide,
+    kpi_chart_slide,
     kpi_slide,
     table_html,
     table_slide,
@@ -48,6 +49,8 @@ def offline_slides() -> list[Slide]:
         comparison_slide(
             "Before and after", (KPIS[0], CARDS[0]), (KPIS[2], CARDS[1]), "Source: sample", ""
         ),
+        # Cards that do not fill their column, beside a chart's figure (left empty here).
+        kpi_chart_slide("Spend is growing", KPIS, {"type": "line"}, CARDS, "Source: sample", ""),
     ]
     return [Slide(html=h) for h in html]
 
@@ -84,7 +87,7 @@ def test_print_layout_keeps_every_box_and_line_where_the_style_puts_it(style: st
     deck = Deck(title="Layout", css=STYLES[style], slides=offline_slides())
     plain = layout_pages(deck, print_layout=False)
     fast = layout_pages(deck)
-    assert len(plain) == len(fast) == 3
+    assert len(plain) == len(fast) == 4
     for number, (before, after) in enumerate(zip(plain, fast, strict=True), 1):
         expected, got = geometry(before), geometry(after)
         assert len(got) == len(expected) > 20
