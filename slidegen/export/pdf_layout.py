@@ -38,7 +38,14 @@ PROBE_HTML = (
     '<div class="kpi"><span class="kpi-value">2</span><span class="kpi-label">Probe</span></div>'
     '</div><div class="columns"><div class="column"><div class="kpis"><div class="kpi">'
     '<span class="kpi-value">3</span></div></div><div class="card"><p>Probe</p></div>'
-    "<table><tr><td>1</td></tr></table></div></div></section>"
+    "<table><tr><td>1</td></tr></table></div>"
+    '<div class="column"><figure class="chart"></figure></div></div></section>'
+)
+CHART_WIDTH = (
+    # WeasyPrint resolves a chart's width:100% in a column against the slide's width (the
+    # chart spread over the next column); stretched (auto) it is the column's width, as
+    # Chromium draws it. Not a speed rule: a fidelity fix, used when the two are the same.
+    ".slide .column>figure.chart{width:auto}"
 )
 # The slide contract's plain content slide: title, subtitle, KPI row and one growing area.
 PLAIN_SLIDE = 'section[class="slide"]'
@@ -112,7 +119,22 @@ def layout_css(styles: Styles) -> str:
         # as its content, whichever is taller, with any basis: zero spares a layout.
         lone = ".slide .column:not(:has(>:not(.card,.kpis,table),>[style]~[style]))"
         rules.append(f'{lone}>.card[style]:not([style*="height"]){{flex-basis:0 !important}}')
+    chart = styles.get("column>chart")
+    if _flex_column(column) and chart is not None and _full_width(chart):
+        rules.append(CHART_WIDTH)
     return "".join(rules)
+
+
+def _full_width(style: Any) -> bool:
+    """width:100% that is the stretched width: no side margins, border-box or no padding."""
+    sides = ("padding_left", "padding_right", "border_left_width", "border_right_width")
+    return (
+        getattr(style["width"], "unit", None) == "%"
+        and style["width"].value == 100
+        and all(style[m] != "auto" and _px(style[m]) == 0 for m in ("margin_left", "margin_right"))
+        and (style["box_sizing"] == "border-box" or all(_px(style[p]) == 0 for p in sides))
+        and style["align_self"] in {("auto",), ("normal",), ("stretch",)}
+    )
 
 
 def _flex(style: Any, direction: str) -> bool:
