@@ -21,6 +21,7 @@ from typing import Any, get_args
 
 from slidegen.deck import Deck, Slide
 from slidegen.errors import ConfigurationError, InvalidInputError
+from slidegen.export.pdf_layout import PROBE_HTML, layout_css, probe_styles
 from slidegen.render.charts import ChartPalette, palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
 from slidegen.schemas.vocabulary import NotesPlacement
@@ -81,11 +82,21 @@ def require_pdf_engine() -> None:
         raise ConfigurationError(f"{problem} {PANGO_FIX}")
 
 
-def export_pdf(deck: Deck, *, notes: str = "none", on_slide: Progress | None = None) -> PdfResult:
-    """Return the deck as a PDF: one 16:9 page per slide, notes as pages or an appendix."""
+def export_pdf(
+    deck: Deck,
+    *,
+    notes: str = "none",
+    on_slide: Progress | None = None,
+    print_layout: bool = True,
+) -> PdfResult:
+    """Return the deck as a PDF: one 16:9 page per slide, notes as pages or an appendix.
+
+    print_layout=False prints with the deck's CSS alone, without the equivalent print-only
+    layout rules of pdf_layout (slower; for the benchmark and the equivalence tests).
+    """
     if notes not in NOTES_PLACEMENTS:
         raise InvalidInputError(f"Unknown notes placement {notes!r}; use none, pages or appendix.")
-    engine = _Engine(deck.css)
+    engine = _Engine(deck.css, print_layout=print_layout)
     palette = palette_from_css(deck.css)
     total, pages = len(deck.slides), []
     for number, slide in enumerate(deck.slides, 1):
@@ -103,10 +114,18 @@ def export_pdf(deck: Deck, *, notes: str = "none", on_slide: Progress | None = N
     return PdfResult(data=engine.first.copy(pages).write_pdf())
 
 
+def layout_pages(deck: Deck, *, print_layout: bool = True) -> list[Any]:
+    """Return WeasyPrint's laid-out page of each slide (its boxes carry their geometry)."""
+    engine = _Engine(deck.css, print_layout=print_layout)
+    palette = palette_from_css(deck.css)
+    parts = [_slide_page(slide, palette, deck.images) for slide in deck.slides]
+    return engine.render(deck.title, parts).pages
+
+
 class _Engine:
     """WeasyPrint with one font configuration for the deck and a data:-only URL fetcher."""
 
-    def __init__(self, css: str) -> None:
+    def __init__(self, css: str, *, print_layout: bool = True) -> None:
         require_pdf_engine()
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
@@ -121,16 +140,27 @@ class _Engine:
             font_config=self._fonts,
             url_fetcher=self._fetcher,
         )  # parsed once for the deck, not once per slide
+        self._stylesheets = [self._css]
         self.first: Any = None
+        if print_layout:
+            # After the deck's CSS: the rules hold only what this style's probe slide allows.
+            styles = probe_styles(self._document(PROBE_HTML))
+            self.layout_css = layout_css(styles)
+            self._stylesheets.append(CSS(string=self.layout_css, font_config=self._fonts))
+        else:
+            self.layout_css = ""
 
-    def render(self, title: str, parts: list[str]) -> Any:
+    def _document(self, body: str, title: str = "") -> Any:
         source = (
             f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}'
-            f"</title></head><body>{''.join(parts)}</body></html>"
+            f"</title></head><body>{body}</body></html>"
         )
-        document = self._html(string=source, url_fetcher=self._fetcher).render(
-            font_config=self._fonts, stylesheets=[self._css]
+        return self._html(string=source, url_fetcher=self._fetcher).render(
+            font_config=self._fonts, stylesheets=self._stylesheets
         )
+
+    def render(self, title: str, parts: list[str]) -> Any:
+        document = self._document("".join(parts), title)
         self.first = self.first or document
         return document
 

@@ -1,0 +1,178 @@
+"""The PDF's print-only layout rules: same boxes and lines as the deck's own CSS, only faster.
+
+Slides are built by the offline engine's own layout functions (KPI rows above filling cards,
+a table beside a filling card, KPI tiles inside columns) and printed in every shipped style
+twice, with and without the rules of slidegen/export/pdf_layout.py; WeasyPrint's boxes are
+compared: every element's border box and every line of text must be where it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from weasyprint.formatting_structure import boxes
+
+from slidegen.deck import Deck, Slide
+from slidegen.export.pdf import layout_pages
+from slidegen.export.pdf_layout import PROBE_HTML
+from slidegen.llm.offline_slides import (
+    Card,
+    Kpi,
+    comparison_slide,
+    kpi_chart_slide,
+    kpi_slide,
+    table_html,
+    table_slide,
+)
+from slidegen.seed_content.css import DATA_DENSE_CSS, MIDNIGHT_CSS, SYSTEM_DEFAULT_CSS
+from tests.export_corpus import STYLES
+
+KPIS = [Kpi("$711K", "Cost"), Kpi("2.85M", "DBUs"), Kpi("$70.8K", "October", "+5.1%", False)]
+CARDS = [
+    Card("Spend is growing", ["$45.8K in Nov, $70.8K in Oct", "+54.7% over the period"]),
+    Card("An optimisation is paying off", text="Cost per DBU fell from $0.36 to $0.27."),
+]
+ROWS = [
+    ["prod-ml", "$20.0K", "+7.8%"],
+    ["Jobs Compute", "$19.1K", "+6.7%"],
+    ["DLT", "$10.1K", "+5.4%"],
+]
+
+
+def offline_slides() -> list[Slide]:
+    """The offline engine's nested layouts, with labels short enough for one line."""
+    table = table_html(["Workspace", "Cost", "Change"], ROWS, {0})
+    html = [
+        kpi_slide("Spend reached $70.8K a month", KPIS, CARDS, "Source: sample", ""),
+        table_slide("prod-ml is the largest mover", table, CARDS[0], "Source: sample", ""),
+        comparison_slide(
+            "Before and after", (KPIS[0], CARDS[0]), (KPIS[2], CARDS[1]), "Source: sample", ""
+        ),
+        # Cards that do not fill their column, beside a chart's figure (left empty here).
+        kpi_chart_slide("Spend is growing", KPIS, {"type": "line"}, CARDS, "Source: sample", ""),
+    ]
+    return [Slide(html=h) for h in html]
+
+
+def geometry(page: Any) -> list[tuple]:
+    """Every element's border box and every text line's position, in tree order."""
+    found: list[tuple] = []
+
+    def walk(box: Any) -> None:
+        if isinstance(box, boxes.TextBox):
+            found.append(("text", box.text, round(box.position_x, 2), round(box.position_y, 2)))
+        elif box.element_tag == "figure":
+            return  # WeasyPrint's own chart width is wrong: see the test below
+        elif getattr(box, "element_tag", None) and not isinstance(
+            box, (boxes.LineBox, boxes.InlineBox)
+        ):
+            found.append(
+                (
+                    box.element_tag,
+                    box.element.get("class"),
+                    round(box.border_box_x(), 2),
+                    round(box.border_box_y(), 2),
+                    round(box.border_width(), 2),
+                    round(box.border_height(), 2),
+                )
+            )
+        for child in getattr(box, "children", None) or []:
+            walk(child)
+
+    walk(page._page_box)
+    return found
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_print_layout_keeps_every_box_and_line_where_the_style_puts_it(style: str) -> None:
+    deck = Deck(title="Layout", css=STYLES[style], slides=offline_slides())
+    plain = layout_pages(deck, print_layout=False)
+    fast = layout_pages(deck)
+    assert len(plain) == len(fast) == 4
+    for number, (before, after) in enumerate(zip(plain, fast, strict=True), 1):
+        expected, got = geometry(before), geometry(after)
+        assert len(got) == len(expected) > 20
+        moved = [(e, g) for e, g in zip(expected, got, strict=True) if e != g]
+        assert not moved, f"{style} slide {number}: {moved[:3]}"
+
+
+def _boxes(page: Any, name: str) -> list[Any]:
+    found = []
+
+    def walk(box: Any) -> None:
+        element = getattr(box, "element", None)
+        if (
+            element is not None
+            and name in (element.get("class") or "").split()
+            and not isinstance(box, (boxes.LineBox, boxes.TextBox, boxes.InlineBox))
+        ):
+            found.append(box)
+            return
+        for child in getattr(box, "children", None) or []:
+            walk(child)
+
+    walk(page._page_box)
+    return found
+
+
+def test_a_kpi_label_on_two_lines_pushes_the_delta_below_it_as_chromium_does() -> None:
+    """Chromium 1280x720, System Default: label 198.3-240.3 px, delta from 246.3 px.
+
+    WeasyPrint's own flex column gives the label box one line's height while its text takes
+    two, and draws the delta over the second line; the print layout must not.
+    """
+    html = kpi_slide(
+        "Spend reached $70.8K a month in Oct 2026",
+        [Kpi("$7.6K", "Excess cost, dev-sandbox", "10 days", False), *KPIS[:3]],
+        CARDS,
+        "Source: sample",
+        "",
+    )
+    deck = Deck(title="KPI", css=SYSTEM_DEFAULT_CSS, slides=[Slide(html=html)])
+    [page] = layout_pages(deck)
+    label, delta = _boxes(page, "kpi-label")[0], _boxes(page, "kpi-delta")[0]
+    label_lines = [line for line in label.children if isinstance(line, boxes.LineBox)]
+    assert len(label_lines) == 2
+    assert label.border_box_y() == pytest.approx(198.3, abs=0.5)
+    assert label.border_height() == pytest.approx(42.0, abs=0.5)
+    assert delta.border_box_y() == pytest.approx(246.3, abs=0.5)
+    assert delta.border_box_y() >= label_lines[-1].position_y + label_lines[-1].height
+
+
+@pytest.mark.parametrize(
+    ("css", "kept"),
+    [
+        (DATA_DENSE_CSS, "order: the label is drawn above the value"),
+        (MIDNIGHT_CSS, "the delta is a pill: align-self and a margin"),
+        (SYSTEM_DEFAULT_CSS + ".slide .kpi{flex-direction:row}", "a tile laid out as a row"),
+        (SYSTEM_DEFAULT_CSS + ".slide .kpi{justify-content:center}", "centred in the tile"),
+    ],
+)
+def test_a_kpi_tile_the_rules_cannot_copy_keeps_the_style_s_flex_layout(
+    css: str, kept: str
+) -> None:
+    from slidegen.export.pdf import _Engine
+
+    assert ".kpi{display:block}" not in _Engine(css).layout_css, kept
+    assert ".kpi{display:block}" in _Engine(SYSTEM_DEFAULT_CSS).layout_css
+
+
+def test_a_style_without_the_slide_contract_gets_no_rules() -> None:
+    from slidegen.export.pdf import _Engine
+
+    assert _Engine("").layout_css == ""
+    assert 'class="kpis"' in PROBE_HTML
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_a_chart_is_as_wide_as_its_column_not_as_the_slide(style: str) -> None:
+    """Chromium stretches figure.chart (width:100%) to its column; WeasyPrint alone took the
+    slide's width and drew the chart over the next column (SSIM 0.66 on those slides)."""
+    html = kpi_chart_slide("Spend is growing", KPIS, {"type": "line"}, CARDS, "Source", "")
+    deck = Deck(title="Chart", css=STYLES[style], slides=[Slide(html=html)])
+    [page] = layout_pages(deck)
+    [figure] = _boxes(page, "chart")
+    column = _boxes(page, "column")[0]
+    assert figure.border_box_x() == pytest.approx(column.content_box_x())
+    assert figure.border_width() == pytest.approx(column.width)
