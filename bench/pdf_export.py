@@ -4,7 +4,7 @@ Decks: the offline engine's own decks (its four seeded deck prompts generated as
 joined into one deck per shipped style: 31 slides, 11 charts, tables, KPI rows in columns)
 and the export corpus (tests/export_corpus.py: the same 18-slide deck in each style). Each is
 exported twice in the same run: "before" with the deck's CSS alone, "after" with the
-print-only layout rules of slidegen/export/pdf_layout.py (what the app ships).
+print-only layout rules of slidegen/render/print_layout.py (what the app ships).
 
 Fidelity: every slide rendered as the app shows it, in headless Chromium at 1280x720, next to
 the PDF's page rendered by pdftoppm (poppler-utils) at 96 dpi = 1280x720. Measure: SSIM

@@ -21,9 +21,9 @@ from typing import Any, get_args
 
 from slidegen.deck import Deck, Slide
 from slidegen.errors import ConfigurationError, InvalidInputError
-from slidegen.export.pdf_layout import PROBE_HTML, layout_css, probe_styles
 from slidegen.render.charts import ChartPalette, palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
+from slidegen.render.print_layout import PROBE_HTML, layout_css, probe_styles
 from slidegen.schemas.vocabulary import NotesPlacement
 
 NOTES_PLACEMENTS: tuple[str, ...] = get_args(NotesPlacement)
@@ -92,7 +92,7 @@ def export_pdf(
     """Return the deck as a PDF: one 16:9 page per slide, notes as pages or an appendix.
 
     print_layout=False prints with the deck's CSS alone, without the equivalent print-only
-    layout rules of pdf_layout (slower; for the benchmark and the equivalence tests).
+    layout rules of render/print_layout (slower; for the benchmark and the equivalence tests).
     """
     if notes not in NOTES_PLACEMENTS:
         raise InvalidInputError(f"Unknown notes placement {notes!r}; use none, pages or appendix.")

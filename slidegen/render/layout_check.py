@@ -17,6 +17,7 @@ from typing import Any
 from slidegen.deck import Slide
 from slidegen.render.charts import palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
+from slidegen.render.print_layout import PROBE_HTML, layout_css, probe_styles
 
 log = logging.getLogger("slidegen.layout")
 TOLERANCE_PX = 2.0
@@ -79,7 +80,13 @@ def check_layout(
     palette = palette_from_css(css)
     bodies = "".join(slide_body(slide, palette, images) for slide in slides)
     safe_css = css.replace("</", "<\\/")  # stored CSS is sanitised; keep it inside <style>
-    style = f"<style>{PAGE_CSS}{BASE_CSS}{safe_css}</style>"
+    head = f"{PAGE_CSS}{BASE_CSS}{safe_css}"
+    # The PDF's print-only rules: the same boxes as the style's own layout in far fewer
+    # layout passes (nested flex made a slide take seconds), and charts as wide as their
+    # column, as Chromium draws them. Each rule is used only where this style's probe allows.
+    probe = HTML(string=f"<html><head><style>{head}</style></head><body>{PROBE_HTML}</body>")
+    rules = layout_css(probe_styles(probe.render()))
+    style = f"<style>{head}{rules}</style>"
     document = HTML(string=f"<html><head>{style}</head><body>{bodies}</body></html>").render()
     pages = [page._page_box for page in document.pages]
     # Each slide is one page (its height is fixed and it clips); guard against surprises.

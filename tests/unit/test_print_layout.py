@@ -2,7 +2,7 @@
 
 Slides are built by the offline engine's own layout functions (KPI rows above filling cards,
 a table beside a filling card, KPI tiles inside columns) and printed in every shipped style
-twice, with and without the rules of slidegen/export/pdf_layout.py; WeasyPrint's boxes are
+twice, with and without the rules of slidegen/render/print_layout.py; WeasyPrint's boxes are
 compared: every element's border box and every line of text must be where it was.
 """
 
@@ -15,7 +15,6 @@ from weasyprint.formatting_structure import boxes
 
 from slidegen.deck import Deck, Slide
 from slidegen.export.pdf import layout_pages
-from slidegen.export.pdf_layout import PROBE_HTML
 from slidegen.llm.offline_slides import (
     Card,
     Kpi,
@@ -25,6 +24,7 @@ from slidegen.llm.offline_slides import (
     table_html,
     table_slide,
 )
+from slidegen.render.print_layout import PROBE_HTML
 from slidegen.seed_content.css import DATA_DENSE_CSS, MIDNIGHT_CSS, SYSTEM_DEFAULT_CSS
 from tests.export_corpus import STYLES
 

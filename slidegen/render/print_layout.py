@@ -24,7 +24,7 @@ style) before a rule is used:
   flex items, they keep their children's margins inside.
 
 Anything else (another style's structure, an inline style on a child) keeps the deck's own
-layout. tests/unit/test_pdf_layout.py compares the box geometry with and without these rules.
+layout. tests/unit/test_print_layout.py compares the box geometry with and without these rules.
 """
 
 from __future__ import annotations
