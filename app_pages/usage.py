@@ -23,8 +23,8 @@ with user_errors(), session_scope() as session:
         session,
         user,
         settings=settings,
-        since=chosen.since,
-        until=chosen.until,
+        start=chosen.start,
+        end=chosen.end,
         profile=chosen.profile,
     )
     prices = dashboard.list_prices(session, user, settings=settings)

@@ -12,6 +12,7 @@ from slidegen.config import Settings, reload_settings
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import FeedbackConversation, RequestLog
+from slidegen.services.usage.request_logs import add_request_log
 from tests.app.conftest import APP_USER, shown
 from tests.app.test_pages import APP, all_text, run_page
 from tests.factories import make_session
@@ -28,7 +29,8 @@ def _add_usage(url: str) -> str:
             session.add(deck)
             now = utcnow()
             for n in range(6):
-                session.add(
+                add_request_log(
+                    session,
                     RequestLog(
                         finished_at=now - timedelta(days=n % 3),
                         user_name=f"user{n}@example.com",
@@ -44,7 +46,7 @@ def _add_usage(url: str) -> str:
                         tool_calls=0,
                         slides=3,
                         prompt_excerpt=HOSTILE,
-                    )
+                    ),
                 )
             session.add(
                 FeedbackConversation(

@@ -18,6 +18,7 @@ from slidegen.config import Settings
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import FeedbackConversation, RequestLog, SurveyResponse
+from slidegen.services.usage.request_logs import add_request_log
 from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import LOCAL_USER, isolated_env, run_app, seeded_database_url
 
@@ -39,7 +40,8 @@ def usage_app(
     database = Database(Settings(DATABASE_URL=database_url))
     with database.scope() as session:
         for n in range(3):
-            session.add(
+            add_request_log(
+                session,
                 RequestLog(
                     finished_at=utcnow(),
                     user_name=LOCAL_USER,
@@ -53,7 +55,7 @@ def usage_app(
                     output_tokens=800,
                     tool_calls=1,
                     slides=8,
-                )
+                ),
             )
     database.dispose()
     home = tmp_path_factory.mktemp(f"usage-home-{backend}")

@@ -13,6 +13,7 @@ from slidegen.db import migrate
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import FeedbackConversation, RequestLog
+from slidegen.services.usage.request_logs import add_request_log
 from tests.conftest import DatabaseFactory
 from tests.integration.test_cli import assert_clean_failure, run_cli
 
@@ -29,7 +30,8 @@ def env(backend: str, databases: DatabaseFactory) -> Iterator[dict[str, str]]:
         for n, (kind, status) in enumerate(
             [("generate", "completed"), ("edit", "completed"), ("generate", "error")]
         ):
-            session.add(
+            add_request_log(
+                session,
                 RequestLog(
                     finished_at=now - timedelta(hours=n),
                     user_name="dana@example.com",
@@ -43,7 +45,7 @@ def env(backend: str, databases: DatabaseFactory) -> Iterator[dict[str, str]]:
                     output_tokens=10,
                     tool_calls=0,
                     slides=2,
-                )
+                ),
             )
         session.add(FeedbackConversation(category="bug", severity="high", summary=HOSTILE))
     database.dispose()

@@ -14,7 +14,7 @@ from slidegen.db.base import utcnow
 from slidegen.db.models import RequestLog, UserSession
 from slidegen.services.exports import jobs as export
 from slidegen.services.jobs.pool import JobRunner
-from slidegen.services.usage.request_logs import purge_request_logs
+from slidegen.services.usage.request_logs import add_request_log, purge_request_logs
 from tests.fakes.openai_server import Reply
 from tests.integration.test_generation import (
     ALICE,
@@ -167,7 +167,8 @@ def test_logs_older_than_the_retention_are_purged(ws: Workspace) -> None:
     now = utcnow()
     with ws.db.scope() as session:
         for age_days, request_id in ((200, "old-purge"), (10, "recent-purge")):
-            session.add(
+            add_request_log(
+                session,
                 RequestLog(
                     finished_at=now - timedelta(days=age_days),
                     request_id=request_id,
@@ -178,7 +179,7 @@ def test_logs_older_than_the_retention_are_purged(ws: Workspace) -> None:
                     output_tokens=0,
                     tool_calls=0,
                     slides=0,
-                )
+                ),
             )
     with ws.db.scope() as session:
         assert purge_request_logs(session, retention_days=180, now=now) >= 1
