@@ -189,31 +189,30 @@ def list_feedback(
 ) -> list[FeedbackOut]:
     """Return the newest feedback (up to 500) with the title of the deck it concerns."""
     require_admin(user, settings)
+    feedback = FeedbackConversation
+    # Columns only: ORM objects (and each conversation's JSON) cost ~0.5 ms a row here.
     query = (
-        select(FeedbackConversation, UserSession.title)
-        .outerjoin(UserSession, UserSession.session_id == FeedbackConversation.session_id)
-        .order_by(FeedbackConversation.created_at.desc(), FeedbackConversation.id.desc())
+        select(
+            feedback.id,
+            feedback.created_at,
+            feedback.created_by,
+            feedback.category,
+            feedback.severity,
+            feedback.summary,
+            feedback.session_id,
+            UserSession.title.label("deck_title"),
+        )
+        .outerjoin(UserSession, UserSession.session_id == feedback.session_id)
+        .order_by(feedback.created_at.desc(), feedback.id.desc())
         .limit(FEEDBACK_LIMIT)
     )
     if category:
-        query = query.where(FeedbackConversation.category == category)
+        query = query.where(feedback.category == category)
     if since:
-        query = query.where(FeedbackConversation.created_at >= since)
+        query = query.where(feedback.created_at >= since)
     if until:
-        query = query.where(FeedbackConversation.created_at < until)
-    return [
-        FeedbackOut(
-            id=row.id,
-            created_at=row.created_at,
-            created_by=row.created_by,
-            category=row.category,
-            severity=row.severity,
-            summary=row.summary,
-            session_id=row.session_id,
-            deck_title=title,
-        )
-        for row, title in session.execute(query)
-    ]
+        query = query.where(feedback.created_at < until)
+    return [FeedbackOut.model_validate(row._mapping) for row in session.execute(query)]
 
 
 def list_prices(session: Session, user: User, *, settings: Settings) -> list[Price]:
