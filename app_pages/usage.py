@@ -50,6 +50,7 @@ def _save_price(endpoint: str, price_in: float, price_out: float) -> None:
 
 price_form(prices, [t.model for t in report.tokens], _save_price)
 usage_view.exports(report)
+usage_view.verification(report)
 usage_view.nps(report)
 category = feedback_view.category_filter()
 with user_errors(), session_scope() as session:

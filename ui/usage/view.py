@@ -1,4 +1,5 @@
-"""The Usage page's sections: totals, activity, latency, errors, tokens, exports, NPS."""
+"""The Usage page's sections: totals, activity, latency, errors, tokens, exports,
+verification ratings, NPS."""
 
 from __future__ import annotations
 
@@ -65,6 +66,21 @@ def exports(report: UsageReport) -> None:
     frame = table("Exports by format", [e.model_dump() for e in report.exports], key="exports")
     if not frame.empty:
         charts.bars(frame, "format", ["count"])
+
+
+def verification(report: UsageReport) -> None:
+    """Slides checked per rating, and what readers said of the ratings (thumbs up or down)."""
+    rows = [v.model_dump() | {"share": f"{v.share:.1%}"} for v in report.verification]
+    frame = table("Verification ratings (slides checked)", rows, key="verification")
+    if frame.empty:
+        return
+    left, right = st.columns(2)
+    with left:
+        st.caption("Slides checked per rating")
+        charts.bars(frame, "rating", ["slides"])
+    with right:
+        st.caption("Readers' thumbs up and down on the ratings")
+        charts.bars(frame, "rating", ["thumbs_up", "thumbs_down"])
 
 
 def nps(report: UsageReport) -> None:
