@@ -7,6 +7,7 @@ refused.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +23,7 @@ from slidegen.errors import InvalidInputError, PermissionDeniedError
 from slidegen.identity import User
 from slidegen.services.usage import dashboard
 from slidegen.services.usage.request_logs import add_request_log
+from slidegen.services.usage.rollups import latency_bucket
 from tests.factories import make_session
 
 ADMIN = User(name="admin@example.com", display_name="Admin", groups=("slidegen-admins",))
@@ -114,6 +116,34 @@ def test_latency_percentiles_are_nearest_rank(db: Session, settings: Settings) -
     assert (generate.first_slide_p50_ms, generate.first_slide_p95_ms) == (100, 190)
     assert (latency["edit"].total_p50_ms, latency["edit"].total_p95_ms) == (700, 700)
     assert latency["edit"].first_slide_p50_ms is None
+
+
+def test_percentiles_of_many_requests_stay_within_their_10_percent_bucket(
+    db: Session, settings: Settings
+) -> None:
+    rng = random.Random(18)
+    totals = [rng.randrange(2_000, 120_000) for _ in range(2_000)]
+    firsts = [rng.randrange(50, 20_000) for _ in totals]
+    days = [MONDAY + timedelta(days=n % 20, minutes=n) for n in range(len(totals))]
+    add_logs(
+        db,
+        *(
+            log(at, total_ms=total, first_slide_ms=first)
+            for at, total, first in zip(days, totals, firsts, strict=True)
+        ),
+    )
+
+    [generate] = report(db, settings).latency
+    assert generate.requests == len(totals)
+    for estimate, values, fraction in (
+        (generate.total_p50_ms, totals, 50),
+        (generate.total_p95_ms, totals, 95),
+        (generate.first_slide_p50_ms, firsts, 50),
+        (generate.first_slide_p95_ms, firsts, 95),
+    ):
+        exact = sorted(values)[(fraction * len(values) + 99) // 100 - 1]  # nearest rank
+        assert estimate is not None and abs(estimate - exact) <= 0.1 * exact
+        assert latency_bucket(estimate) == latency_bucket(exact)
 
 
 def test_tokens_and_cost_at_the_stored_price(db: Session, settings: Settings) -> None:
