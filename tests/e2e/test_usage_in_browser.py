@@ -129,6 +129,13 @@ def test_feedback_survey_and_dashboard(page: Page, usage_app: RunningApp) -> Non
         timeout=TIMEOUT_MS
     )
     expect(main.get_by_test_id("stMetricValue").first).to_have_text("3")
+    # The charts are fixed Vega-Lite specs: Streamlit's bundled renderer draws them (no CDN).
+    charts = main.get_by_test_id("stVegaLiteChart")
+    expect(charts.first.locator("canvas, svg").first).to_be_visible(timeout=TIMEOUT_MS)
+    assert charts.count() >= 4  # users and decks per day, users per week, latency
+    expect(
+        main.get_by_role("heading", name="Verification ratings (slides checked)")
+    ).to_be_visible()
     expect(main.get_by_role("heading", name="Feedback", exact=True)).to_be_visible()
     expect(main.get_by_role("button", name="Download CSV").first).to_be_visible()
     assert page.locator("img[src*='evil.example']").count() == 0
