@@ -125,9 +125,8 @@ def test_feedback_survey_and_dashboard(page: Page, usage_app: RunningApp) -> Non
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Usage").click()
     expect(page.get_by_role("heading", name="Usage", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     main = page.get_by_role("main")
-    expect(main.get_by_text("Latency (ms, nearest-rank percentiles)")).to_be_visible(
-        timeout=TIMEOUT_MS
-    )
+    latency = "Latency (ms, nearest-rank percentiles within 10%)"
+    expect(main.get_by_role("heading", name=latency)).to_be_visible(timeout=TIMEOUT_MS)
     expect(main.get_by_test_id("stMetricValue").first).to_have_text("3")
     # The charts are fixed Vega-Lite specs: Streamlit's bundled renderer draws them (no CDN).
     charts = main.get_by_test_id("stVegaLiteChart")
