@@ -203,5 +203,9 @@ def _upsert_statement(
     updates |= {c: least(table.c[c], new[c]) for c in lowest}
     updates |= {c: greatest(table.c[c], new[c]) for c in highest}
     if updates:
-        return statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
-    return statement.on_conflict_do_nothing(index_elements=list(keys))
+        statement = statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+    # SQLAlchemy batches an executemany upsert into one multi-row INSERT only when it returns
+    # something (sqlalchemy#13130); without it psycopg2 sends each row on its own round trip.
+    return statement.returning(table.c.id) if postgres else statement
