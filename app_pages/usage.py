@@ -23,8 +23,8 @@ with user_errors(), session_scope() as session:
         session,
         user,
         settings=settings,
-        since=chosen.since,
-        until=chosen.until,
+        start=chosen.start,
+        end=chosen.end,
         profile=chosen.profile,
     )
     prices = dashboard.list_prices(session, user, settings=settings)
@@ -50,6 +50,7 @@ def _save_price(endpoint: str, price_in: float, price_out: float) -> None:
 
 price_form(prices, [t.model for t in report.tokens], _save_price)
 usage_view.exports(report)
+usage_view.verification(report)
 usage_view.nps(report)
 category = feedback_view.category_filter()
 with user_errors(), session_scope() as session:

@@ -2,9 +2,11 @@
 
 Seeds SQLite and a throwaway PostgreSQL (logs spread over 180 days, 300 users, 3 profiles),
 runs the Usage page with streamlit's AppTest (default range: the last 30 days) and prints the
-median rerun, the SQL statements per rerun at 20,000 and at 200,000 logs, and, as the baseline
-measured in the same run, the page's service calls alone. Then the cost of writing one request
-log: the transaction that closes a request, with and without its log row, and its commits.
+median rerun, the SQL statements per rerun at 20,000 and at 200,000 logs, and the page's
+service calls alone (they read the daily roll-ups). The baseline, measured in the same run on
+the same data: the statements the dashboard ran before the roll-ups, over the request logs
+themselves (bench/usage_baseline.py). Then the cost of writing one request log (its row and
+its roll-ups): the transaction that closes a request, with and without it, and its commits.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from sqlalchemy import event, insert, update
 
+from bench import usage_baseline
 from bench.history_page import StatementCounter
 from slidegen.config import Settings, reload_settings
 from slidegen.db import migrate
@@ -35,6 +38,7 @@ from slidegen.identity import User
 from slidegen.services.seed import seed_database
 from slidegen.services.usage import dashboard
 from slidegen.services.usage.request_logs import RequestMeter, write_chat_request_log
+from slidegen.services.usage.rollups import roll_up_logs
 from tests.pgserver import ThrowawayPostgres
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -76,6 +80,8 @@ def _insert(database: Database, model: type, rows: list[dict[str, object]]) -> N
     for start in range(0, len(rows), CHUNK):
         with database.scope() as session:
             session.execute(insert(model), rows[start : start + CHUNK])
+            if model is RequestLog:  # as the app writes them: each log with its roll-ups
+                roll_up_logs(session, rows[start : start + CHUNK])
 
 
 def _populate(database: Database, rng: random.Random) -> None:
@@ -125,20 +131,29 @@ def _time_page(counter: StatementCounter) -> tuple[float, int]:
     return statistics.median(samples) * 1000, (counter.count - before) // RUNS
 
 
-def _time_services(database: Database, days: int) -> float:
-    until = utcnow()
-    samples = []
+def _time_services(database: Database, days: int) -> tuple[float, float]:
+    """Median ms of the page's service calls, and of the old statements (the baseline)."""
+    end = utcnow().astimezone(UTC).date()
+    start = end - timedelta(days=days - 1)
+    since, until = dashboard.day_range(start, end)
+    settings = database.settings
+    samples, baseline = [], []
     for _ in range(RUNS):
-        start = time.perf_counter()
+        began = time.perf_counter()
         with database.scope() as session:
-            settings = database.settings
-            since = until - timedelta(days=days)
             dashboard.list_profile_names(session, ADMIN, settings=settings)
-            dashboard.usage_report(session, ADMIN, settings=settings, since=since, until=until)
+            dashboard.usage_report(session, ADMIN, settings=settings, start=start, end=end)
             dashboard.list_prices(session, ADMIN, settings=settings)
             dashboard.list_feedback(session, ADMIN, settings=settings, since=since, until=until)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000
+        samples.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        with database.scope() as session:
+            dashboard.list_profile_names(session, ADMIN, settings=settings)
+            usage_baseline.run_all(session, since, until)
+            dashboard.list_prices(session, ADMIN, settings=settings)
+            dashboard.list_feedback(session, ADMIN, settings=settings, since=since, until=until)
+        baseline.append(time.perf_counter() - began)
+    return statistics.median(samples) * 1000, statistics.median(baseline) * 1000
 
 
 def _closing_request(database: Database) -> int:
@@ -221,12 +236,16 @@ def _engine(name: str, url: str, tmp: str, counter: StatementCounter) -> dict[st
         with database.engine.connect() as connection:
             connection.exec_driver_sql("ANALYZE")
     rerun, statements = _time_page(counter)
+    services_30d, baseline_30d = _time_services(database, 30)
+    services_180d, baseline_180d = _time_services(database, 180)
     figures = {
         "rerun": rerun,
         "statements_small": small_statements,
         "statements": statements,
-        "services_30d": _time_services(database, 30),
-        "services_180d": _time_services(database, 180),
+        "services_30d": services_30d,
+        "services_180d": services_180d,
+        "baseline_30d": baseline_30d,
+        "baseline_180d": baseline_180d,
     }
     plain, logged, plain_commits, logged_commits = _time_log_write(database)
     figures |= {"close": plain, "close_log": logged, "commits": plain_commits}
@@ -251,16 +270,15 @@ def main() -> None:
         f"Usage page: {LOGS:,} request logs, {FEEDBACK:,} feedback, {SURVEYS:,} survey answers;"
         f" median of {RUNS} reruns (range: last 30 days)"
     )
-    print(
-        f"{'engine':<11} {'rerun ms':>9} {'SQL@20k':>8} {'SQL@200k':>9} {'svc 30d ms':>11} "
-        f"{'svc 180d ms':>12} {'rerun/svc':>10}"
-    )
+    print(f"{'engine':<11} {'rerun ms':>9} {'SQL@20k':>8} {'SQL@200k':>9}")
     for name, f in results.items():
-        print(
-            f"{name:<11} {f['rerun']:>9.0f} {f['statements_small']:>8} {f['statements']:>9} "
-            f"{f['services_30d']:>11.1f} {f['services_180d']:>12.1f} "
-            f"{f['rerun'] / f['services_30d']:>9.1f}x"
-        )
+        print(f"{name:<11} {f['rerun']:>9.0f} {f['statements_small']:>8} {f['statements']:>9}")
+    print("\nThe figures' SQL: roll-ups (the page's service calls) vs. the request logs (baseline)")
+    print(f"{'engine':<11} {'days':>5} {'roll-ups ms':>12} {'logs ms':>9} {'logs/roll-ups':>14}")
+    for name, f in results.items():
+        for days in (30, 180):
+            new, old = f[f"services_{days}d"], f[f"baseline_{days}d"]
+            print(f"{name:<11} {days:>5} {new:>12.1f} {old:>9.1f} {old / new:>13.1f}x")
     print(f"\nWriting a request log: closing transaction, median of {WRITES}")
     print(
         f"{'engine':<11} {'close ms':>9} {'+log ms':>8} {'cost ms':>8} {'commits':>8} {'+log':>6}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from slidegen.cli.common import acting_user, print_json
 from slidegen.db.database import Database
@@ -28,20 +28,24 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     listing.set_defaults(handler=_feedback_list)
 
 
-def _since(value: str | None) -> datetime:
+def _since(value: str | None, today: date) -> date:
     if value is None:
-        return datetime.combine(date.today() - timedelta(days=DEFAULT_DAYS - 1), time(), UTC)
+        return today - timedelta(days=DEFAULT_DAYS - 1)
     try:
-        return datetime.combine(date.fromisoformat(value), time(), UTC)
+        return date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInputError(f"--since takes a date as YYYY-MM-DD, not {value!r}.") from exc
 
 
 def _usage(args: argparse.Namespace, db: Database) -> int:
-    since, until = _since(args.since), datetime.now(UTC) + timedelta(seconds=1)
+    today = datetime.now(UTC).date()
     with db.scope() as session:
         report = dashboard.usage_report(
-            session, acting_user(db), settings=db.settings, since=since, until=until
+            session,
+            acting_user(db),
+            settings=db.settings,
+            start=_since(args.since, today),
+            end=today,
         )
     if args.json:
         return print_json(report.model_dump(mode="json") | {"error_rate": report.error_rate})
@@ -71,6 +75,11 @@ def _print_report(report: UsageReport) -> None:
         )
     for export in report.exports:
         print(f"  exports {export.format}: {export.count} ({export.errors} failed)")
+    for check in report.verification:
+        print(
+            f"  slides rated {check.rating}: {check.slides} ({check.share:.0%}); "
+            f"readers agreed {check.thumbs_up}, disagreed {check.thumbs_down}"
+        )
     for week in report.nps:
         print(f"  NPS week of {week.week}: {week.nps:+.0f} ({week.responses} answers)")
 

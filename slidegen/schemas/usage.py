@@ -28,7 +28,7 @@ class WeekUsage(BaseModel):
 
 
 class Latency(BaseModel):
-    """Nearest-rank percentiles of one kind of request, in milliseconds."""
+    """Nearest-rank percentiles of one kind of request, in milliseconds (from 10% buckets)."""
 
     kind: str
     requests: int
@@ -66,6 +66,16 @@ class ExportCount(BaseModel):
     errors: int
 
 
+class VerificationRating(BaseModel):
+    """Slides checked with one rating, and readers' thumbs up or down on that rating."""
+
+    rating: str
+    slides: int
+    share: float
+    thumbs_up: int
+    thumbs_down: int
+
+
 class NpsWeek(BaseModel):
     """The survey's net promoter score of one week (-100 to 100)."""
 
@@ -75,7 +85,7 @@ class NpsWeek(BaseModel):
 
 
 class UsageReport(BaseModel):
-    """The usage dashboard's figures for a date range, optionally of one profile."""
+    """The usage dashboard's figures for whole UTC days, optionally of one profile."""
 
     since: datetime
     until: datetime
@@ -86,6 +96,7 @@ class UsageReport(BaseModel):
     errors: list[ErrorCount]
     tokens: list[TokenUsage]
     exports: list[ExportCount]
+    verification: list[VerificationRating]
     nps: list[NpsWeek]
     requests: int
     failed: int

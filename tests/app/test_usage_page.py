@@ -12,6 +12,8 @@ from slidegen.config import Settings, reload_settings
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import FeedbackConversation, RequestLog
+from slidegen.services.usage.request_logs import add_request_log
+from slidegen.services.usage.rollups import count_checked_slides, count_vote, utc_day
 from tests.app.conftest import APP_USER, shown
 from tests.app.test_pages import APP, all_text, run_page
 from tests.factories import make_session
@@ -30,7 +32,8 @@ def _add_usage(url: str) -> str:
             session.add(deck)
             now = utcnow()
             for n in range(6):
-                session.add(
+                add_request_log(
+                    session,
                     RequestLog(
                         finished_at=now - timedelta(days=n % 3),
                         user_name=f"user{n}@example.com",
@@ -46,8 +49,16 @@ def _add_usage(url: str) -> str:
                         tool_calls=0,
                         slides=3,
                         prompt_excerpt=HOSTILE,
-                    )
+                    ),
                 )
+            today = utc_day(now)
+            count_checked_slides(
+                session,
+                day=today,
+                profile_name="default",
+                ratings=["verified", "verified", "verified", "problem"],
+            )
+            count_vote(session, day=today, profile_name="default", rating="problem", up=False)
             session.add(
                 FeedbackConversation(
                     category="bug",
@@ -76,6 +87,14 @@ def test_an_admin_sees_figures_and_hostile_text_only_as_data(app_env: str) -> No
     assert HOSTILE not in all_text(at)
     assert "evil.example" not in all_text(at)
     assert len(at.get("download_button")) >= 5  # every table has its CSV download
+    [checks] = [f for f in frames if "rating" in f.columns]
+    assert [tuple(r) for r in checks[["rating", "slides", "share", "thumbs_down"]].values] == [
+        ("verified", 3, "75.0%", 0),
+        ("problem", 1, "25.0%", 1),
+    ]
+    # Drawn by Streamlit from fixed specs: users and decks per day, users per week, latency,
+    # verification ratings and votes (no exports or survey answers in this range).
+    assert len(at.get("vega_lite_chart")) == 6
 
 
 def test_the_usage_page_refuses_a_non_admin(app_env: str, monkeypatch: pytest.MonkeyPatch) -> None:

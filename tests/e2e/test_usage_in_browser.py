@@ -18,6 +18,7 @@ from slidegen.config import Settings
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import FeedbackConversation, RequestLog, SurveyResponse
+from slidegen.services.usage.request_logs import add_request_log
 from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import LOCAL_USER, isolated_env, run_app, seeded_database_url
 
@@ -41,7 +42,8 @@ def usage_app(
     database = Database(Settings(DATABASE_URL=database_url))
     with database.scope() as session:
         for n in range(3):
-            session.add(
+            add_request_log(
+                session,
                 RequestLog(
                     finished_at=utcnow(),
                     user_name=LOCAL_USER,
@@ -55,7 +57,7 @@ def usage_app(
                     output_tokens=800,
                     tool_calls=1,
                     slides=8,
-                )
+                ),
             )
     database.dispose()
     home = tmp_path_factory.mktemp(f"usage-home-{backend}")
@@ -125,10 +127,17 @@ def test_feedback_survey_and_dashboard(page: Page, usage_app: RunningApp) -> Non
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Usage").click()
     expect(page.get_by_role("heading", name="Usage", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     main = page.get_by_role("main")
-    expect(main.get_by_text("Latency (ms, nearest-rank percentiles)")).to_be_visible(
-        timeout=TIMEOUT_MS
-    )
+    latency = "Latency (ms, nearest-rank percentiles within 10%)"
+    expect(main.get_by_role("heading", name=latency)).to_be_visible(timeout=TIMEOUT_MS)
     expect(main.get_by_test_id("stMetricValue").first).to_have_text("3")
+    # The charts are fixed Vega-Lite specs: Streamlit's bundled renderer draws them (no CDN).
+    charts = main.get_by_test_id("stVegaLiteChart")
+    expect(charts.first.locator("canvas, svg").first).to_be_visible(timeout=TIMEOUT_MS)
+    # Users and decks per day, users per week, latency (drawn as the page's run reaches them).
+    expect(charts.nth(3).locator("canvas, svg").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(
+        main.get_by_role("heading", name="Verification ratings (slides checked)")
+    ).to_be_visible()
     expect(main.get_by_role("heading", name="Feedback", exact=True)).to_be_visible()
     expect(main.get_by_role("button", name="Download CSV").first).to_be_visible()
     assert page.locator("img[src*='evil.example']").count() == 0

@@ -13,6 +13,8 @@ from slidegen.db import migrate
 from slidegen.db.base import utcnow
 from slidegen.db.database import Database
 from slidegen.db.models import FeedbackConversation, RequestLog
+from slidegen.services.usage.request_logs import add_request_log
+from slidegen.services.usage.rollups import count_checked_slides, utc_day
 from tests.conftest import DatabaseFactory
 from tests.integration.test_cli import assert_clean_failure, run_cli
 
@@ -29,7 +31,8 @@ def env(backend: str, databases: DatabaseFactory) -> Iterator[dict[str, str]]:
         for n, (kind, status) in enumerate(
             [("generate", "completed"), ("edit", "completed"), ("generate", "error")]
         ):
-            session.add(
+            add_request_log(
+                session,
                 RequestLog(
                     finished_at=now - timedelta(hours=n),
                     user_name="dana@example.com",
@@ -43,9 +46,11 @@ def env(backend: str, databases: DatabaseFactory) -> Iterator[dict[str, str]]:
                     output_tokens=10,
                     tool_calls=0,
                     slides=2,
-                )
+                ),
             )
         session.add(FeedbackConversation(category="bug", severity="high", summary=HOSTILE))
+        ratings = ["verified", "verified", "verified", "problem"]
+        count_checked_slides(session, day=utc_day(now), profile_name=None, ratings=ratings)
     database.dispose()
     yield {"DATABASE_URL": url, "SLIDEGEN_USER": "dana@example.com"}
 
@@ -59,6 +64,10 @@ def test_usage_json_has_the_dashboards_figures(env: dict[str, str]) -> None:
     assert [e["error_class"] for e in figures["errors"]] == ["LLMTimeoutError"]
     assert {entry["kind"] for entry in figures["latency"]} == {"generate", "edit"}
     assert figures["tokens"][0]["input_tokens"] == 300
+    assert [(v["rating"], v["slides"]) for v in figures["verification"]] == [
+        ("verified", 3),
+        ("problem", 1),
+    ]
 
 
 def test_usage_text_and_a_since_date(env: dict[str, str]) -> None:
@@ -66,6 +75,7 @@ def test_usage_text_and_a_since_date(env: dict[str, str]) -> None:
     assert result.returncode == 0, result.stderr
     assert "Usage since 2020-01-01" in result.stdout
     assert "requests 3, decks 1, edits 1" in result.stdout
+    assert "slides rated problem: 1 (25%); readers agreed 0, disagreed 0" in result.stdout
     assert_clean_failure(run_cli("usage", "--since", "yesterday", env=env), "YYYY-MM-DD")
 
 

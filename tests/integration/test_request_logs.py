@@ -11,10 +11,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from slidegen.db.base import utcnow
-from slidegen.db.models import RequestLog, UserSession
+from slidegen.db.models import RequestLog, UsageDay, UsageDayUser, UserSession
 from slidegen.services.exports import jobs as export
 from slidegen.services.jobs.pool import JobRunner
-from slidegen.services.usage.request_logs import purge_request_logs
+from slidegen.services.usage.request_logs import add_request_log, purge_request_logs
+from slidegen.services.usage.rollups import utc_day
 from tests.fakes.openai_server import Reply
 from tests.integration.test_generation import (
     ALICE,
@@ -167,7 +168,8 @@ def test_logs_older_than_the_retention_are_purged(ws: Workspace) -> None:
     now = utcnow()
     with ws.db.scope() as session:
         for age_days, request_id in ((200, "old-purge"), (10, "recent-purge")):
-            session.add(
+            add_request_log(
+                session,
                 RequestLog(
                     finished_at=now - timedelta(days=age_days),
                     request_id=request_id,
@@ -178,10 +180,16 @@ def test_logs_older_than_the_retention_are_purged(ws: Workspace) -> None:
                     output_tokens=0,
                     tool_calls=0,
                     slides=0,
-                )
+                ),
             )
     with ws.db.scope() as session:
         assert purge_request_logs(session, retention_days=180, now=now) >= 1
     with ws.db.scope() as session:
         left = set(session.scalars(select(RequestLog.request_id)).all())
+        days = set(session.scalars(select(UsageDay.day)).all())
+        user_days = set(session.scalars(select(UsageDayUser.day)).all())
     assert "recent-purge" in left and "old-purge" not in left
+    # The dashboard's roll-ups of those days go with them; the recent ones stay.
+    old_day, recent_day = (utc_day(now - timedelta(days=d)) for d in (200, 10))
+    assert old_day not in days and old_day not in user_days
+    assert recent_day in days and recent_day in user_days

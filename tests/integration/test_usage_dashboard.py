@@ -7,6 +7,7 @@ refused.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -21,12 +22,15 @@ from slidegen.db.models import FeedbackConversation, RequestLog, SurveyResponse
 from slidegen.errors import InvalidInputError, PermissionDeniedError
 from slidegen.identity import User
 from slidegen.services.usage import dashboard
+from slidegen.services.usage.request_logs import add_request_log
+from slidegen.services.usage.rollups import latency_bucket
 from tests.factories import make_session
 
 ADMIN = User(name="admin@example.com", display_name="Admin", groups=("slidegen-admins",))
 ALICE = User(name="alice@example.com", display_name="Alice")
 MONDAY = datetime(2026, 1, 5, 12, tzinfo=UTC)  # a Monday
-SINCE, UNTIL = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
+START, END = date(2026, 1, 1), date(2026, 1, 31)
+SINCE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -52,25 +56,29 @@ def log(at: datetime, **fields: Any) -> RequestLog:
     return RequestLog(finished_at=at, **(values | fields))
 
 
+def add_logs(db: Session, *rows: RequestLog) -> None:
+    for row in rows:
+        add_request_log(db, row)
+    db.flush()
+
+
 def report(db: Session, settings: Settings, **options: Any):
-    return dashboard.usage_report(db, ADMIN, settings=settings, since=SINCE, until=UNTIL, **options)
+    return dashboard.usage_report(db, ADMIN, settings=settings, start=START, end=END, **options)
 
 
 def test_days_weeks_decks_edits_exports_and_errors(db: Session, settings: Settings) -> None:
     tuesday, next_monday = MONDAY + timedelta(days=1), MONDAY + timedelta(days=7)
-    db.add_all(
-        [
-            log(MONDAY),
-            log(MONDAY, user_name="bob@example.com", kind="edit"),
-            log(MONDAY, kind="export:pptx", model=None, input_tokens=0, output_tokens=0),
-            log(tuesday, status="error", error_class="LLMTimeoutError"),
-            log(tuesday, user_name="carol@example.com"),
-            log(next_monday, kind="export:html", status="error", error_class="NotFoundError"),
-            log(datetime(2025, 12, 31, 23, 59, tzinfo=UTC)),  # before the range
-            log(MONDAY, profile_name="other"),
-        ]
+    add_logs(
+        db,
+        log(MONDAY),
+        log(MONDAY, user_name="bob@example.com", kind="edit"),
+        log(MONDAY, kind="export:pptx", model=None, input_tokens=0, output_tokens=0),
+        log(tuesday, status="error", error_class="LLMTimeoutError"),
+        log(tuesday, user_name="carol@example.com"),
+        log(next_monday, kind="export:html", status="error", error_class="NotFoundError"),
+        log(datetime(2025, 12, 31, 23, 59, tzinfo=UTC)),  # before the range
+        log(MONDAY, profile_name="other"),
     )
-    db.flush()
 
     figures = report(db, settings, profile="default")
     by_day = {d.day: d for d in figures.days}
@@ -99,9 +107,8 @@ def test_days_weeks_decks_edits_exports_and_errors(db: Session, settings: Settin
 
 def test_latency_percentiles_are_nearest_rank(db: Session, settings: Settings) -> None:
     for n in range(1, 21):  # totals 100..2000 ms, first slides 10..200 ms
-        db.add(log(MONDAY, total_ms=100 * n, first_slide_ms=10 * n))
-    db.add(log(MONDAY, kind="edit", total_ms=700, first_slide_ms=None))
-    db.flush()
+        add_logs(db, log(MONDAY, total_ms=100 * n, first_slide_ms=10 * n))
+    add_logs(db, log(MONDAY, kind="edit", total_ms=700, first_slide_ms=None))
 
     latency = {entry.kind: entry for entry in report(db, settings).latency}
     generate = latency["generate"]
@@ -111,9 +118,36 @@ def test_latency_percentiles_are_nearest_rank(db: Session, settings: Settings) -
     assert latency["edit"].first_slide_p50_ms is None
 
 
+def test_percentiles_of_many_requests_stay_within_their_10_percent_bucket(
+    db: Session, settings: Settings
+) -> None:
+    rng = random.Random(18)
+    totals = [rng.randrange(2_000, 120_000) for _ in range(2_000)]
+    firsts = [rng.randrange(50, 20_000) for _ in totals]
+    days = [MONDAY + timedelta(days=n % 20, minutes=n) for n in range(len(totals))]
+    add_logs(
+        db,
+        *(
+            log(at, total_ms=total, first_slide_ms=first)
+            for at, total, first in zip(days, totals, firsts, strict=True)
+        ),
+    )
+
+    [generate] = report(db, settings).latency
+    assert generate.requests == len(totals)
+    for estimate, values, fraction in (
+        (generate.total_p50_ms, totals, 50),
+        (generate.total_p95_ms, totals, 95),
+        (generate.first_slide_p50_ms, firsts, 50),
+        (generate.first_slide_p95_ms, firsts, 95),
+    ):
+        exact = sorted(values)[(fraction * len(values) + 99) // 100 - 1]  # nearest rank
+        assert estimate is not None and abs(estimate - exact) <= 0.1 * exact
+        assert latency_bucket(estimate) == latency_bucket(exact)
+
+
 def test_tokens_and_cost_at_the_stored_price(db: Session, settings: Settings) -> None:
-    db.add_all([log(MONDAY), log(MONDAY), log(MONDAY, model="other-model")])
-    db.flush()
+    add_logs(db, log(MONDAY), log(MONDAY), log(MONDAY, model="other-model"))
     dashboard.set_price(
         db, ADMIN, settings=settings, endpoint="gpt-fake", input_per_1k=0.5, output_per_1k=2.0
     )
@@ -197,11 +231,9 @@ def test_a_dashboard_run_takes_the_same_statements_for_ten_or_a_thousand_rows(
             dashboard.list_prices(db, ADMIN, settings=settings)
         return len(statements)
 
-    db.add_all(log(MONDAY + timedelta(hours=n % 300), user_name=f"u{n}") for n in range(10))
-    db.flush()
+    add_logs(db, *(log(MONDAY + timedelta(hours=n % 300), user_name=f"u{n}") for n in range(10)))
     few = run()
-    db.add_all(log(MONDAY + timedelta(hours=n % 300), user_name=f"u{n}") for n in range(1000))
-    db.flush()
+    add_logs(db, *(log(MONDAY + timedelta(hours=n % 300), user_name=f"u{n}") for n in range(1000)))
     assert run() == few
 
 
@@ -222,4 +254,4 @@ def test_non_admins_are_refused_with_one_sentence(db: Session, settings: Setting
 
 
 def report_as(db: Session, settings: Settings, user: User):
-    return dashboard.usage_report(db, user, settings=settings, since=SINCE, until=UNTIL)
+    return dashboard.usage_report(db, user, settings=settings, start=START, end=END)

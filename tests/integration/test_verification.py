@@ -12,11 +12,14 @@ import json
 import pytest
 from sqlalchemy import select
 
+from slidegen.db.base import utcnow
 from slidegen.db.models import SessionSlideDeck, UserSession
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.schemas.verification import DeckVerification
 from slidegen.services.decks import hand_edits
 from slidegen.services.doctor import run_doctor
+from slidegen.services.usage import dashboard
+from slidegen.services.usage.rollups import utc_day
 from slidegen.services.verification import data as tool_data
 from slidegen.services.verification.service import rate_verification, verify_session
 from slidegen.tools.base import ToolResult
@@ -216,5 +219,45 @@ def test_a_thumbs_down_needs_a_reason_and_is_stored_once_per_reader(
         )
     feedback = [f for entry in stored.values() for f in entry.get("feedback", [])]
     assert feedback == [
-        {"user": ALICE.name, "up": False, "reason": "164,234 is SQL Serverless, the check is right"}
+        {
+            "user": ALICE.name,
+            "up": False,
+            "reason": "164,234 is SQL Serverless, the check is right",
+            "day": utc_day(utcnow()).isoformat(),
+            "rating": "problem",
+        }
     ]
+
+
+def test_the_usage_dashboard_counts_checked_slides_per_rating_and_readers_votes(
+    ws: Workspace, llm: FakeLLM
+) -> None:
+    def ratings() -> dict[str, tuple[int, int, int]]:
+        today = utc_day(utcnow())
+        with ws.db.scope() as session:
+            report = dashboard.usage_report(
+                session, ALICE, settings=ws.settings, start=today, end=today
+            )
+        return {v.rating: (v.slides, v.thumbs_up, v.thumbs_down) for v in report.verification}
+
+    def added_since(before: dict[str, tuple[int, int, int]]) -> dict[str, tuple[int, ...]]:
+        """What changed (the workspace's database is shared by this module's tests)."""
+        now, zero = ratings(), (0, 0, 0)
+        changes = {
+            r: tuple(a - b for a, b in zip(now[r], before.get(r, zero), strict=True)) for r in now
+        }
+        return {rating: change for rating, change in changes.items() if change != zero}
+
+    before = ratings()
+    session_id = scripted_deck(ws, llm)  # the job checks its three slides
+    assert added_since(before) == {"verified": (2, 0, 0), "problem": (1, 0, 0)}
+    verify(ws, session_id)  # nothing changed: nothing checked, nothing counted
+    assert added_since(before) == {"verified": (2, 0, 0), "problem": (1, 0, 0)}
+    slide_id = show(ws, session_id).slides[1].slide_id
+    for up, reason in ((True, ""), (True, ""), (False, "the check is wrong")):
+        with ws.db.scope() as session:
+            rate_verification(
+                session, ALICE, session_id=session_id, slide_id=slide_id, up=up, reason=reason
+            )
+    # A reader's vote counts once: changing it moves it from up to down.
+    assert added_since(before) == {"verified": (2, 0, 0), "problem": (1, 0, 1)}

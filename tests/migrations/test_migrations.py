@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, insert, inspect, select
 
 from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.base import Base
 from slidegen.db.database import Database
+from slidegen.db.models import RequestLog, UsageDay, UsageDayUser, UsageLatency
+from slidegen.services.usage.rollups import roll_up_logs
 from tests.conftest import DatabaseFactory
 
 
@@ -115,3 +120,56 @@ def test_shipped_styles_nobody_edited_get_the_contrast_fixes(
         assert stored()["Minimal"] == old_minimal
     finally:
         database.dispose()
+
+
+def test_the_usage_rollups_revision_rolls_up_stored_logs_as_the_app_does(
+    backend: str, databases: DatabaseFactory
+) -> None:
+    database = _empty_database(backend, databases)
+    rng = random.Random(7)
+    start = datetime(2026, 3, 1, 22, tzinfo=UTC)
+    logs = [
+        {
+            "finished_at": start + timedelta(hours=rng.randrange(24 * 20)),
+            "user_name": f"user{rng.randrange(5)}@example.com",
+            "profile_name": rng.choice(["default", "finance", None]),
+            "provider": "openai",
+            "model": rng.choice(["gpt", None]),
+            "kind": rng.choice(["generate", "edit", "export:pptx"]),
+            "status": rng.choice(["completed", "completed", "error"]),
+            "error_class": rng.choice(["LLMTimeoutError", None]),
+            "first_slide_ms": rng.choice([None, rng.randrange(3000)]),
+            "total_ms": rng.randrange(90_000),
+            "input_tokens": rng.randrange(5000),
+            "output_tokens": rng.randrange(900),
+            "tool_calls": 0,
+            "slides": 3,
+        }
+        for _ in range(400)
+    ]
+    try:
+        migrate.upgrade(database.engine, "0008")
+        with database.engine.begin() as connection:
+            connection.execute(insert(RequestLog.__table__), logs)
+        migrate.upgrade(database.engine, "0009")
+        backfilled = _rollups(database)
+        with database.scope() as session:
+            for model in ROLLUPS:
+                session.execute(delete(model))
+            roll_up_logs(session, logs)
+        assert backfilled == _rollups(database)
+        assert len(backfilled[UsageLatency]) > 20  # the comparison compared something
+    finally:
+        database.dispose()
+
+
+ROLLUPS = (UsageDay, UsageDayUser, UsageLatency)
+
+
+def _rollups(database: Database) -> dict[type, list[tuple[object, ...]]]:
+    found = {}
+    with database.scope() as session:
+        for model in ROLLUPS:
+            columns = [c for c in model.__table__.columns if c.name != "id"]
+            found[model] = sorted(tuple(row) for row in session.execute(select(*columns)))
+    return found

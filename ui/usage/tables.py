@@ -20,7 +20,7 @@ def table(title: str, rows: list[dict[str, Any]], *, key: str, **options: Any) -
     st.dataframe(frame, hide_index=True, width="stretch", **options)
     st.download_button(
         "Download CSV",
-        frame.to_csv(index=False).encode(),
+        lambda: frame.to_csv(index=False).encode(),  # made when clicked, not every rerun
         file_name=f"slidegen-{key}.csv",
         mime="text/csv",
         key=f"usage.csv.{key}",

@@ -1,11 +1,12 @@
-"""The Usage page's sections: totals, activity, latency, errors, tokens, exports, NPS."""
+"""The Usage page's sections: totals, activity, latency, errors, tokens, exports,
+verification ratings, NPS."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from slidegen.schemas.usage import UsageReport
+from ui.usage import charts
 from ui.usage.tables import table
 
 
@@ -26,29 +27,27 @@ def activity(report: UsageReport) -> None:
     days = [day.model_dump() for day in report.days]
     frame = table("Activity per day", days, key="days")
     if not frame.empty:
-        indexed = frame.set_index("day")
         left, right = st.columns(2)
-        left.caption("Active users per day")
-        left.bar_chart(indexed[["active_users"]])
-        right.caption("Decks and edits per day")
-        right.bar_chart(indexed[["decks", "edits"]], stack=False)
+        with left:
+            st.caption("Active users per day")
+            charts.bars(frame, "day", ["active_users"], temporal=True)
+        with right:
+            st.caption("Decks and edits per day")
+            charts.bars(frame, "day", ["decks", "edits"], temporal=True)
     weeks = table("Active users per week", [w.model_dump() for w in report.weeks], key="weeks")
     if not weeks.empty:
-        st.bar_chart(weeks.set_index("week")[["active_users"]])
+        charts.bars(weeks, "week", ["active_users"], temporal=True)
 
 
 def latency(report: UsageReport) -> None:
     """p50 and p95 of the time to the first slide and of the total time."""
     frame = table(
-        "Latency (ms, nearest-rank percentiles)",
+        "Latency (ms, nearest-rank percentiles within 10%)",
         [entry.model_dump() for entry in report.latency],
         key="latency",
     )
     if not frame.empty:
-        st.bar_chart(
-            frame.set_index("kind")[["first_slide_p50_ms", "first_slide_p95_ms", "total_p95_ms"]],
-            stack=False,
-        )
+        charts.bars(frame, "kind", ["first_slide_p50_ms", "first_slide_p95_ms", "total_p95_ms"])
 
 
 def errors(report: UsageReport) -> None:
@@ -66,11 +65,26 @@ def exports(report: UsageReport) -> None:
     """Exports per format."""
     frame = table("Exports by format", [e.model_dump() for e in report.exports], key="exports")
     if not frame.empty:
-        st.bar_chart(frame.set_index("format")[["count"]])
+        charts.bars(frame, "format", ["count"])
+
+
+def verification(report: UsageReport) -> None:
+    """Slides checked per rating, and what readers said of the ratings (thumbs up or down)."""
+    rows = [v.model_dump() | {"share": f"{v.share:.1%}"} for v in report.verification]
+    frame = table("Verification ratings (slides checked)", rows, key="verification")
+    if frame.empty:
+        return
+    left, right = st.columns(2)
+    with left:
+        st.caption("Slides checked per rating")
+        charts.bars(frame, "rating", ["slides"])
+    with right:
+        st.caption("Readers' thumbs up and down on the ratings")
+        charts.bars(frame, "rating", ["thumbs_up", "thumbs_down"])
 
 
 def nps(report: UsageReport) -> None:
     """The survey's net promoter score per week."""
     frame = table("Survey score (NPS) per week", [w.model_dump() for w in report.nps], key="nps")
     if not frame.empty:
-        st.line_chart(pd.DataFrame(frame).set_index("week")[["nps"]])
+        charts.lines(frame, "week", ["nps"], temporal=True)

@@ -30,6 +30,7 @@ from slidegen.db.models.sessions import (
     SlideDeckVersion,
     UserSession,
 )
+from slidegen.db.models.usage import UsageDay, UsageDayUser, UsageLatency, UsageVerification
 
 __all__ = [
     "AppIdentity",
@@ -59,6 +60,10 @@ __all__ = [
     "SurveyResponse",
     "SurveySchedule",
     "UserProfilePreference",
+    "UsageDay",
+    "UsageDayUser",
+    "UsageLatency",
     "UsagePrice",
+    "UsageVerification",
     "UserSession",
 ]

@@ -3,5 +3,5 @@
 from slidegen.services.verbs import lazy_verbs
 
 __getattr__ = lazy_verbs(
-    __name__, ("access", "dashboard", "feedback", "figures", "request_logs", "survey")
+    __name__, ("access", "dashboard", "feedback", "figures", "request_logs", "rollups", "survey")
 )

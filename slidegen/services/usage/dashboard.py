@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -28,12 +28,22 @@ from slidegen.schemas.usage import (
     Price,
     TokenUsage,
     UsageReport,
+    VerificationRating,
     WeekUsage,
 )
 from slidegen.services.usage import figures
 from slidegen.services.usage.access import require_admin
 
 FEEDBACK_LIMIT = 500
+RATINGS = ("verified", "review", "problem", "unknown")
+
+
+def day_range(start: date, end: date) -> tuple[datetime, datetime]:
+    """Return the first instant of `start` and the instant after `end` (UTC)."""
+    return (
+        datetime.combine(start, time(), tzinfo=UTC),
+        datetime.combine(end + timedelta(days=1), time(), tzinfo=UTC),
+    )
 
 
 def usage_report(
@@ -41,37 +51,39 @@ def usage_report(
     user: User,
     *,
     settings: Settings,
-    since: datetime,
-    until: datetime,
+    start: date,
+    end: date,
     profile: str | None = None,
 ) -> UsageReport:
-    """Return the dashboard's figures: a constant number of aggregate queries."""
+    """Return the figures of whole UTC days `start` through `end`: a fixed number of queries."""
     require_admin(user, settings)
-    if until <= since:
-        raise InvalidInputError("The end of the date range must come after its start.")
-    where = figures.log_filter(since, until, profile)
-    days, exports, requests, failed = _days(figures.counts_by_day(session, where))
+    if end < start:
+        raise InvalidInputError("The end of the date range must not come before its start.")
+    since, until = day_range(start, end)
+    days, exports, requests, failed = _days(figures.counts_by_day(session, start, end, profile))
     weeks = []
-    for span, start, users in figures.active_users(session, where):
+    for span, first, users in figures.active_users(session, start, end, profile):
         if span == "day":
-            days.setdefault(figures.as_date(start), DayUsage(day=figures.as_date(start)))
-            days[figures.as_date(start)].active_users = users
+            days.setdefault(figures.as_date(first), DayUsage(day=figures.as_date(first)))
+            days[figures.as_date(first)].active_users = users
         else:
-            weeks.append(WeekUsage(week=figures.as_date(start), active_users=users))
-    tokens = [_tokens(row) for row in figures.tokens_by_model(session, where)]
+            weeks.append(WeekUsage(week=figures.as_date(first), active_users=users))
+    tokens = [_tokens(row) for row in figures.tokens_by_model(session, start, end, profile)]
+    buckets = figures.latency_buckets(session, start, end, profile)
     return UsageReport(
         since=since,
         until=until,
         profile=profile,
         days=sorted(days.values(), key=lambda d: d.day),
         weeks=sorted(weeks, key=lambda w: w.week),
-        latency=_latency(figures.latency_percentiles(session, where)),
+        latency=_latency(figures.percentiles(buckets)),
         errors=[
             ErrorCount(error_class=name or "Error", count=count, rate=count / requests)
-            for name, count in figures.error_counts(session, where)
+            for name, count in figures.error_counts(session, start, end, profile)
         ],
         tokens=tokens,
         exports=exports,
+        verification=_verification(figures.verification_by_rating(session, start, end, profile)),
         nps=[
             NpsWeek(week=figures.as_date(week), responses=n, nps=round(100 * (p - d) / n, 1))
             for week, n, p, d in figures.nps_by_week(session, since, until)
@@ -86,8 +98,8 @@ def _days(rows: list[Any]) -> tuple[dict[Any, DayUsage], list[ExportCount], int,
     days: dict[Any, DayUsage] = {}
     exports: dict[str, ExportCount] = {}
     requests = failed = 0
-    for raw_day, kind, status, count in rows:
-        day = figures.as_date(raw_day)
+    for raw_day, kind, status, total in rows:
+        day, count = figures.as_date(raw_day), int(total)
         usage = days.setdefault(day, DayUsage(day=day))
         usage.requests += count
         requests += count
@@ -121,8 +133,27 @@ def _latency(rows: list[Any]) -> list[Latency]:
     return [found[kind] for kind in figures.LATENCY_KINDS if kind in found]
 
 
+def _verification(rows: list[Any]) -> list[VerificationRating]:
+    found = {rating: (int(n), int(up), int(down)) for rating, n, up, down in rows}
+    checked = sum(n for n, _, _ in found.values())
+    return [
+        VerificationRating(
+            rating=rating,
+            slides=n,
+            share=n / checked if checked else 0.0,
+            thumbs_up=up,
+            thumbs_down=down,
+        )
+        for rating in RATINGS
+        if rating in found
+        for n, up, down in [found[rating]]
+    ]
+
+
 def _tokens(row: Any) -> TokenUsage:
     model, requests, tokens_in, tokens_out, price_in, price_out = row
+    # PostgreSQL sums BIGINT columns as NUMERIC (Decimal): back to int before mixing with floats.
+    requests, tokens_in, tokens_out = int(requests), int(tokens_in), int(tokens_out)
     cost = tokens_in / 1000 * price_in + tokens_out / 1000 * price_out
     return TokenUsage(
         model=model,
@@ -158,31 +189,30 @@ def list_feedback(
 ) -> list[FeedbackOut]:
     """Return the newest feedback (up to 500) with the title of the deck it concerns."""
     require_admin(user, settings)
+    feedback = FeedbackConversation
+    # Columns only: ORM objects (and each conversation's JSON) cost ~0.5 ms a row here.
     query = (
-        select(FeedbackConversation, UserSession.title)
-        .outerjoin(UserSession, UserSession.session_id == FeedbackConversation.session_id)
-        .order_by(FeedbackConversation.created_at.desc(), FeedbackConversation.id.desc())
+        select(
+            feedback.id,
+            feedback.created_at,
+            feedback.created_by,
+            feedback.category,
+            feedback.severity,
+            feedback.summary,
+            feedback.session_id,
+            UserSession.title.label("deck_title"),
+        )
+        .outerjoin(UserSession, UserSession.session_id == feedback.session_id)
+        .order_by(feedback.created_at.desc(), feedback.id.desc())
         .limit(FEEDBACK_LIMIT)
     )
     if category:
-        query = query.where(FeedbackConversation.category == category)
+        query = query.where(feedback.category == category)
     if since:
-        query = query.where(FeedbackConversation.created_at >= since)
+        query = query.where(feedback.created_at >= since)
     if until:
-        query = query.where(FeedbackConversation.created_at < until)
-    return [
-        FeedbackOut(
-            id=row.id,
-            created_at=row.created_at,
-            created_by=row.created_by,
-            category=row.category,
-            severity=row.severity,
-            summary=row.summary,
-            session_id=row.session_id,
-            deck_title=title,
-        )
-        for row, title in session.execute(query)
-    ]
+        query = query.where(feedback.created_at < until)
+    return [FeedbackOut.model_validate(row._mapping) for row in session.execute(query)]
 
 
 def list_prices(session: Session, user: User, *, settings: Settings) -> list[Price]:

@@ -1,7 +1,9 @@
-"""The dashboard's aggregations, each one SQL statement whatever the number of rows.
+"""The dashboard's aggregations: one SQL statement each, over the daily roll-ups.
 
-Days and weeks are computed in UTC by the database; percentiles are nearest-rank, found with
-window functions (SQLite has no percentile function), so both engines give the same numbers.
+The roll-ups (slidegen/services/usage/rollups.py) hold a few rows per day whatever the number
+of requests, so a statement reads days x profiles x kinds rows, never the request logs.
+Percentiles are nearest-rank over 10% latency buckets: the bucket holding the rank is found
+from the counts, and the value is placed between the smallest and largest time seen in it.
 """
 
 from __future__ import annotations
@@ -12,23 +14,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from slidegen.db.models import RequestLog, SurveyResponse, UsagePrice
+from slidegen.db.models import (
+    SurveyResponse,
+    UsageDay,
+    UsageDayUser,
+    UsageLatency,
+    UsagePrice,
+    UsageVerification,
+)
+from slidegen.services.usage.rollups import LATENCY_KINDS
 
-LATENCY_KINDS = ("generate", "edit")
-
-
-def day_of(session: Session, column: Any) -> ColumnElement[Any]:
-    """The UTC calendar day of a timestamp column."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone("UTC", column))
-    return func.date(column)
-
-
-def week_of(session: Session, column: Any) -> ColumnElement[Any]:
-    """The Monday starting the UTC week of a timestamp column."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.date_trunc("week", func.timezone("UTC", column)))
-    return func.date(column, "weekday 0", "-6 days")  # the next Sunday, then back to Monday
+__all__ = ["LATENCY_KINDS"]
 
 
 def as_date(value: Any) -> date:
@@ -36,121 +32,111 @@ def as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def log_filter(since: datetime, until: datetime, profile: str | None) -> ColumnElement[bool]:
-    """Request logs of the range (and of one profile when given)."""
-    clause = and_(RequestLog.finished_at >= since, RequestLog.finished_at < until)
-    return and_(clause, RequestLog.profile_name == profile) if profile else clause
+def _where(model: Any, start: date, end: date, profile: str | None) -> ColumnElement[bool]:
+    clause = and_(model.day >= start, model.day <= end)
+    return and_(clause, model.profile_name == profile) if profile else clause
 
 
-def counts_by_day(session: Session, where: ColumnElement[bool]) -> list[Any]:
+def counts_by_day(session: Session, start: date, end: date, profile: str | None) -> list[Any]:
     """(day, kind, status, requests) rows."""
-    day = day_of(session, RequestLog.finished_at).label("day")
     return list(
         session.execute(
-            select(day, RequestLog.kind, RequestLog.status, func.count())
-            .where(where)
-            .group_by(day, RequestLog.kind, RequestLog.status)
+            select(UsageDay.day, UsageDay.kind, UsageDay.status, func.sum(UsageDay.requests))
+            .where(_where(UsageDay, start, end, profile))
+            .group_by(UsageDay.day, UsageDay.kind, UsageDay.status)
         )
     )
 
 
-def active_users(session: Session, where: ColumnElement[bool]) -> list[Any]:
+def active_users(session: Session, start: date, end: date, profile: str | None) -> list[Any]:
     """('day' | 'week', start, distinct users) rows, in one statement."""
-    day = day_of(session, RequestLog.finished_at)
-    week = week_of(session, RequestLog.finished_at)
-    users = func.count(RequestLog.user_name.distinct())
-    by_day = select(literal("day").label("span"), day.label("start"), users).where(where)
-    by_week = select(literal("week").label("span"), week.label("start"), users).where(where)
-    return list(session.execute(union_all(by_day.group_by(day), by_week.group_by(week))))
+    users = UsageDayUser
+    where = and_(users.profile_scope == (profile or ""), users.day >= start, users.day <= end)
+    by_day = select(literal("day").label("span"), users.day.label("start"), func.count())
+    by_week = select(literal("week"), users.week, func.count(users.user_name.distinct()))
+    return list(
+        session.execute(
+            union_all(
+                by_day.where(where).group_by(users.day), by_week.where(where).group_by(users.week)
+            )
+        )
+    )
 
 
-def latency_percentiles(session: Session, where: ColumnElement[bool]) -> list[Any]:
-    """(kind, requests, first p50, first p95, total p50, total p95) rows, nearest rank."""
-    if session.get_bind().dialect.name != "postgresql":
-        return _percentiles_from_ranks(latency_ranks(session, where))
-
-    # percentile_disc is the nearest-rank percentile: the same numbers as the ranks below.
-    def disc(fraction: float, column: Any) -> Any:
-        return func.percentile_disc(fraction).within_group(column)
-
-    first, total = RequestLog.first_slide_ms, RequestLog.total_ms
+def latency_buckets(session: Session, start: date, end: date, profile: str | None) -> list[Any]:
+    """(kind, metric, bucket, requests, low ms, high ms) rows, in bucket order."""
+    latency = UsageLatency
     return list(
         session.execute(
             select(
-                RequestLog.kind,
-                func.count(),
-                disc(0.5, first),
-                disc(0.95, first),
-                disc(0.5, total),
-                disc(0.95, total),
+                latency.kind,
+                latency.metric,
+                latency.bucket,
+                func.sum(latency.requests),
+                func.min(latency.low_ms),
+                func.max(latency.high_ms),
             )
-            .where(where, RequestLog.kind.in_(LATENCY_KINDS))
-            .group_by(RequestLog.kind)
+            .where(_where(latency, start, end, profile))
+            .group_by(latency.kind, latency.metric, latency.bucket)
+            .order_by(latency.kind, latency.metric, latency.bucket)
         )
     )
 
 
-def _percentiles_from_ranks(rows: list[Any]) -> list[Any]:
+def percentiles(rows: list[Any]) -> list[tuple[Any, ...]]:
+    """(kind, requests, first p50, first p95, total p50, total p95) from latency buckets."""
     found: dict[str, list[Any]] = {}
-    for kind, metric, rank, count, value in rows:
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for kind, metric, _bucket, n, low, high in rows:
+        grouped.setdefault((kind, metric), []).append((int(n), int(low), int(high)))
+    for (kind, metric), buckets in grouped.items():
         entry = found.setdefault(kind, [kind, 0, None, None, None, None])
+        count = sum(n for n, _, _ in buckets)
         offset = 2 if metric == "first" else 4
-        entry[1] = max(entry[1], count) if metric == "total" else entry[1]
-        if rank == (50 * count + 99) // 100:
-            entry[offset] = value
-        if rank == (95 * count + 99) // 100:
-            entry[offset + 1] = value
+        if metric == "total":
+            entry[1] = count
+        entry[offset] = nearest_rank(buckets, (50 * count + 99) // 100)
+        entry[offset + 1] = nearest_rank(buckets, (95 * count + 99) // 100)
     return [tuple(entry) for entry in found.values()]
 
 
-def latency_ranks(session: Session, where: ColumnElement[bool]) -> list[Any]:
-    """(kind, metric, rank, count, value) rows at the 50th and 95th percentile ranks."""
-    parts = []
-    for metric, column in (("first", RequestLog.first_slide_ms), ("total", RequestLog.total_ms)):
-        ranked = (
-            select(
-                RequestLog.kind.label("kind"),
-                column.label("value"),
-                func.row_number().over(partition_by=RequestLog.kind, order_by=column).label("rn"),
-                func.count().over(partition_by=RequestLog.kind).label("n"),
-            )
-            .where(where, column.is_not(None), RequestLog.kind.in_(LATENCY_KINDS))
-            .subquery()
-        )
-        # ceil(p * n) in integer arithmetic, the same on both engines
-        p50, p95 = (50 * ranked.c.n + 99) // 100, (95 * ranked.c.n + 99) // 100
-        parts.append(
-            select(ranked.c.kind, literal(metric), ranked.c.rn, ranked.c.n, ranked.c.value).where(
-                (ranked.c.rn == p50) | (ranked.c.rn == p95)
-            )
-        )
-    return list(session.execute(union_all(*parts)))
+def nearest_rank(buckets: list[tuple[int, int, int]], rank: int) -> int:
+    """The value at a rank (1-based): exact when its bucket holds one or two distinct times."""
+    below = 0
+    for n, low, high in buckets:
+        if below + n >= rank:
+            if n == 1:
+                return low
+            # Spread evenly from low to high: exact at either end, within the bucket between.
+            return round(low + (high - low) * (rank - below - 1) / (n - 1))
+        below += n
+    raise ValueError("rank beyond the counted requests")
 
 
-def error_counts(session: Session, where: ColumnElement[bool]) -> list[Any]:
-    """(error_class, count) rows of failed requests."""
+def error_counts(session: Session, start: date, end: date, profile: str | None) -> list[Any]:
+    """(error_class, count) rows of failed requests, most frequent first."""
+    count = func.sum(UsageDay.requests)
     return list(
         session.execute(
-            select(RequestLog.error_class, func.count())
-            .where(where, RequestLog.status == "error")
-            .group_by(RequestLog.error_class)
-            .order_by(func.count().desc())
+            select(UsageDay.error_class, count)
+            .where(_where(UsageDay, start, end, profile), UsageDay.status == "error")
+            .group_by(UsageDay.error_class)
+            .order_by(count.desc(), UsageDay.error_class)
         )
     )
 
 
-def tokens_by_model(session: Session, where: ColumnElement[bool]) -> list[Any]:
+def tokens_by_model(session: Session, start: date, end: date, profile: str | None) -> list[Any]:
     """(model, requests, input, output, input price, output price) rows."""
-    model = func.coalesce(RequestLog.model, RequestLog.provider, "unknown")
     totals = (
         select(
-            model.label("model"),
-            func.count().label("requests"),
-            func.coalesce(func.sum(RequestLog.input_tokens), 0).label("input"),
-            func.coalesce(func.sum(RequestLog.output_tokens), 0).label("output"),
+            UsageDay.model.label("model"),
+            func.sum(UsageDay.requests).label("requests"),
+            func.sum(UsageDay.input_tokens).label("input"),
+            func.sum(UsageDay.output_tokens).label("output"),
         )
-        .where(where, ~RequestLog.kind.like("export:%"))
-        .group_by(model)
+        .where(_where(UsageDay, start, end, profile), ~UsageDay.kind.like("export:%"))
+        .group_by(UsageDay.model)
         .subquery()
     )
     return list(
@@ -162,6 +148,25 @@ def tokens_by_model(session: Session, where: ColumnElement[bool]) -> list[Any]:
             )
             .outerjoin(UsagePrice, UsagePrice.endpoint == totals.c.model)
             .order_by(totals.c.model)
+        )
+    )
+
+
+def verification_by_rating(
+    session: Session, start: date, end: date, profile: str | None
+) -> list[Any]:
+    """(rating, slides checked, thumbs up, thumbs down) rows."""
+    checks = UsageVerification
+    return list(
+        session.execute(
+            select(
+                checks.rating,
+                func.sum(checks.slides),
+                func.sum(checks.thumbs_up),
+                func.sum(checks.thumbs_down),
+            )
+            .where(_where(checks, start, end, profile))
+            .group_by(checks.rating)
         )
     )
 
@@ -187,3 +192,10 @@ def nps_by_week(session: Session, since: datetime, until: datetime) -> list[Any]
             .order_by(week)
         )
     )
+
+
+def week_of(session: Session, column: Any) -> ColumnElement[Any]:
+    """The Monday starting the UTC week of a timestamp column."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.date_trunc("week", func.timezone("UTC", column)))
+    return func.date(column, "weekday 0", "-6 days")  # the next Sunday, then back to Monday

@@ -2,8 +2,10 @@
 
 The engine starts a `RequestMeter` when it picks a request up, notes each slide and the
 failure, and writes the row in the same unit of work that closes the request, so a request's
-result and its log commit together (no extra commit). Old rows are removed after
-SLIDEGEN_REQUEST_LOG_RETENTION_DAYS, at most once an hour per process.
+result and its log commit together (no extra commit). Every row goes through
+`add_request_log`, which also adds it to the dashboard's daily roll-ups in the same unit of
+work. Old rows and roll-ups are removed after SLIDEGEN_REQUEST_LOG_RETENTION_DAYS, at most
+once an hour per process.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from slidegen import bootstrap
 from slidegen.config import Settings
 from slidegen.db.base import utcnow
 from slidegen.db.models import ChatRequest, ExportJob, RequestLog, UserSession
+from slidegen.services.usage.rollups import log_values, purge_rollups, roll_up_logs, utc_day
 
 PROMPT_EXCERPT_CHARS = 200
 PURGE_EVERY_S = 3600.0
@@ -99,7 +102,8 @@ def write_chat_request_log(
             ChatRequest.id == request_pk
         )
     ).one()
-    session.add(
+    add_request_log(
+        session,
         RequestLog(
             finished_at=now,
             request_id=request_id,
@@ -119,7 +123,7 @@ def write_chat_request_log(
             tool_calls=tool_calls or 0,
             slides=meter.slides,
             prompt_excerpt=meter.prompt_excerpt,
-        )
+        ),
     )
     _purge_now_and_then(session, meter.retention_days)
 
@@ -131,7 +135,8 @@ def write_export_log(session: Session, job: ExportJob, *, error_class: str | Non
         select(UserSession.profile_name).where(UserSession.session_id == job.session_id)
     )
     failed = job.status == "error"
-    session.add(
+    add_request_log(
+        session,
         RequestLog(
             finished_at=now,
             request_id=job.job_id,
@@ -146,12 +151,21 @@ def write_export_log(session: Session, job: ExportJob, *, error_class: str | Non
             output_tokens=0,
             tool_calls=0,
             slides=0 if failed else job.total_slides,
-        )
+        ),
     )
 
 
+def add_request_log(session: Session, row: RequestLog) -> RequestLog:
+    """Add a log row and count it in the daily roll-ups, in this unit of work."""
+    row.finished_at = row.finished_at or utcnow()
+    session.add(row)
+    roll_up_logs(session, [log_values(row)])
+    return row
+
+
 def purge_request_logs(session: Session, *, retention_days: int, now: datetime) -> int:
-    """Delete request logs older than the retention period; return how many went."""
+    """Delete request logs older than the retention period (and their days' roll-ups)."""
+    purge_rollups(session, before=utc_day(now - timedelta(days=retention_days)))
     result = session.execute(
         delete(RequestLog)
         .where(RequestLog.finished_at < now - timedelta(days=retention_days))

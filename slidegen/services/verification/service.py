@@ -8,11 +8,13 @@ checked again; a new tool result (more data) re-checks every slide.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from slidegen.db.base import utcnow
 from slidegen.db.models import SessionSlideDeck
 from slidegen.deck import Slide
 from slidegen.errors import InvalidInputError, NotFoundError
@@ -20,10 +22,11 @@ from slidegen.identity import User
 from slidegen.render.images import image_references
 from slidegen.render.layout_check import LayoutIssue, check_layout
 from slidegen.render.layout_check import available as layout_available
-from slidegen.schemas.verification import DeckVerification, Finding
+from slidegen.schemas.verification import DeckVerification, Finding, worst
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session
+from slidegen.services.usage.rollups import count_checked_slides, count_vote, utc_day
 from slidegen.services.verification.data import deck_tool_results
 from slidegen.services.verification.extract import slide_numbers
 from slidegen.services.verification.matcher import DataIndex, match_number
@@ -67,6 +70,14 @@ def verify_session(
                 "findings": [f.model_dump(exclude_none=True) for f in findings],
             }
         _store(session, stored, cache, set(keys))
+        # The usage dashboard counts each check's rating (stored decks only, like the results).
+        if stored is not None:
+            count_checked_slides(
+                session,
+                day=utc_day(utcnow()),
+                profile_name=row.profile_name,
+                ratings=[worst([f.verdict for f in findings]) for findings, _ in fresh],
+            )
     slides = [
         slide_result(slide.slide_id, cache[key])
         for slide, key in zip(deck.slides, keys, strict=True)
@@ -135,7 +146,23 @@ def rate_verification(
     if key not in cache:
         raise InvalidInputError("This slide has not been checked yet; wait for its rating.")
     entry = dict(cache[key])
+    rating = slide_result(slide_id, entry).rating
+    earlier = [f for f in entry.get("feedback") or [] if f.get("user") == user.name]
     feedback = [f for f in entry.get("feedback") or [] if f.get("user") != user.name]
-    entry["feedback"] = [*feedback, {"user": user.name, "up": up, "reason": reason[:1000]}]
+    today = utc_day(utcnow())
+    vote = {"user": user.name, "up": up, "reason": reason[:1000]}
+    entry["feedback"] = [*feedback, vote | {"day": today.isoformat(), "rating": rating}]
     cache[key] = entry
     _store(session, stored, cache, {content_hash(s, deck.css) for s in deck.slides})
+    # The usage dashboard counts votes per rating; a changed vote replaces the earlier one.
+    for old in earlier:
+        if old.get("day") and old.get("rating"):
+            count_vote(
+                session,
+                day=date.fromisoformat(old["day"]),
+                profile_name=row.profile_name,
+                rating=old["rating"],
+                up=bool(old.get("up")),
+                delta=-1,
+            )
+    count_vote(session, day=today, profile_name=row.profile_name, rating=rating, up=up)
