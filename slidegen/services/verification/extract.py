@@ -164,3 +164,19 @@ def _category_text(category: str | float) -> str:
 
 def _chart_text(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
+
+
+def prose_sentences(slide_html: str) -> list[str]:
+    """Return the sentences of a slide's prose (outside tables and charts), each once."""
+    try:
+        root = lxml_html.fragment_fromstring(slide_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    seen: dict[str, None] = {}
+    for text, block in _prose(root):
+        if not text.strip():
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", block):
+            if len(sentence.split()) >= 3:
+                seen.setdefault(sentence.strip(), None)
+    return list(seen)

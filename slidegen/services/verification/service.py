@@ -26,6 +26,7 @@ from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session
 from slidegen.services.verification.data import deck_tool_results
 from slidegen.services.verification.extract import slide_numbers
+from slidegen.services.verification.judge import Judge, apply_verdicts, find_claims
 from slidegen.services.verification.matcher import DataIndex, match_number
 from slidegen.services.verification.ratings import content_hash, fingerprint, slide_result
 
@@ -36,11 +37,18 @@ LayoutCheck = Callable[[str, list[Slide], Images], list[list[LayoutIssue]] | Non
 
 
 def verify_session(
-    session: Session, user: User, *, session_id: str, layout: bool = True
+    session: Session,
+    user: User,
+    *,
+    session_id: str,
+    layout: bool = True,
+    judge: Judge | None = None,
 ) -> DeckVerification:
     """Rate every slide of a deck, checking only slides (or data) that changed.
 
     `layout=False` checks numbers only (the layout check lays slides out: about 0.1 s each).
+    With a `judge`, what the matcher cannot settle on the slides checked now (and on slides
+    never judged before) goes to the LLM in one call.
     """
     row = load_session(session, user, session_id)
     holder = deck_holder(row)
@@ -55,17 +63,22 @@ def verify_session(
         for i, key in enumerate(keys)
         if (cache.get(key) or {}).get("data") != data_key
         or (layout and not cache[key].get("layout") and layout_available())
+        or (judge is not None and not cache[key].get("judged"))
     ]
     if stale:
         chosen = [deck.slides[i] for i in stale]
         images = image_data_uris(session, image_references(s.html for s in chosen))
-        fresh = check_slides(deck.css, chosen, results, check_layout if layout else None, images)
+        fresh = check_slides(
+            deck.css, chosen, results, check_layout if layout else None, images, judge=judge
+        )
         for i, (findings, laid_out) in zip(stale, fresh, strict=True):
             cache[keys[i]] = {
                 "data": data_key,
                 "layout": laid_out,
                 "findings": [f.model_dump(exclude_none=True) for f in findings],
             }
+            if judge is not None and not judge.cost.errors:
+                cache[keys[i]]["judged"] = True
         _store(session, stored, cache, set(keys))
     slides = [
         slide_result(slide.slide_id, cache[key])
@@ -82,13 +95,22 @@ def check_slides(
     results: list[dict[str, Any]],
     layout: LayoutCheck | None,
     images: Images | None = None,
+    *,
+    judge: Judge | None = None,
 ) -> list[tuple[list[Finding], bool]]:
-    """Return the findings of the given slides and whether their layout was checked."""
+    """Return the findings of the given slides and whether their layout was checked.
+
+    With a `judge` (and data to judge against), every unsettled number and comparative claim
+    of these slides is judged in one LLM call.
+    """
     data = DataIndex(results)
+    numbers = [[match_number(number, data) for number in slide_numbers(slide)] for slide in slides]
+    if judge is not None and results:
+        claims = find_claims(slides, numbers, results)
+        apply_verdicts(claims, judge.judge(claims, results), numbers)
     laid_out = layout(css, slides, images or {}) if layout is not None else None
     out = []
-    for n, slide in enumerate(slides):
-        findings = [match_number(number, data) for number in slide_numbers(slide)]
+    for n, findings in enumerate(numbers):
         if laid_out is not None:
             findings += [layout_finding(issue) for issue in laid_out[n]]
         out.append((findings, laid_out is not None))
