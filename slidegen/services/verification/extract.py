@@ -16,6 +16,7 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<suffix>%|bn\b|[kKmMbB](?![a-zA-Z])|thousand\b|million\b|billion\b))?"
     r"(?![\w/:\-]|\.\d)"
 )
+NUMBER_PATTERN = _NUMBER
 _SCALES = {
     "k": 1e3,
     "thousand": 1e3,
@@ -43,6 +44,8 @@ class SlideNumber:
     where: str  # text | table | chart
     context: str  # nearby text, or "chart title · series · category"
     label: str | None = None  # the table row's or the chart point's category
+    series: str | None = None  # a chart value's series name
+    locator: str | None = None  # a chart value's "chart:<chart>:<series>:<point>" (indexes)
 
 
 def slide_numbers(slide: Slide) -> list[SlideNumber]:
@@ -133,8 +136,8 @@ def _text(element: etree._Element) -> str:
 
 def _chart_numbers(slide: Slide) -> list[SlideNumber]:
     numbers = []
-    for chart in slide.charts:
-        for series in chart.series:
+    for chart_no, chart in enumerate(slide.charts):
+        for series_no, series in enumerate(chart.series):
             for index, value in enumerate(series.values):
                 if value is None:
                     continue
@@ -151,6 +154,8 @@ def _chart_numbers(slide: Slide) -> list[SlideNumber]:
                         where="chart",
                         context=" · ".join(p for p in parts if p),
                         label=label,
+                        series=series.name,
+                        locator=f"chart:{chart_no}:{series_no}:{index}",
                     )
                 )
     return numbers

@@ -1,8 +1,18 @@
-"""The instruction of a Fix: an ordinary edit request that lists a slide's findings."""
+"""Fixes: an edit request listing a slide's findings, or a direct correction from the data.
+
+A direct fix needs no LLM: every wrong number of the slide contradicts a row that gives one
+value (`Finding.fix` holds it written the slide's way), and each can be found on the slide
+(a chart value by its position, a written number by its only occurrence in the HTML).
+"""
 
 from __future__ import annotations
 
+import re
+
+from slidegen.deck import Slide
 from slidegen.schemas.verification import Finding
+from slidegen.services.verification.extract import NUMBER_PATTERN, SlideNumber
+from slidegen.tools.base import format_number
 
 MAX_LISTED = 12
 
@@ -25,3 +35,67 @@ def fix_instruction(findings: list[Finding]) -> str:
             + "."
         )
     return "\n".join(lines)
+
+
+def corrected_text(number: SlideNumber, value: float) -> str | None:
+    """Return `value` written the way the slide wrote `number` (unit, decimals, separators).
+
+    None when that cannot be done faithfully: percentages (a row's cell is not a share) and a
+    sign the slide's form cannot carry.
+    """
+    if number.percent or (value < 0) != (number.value < 0):
+        return None
+    if number.where == "chart":
+        return format_number(value)
+    match = NUMBER_PATTERN.search(number.text)
+    if match is None or number.decimals is None:
+        return None
+    scaled = abs(value) / (number.scale or 1.0)
+    separators = "," if "," in match["num"] else ""
+    digits = f"{scaled:{separators}.{number.decimals}f}"
+    return number.text[: match.start("num")] + digits + number.text[match.end("num") :]
+
+
+def direct_fixes(slide: Slide, findings: list[Finding]) -> list[Finding] | None:
+    """Return the findings a direct fix corrects, or None when some wrong finding has none."""
+    wrong = [f for f in findings if f.verdict in ("problem", "review")]
+    if not wrong or any(not f.fix or not _locatable(slide, f) for f in wrong):
+        return None
+    return wrong
+
+
+def apply_direct_fixes(slide: Slide, fixes: list[Finding]) -> list[str]:
+    """Correct the slide in place; return "old → new" for each correction."""
+    done = []
+    for finding in fixes:
+        assert finding.fix is not None and finding.number is not None
+        if finding.locator:
+            chart, series, point = (int(n) for n in finding.locator.split(":")[1:])
+            slide.charts[chart].series[series].values[point] = float(finding.fix)
+        else:
+            slide.html = _occurrence(finding.number).sub(finding.fix, slide.html, count=1)
+        done.append(f"{finding.number} → {finding.fix}")
+    return done
+
+
+def _locatable(slide: Slide, finding: Finding) -> bool:
+    if finding.locator:
+        try:
+            chart, series, point = (int(n) for n in finding.locator.split(":")[1:])
+            values = slide.charts[chart].series[series].values
+        except (ValueError, IndexError):
+            return False
+        return point < len(values) and values[point] == _as_float(finding.number)
+    return len(_occurrence(finding.number or "").findall(slide.html)) == 1
+
+
+def _as_float(text: str | None) -> float | None:
+    try:
+        return float(text or "")
+    except ValueError:
+        return None
+
+
+def _occurrence(text: str) -> re.Pattern[str]:
+    """Match `text` as a whole number in HTML (not inside a longer number or a word)."""
+    return re.compile(rf"(?<![\w.,$€£¥]){re.escape(text)}(?![\w%]|[.,]\d)")

@@ -136,6 +136,7 @@ def _store(
         .values(verification_map=kept)
         .execution_options(synchronize_session=False)
     )
+    session.expire(stored, ["verification_map"])  # a deck shown next in this unit reads it
 
 
 def rate_verification(
