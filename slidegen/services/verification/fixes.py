@@ -8,6 +8,7 @@ value (`Finding.fix` holds it written the slide's way), and each can be found on
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from slidegen.deck import Slide
 from slidegen.schemas.verification import Finding
@@ -99,3 +100,66 @@ def _as_float(text: str | None) -> float | None:
 def _occurrence(text: str) -> re.Pattern[str]:
     """Match `text` as a whole number in HTML (not inside a longer number or a word)."""
     return re.compile(rf"(?<![\w.,$€£¥]){re.escape(text)}(?![\w%]|[.,]\d)")
+
+
+def settle_series(
+    numbers: list[SlideNumber], findings: list[Finding], results: list[dict[str, Any]]
+) -> list[Finding]:
+    """Give a chart's wrong point the value its series' source gives there.
+
+    A series whose verified points all come from one column of one result, at rows evenly
+    spaced along the points (row = first + step x point), comes from there: a point that does
+    not match is contradicted by the cell the same spacing gives (a *problem*, with its fix).
+    """
+    sources: dict[str, list[tuple[int, Finding]]] = {}
+    for number, finding in zip(numbers, findings, strict=True):
+        if number.locator and finding.verdict == "verified" and finding.row is not None:
+            series, point = number.locator.rsplit(":", 1)
+            sources.setdefault(series, []).append((int(point), finding))
+    out = []
+    for number, finding in zip(numbers, findings, strict=True):
+        if number.locator and finding.verdict != "verified" and not finding.fix:
+            series, point = number.locator.rsplit(":", 1)
+            cell = _series_cell(sources.get(series, []), int(point), results)
+            if cell is not None and (fix := corrected_text(number, cell[0])):
+                finding = finding.model_copy(
+                    update={
+                        "verdict": "problem",
+                        "text": f"{number.text} contradicts the data: its series' source "
+                        f"gives {fix} here. Context: {number.context}",
+                        "source": cell[1],
+                        "row": cell[2],
+                        "expected": fix,
+                        "fix": fix,
+                        "locator": number.locator,
+                    }
+                )
+        out.append(finding)
+    return out
+
+
+def _series_cell(
+    verified: list[tuple[int, Finding]], point: int, results: list[dict[str, Any]]
+) -> tuple[float, str, int] | None:
+    """Return (value, source, row) of the cell a series' spacing gives at `point`, if any."""
+    if len(verified) < 2 or len({(f.query, f.column) for _, f in verified}) != 1:
+        return None
+    (p0, f0), (p1, f1) = sorted(verified, key=lambda v: v[0])[:2]
+    step, rest = divmod((f1.row or 0) - (f0.row or 0), p1 - p0)
+    if rest or step == 0 or any(f.row != f0.row + step * (p - p0) for p, f in verified):  # type: ignore[operator]
+        return None
+    row = (f0.row or 0) + step * (point - p0)
+    for result in results:
+        columns = [str(c) for c in result.get("columns") or []]
+        if (result.get("query") or result.get("question")) != f0.query or f0.column not in columns:
+            continue
+        rows = result.get("rows") or []
+        value = rows[row - 1][columns.index(f0.column)] if 1 <= row <= len(rows) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            where = f"row {row}, column {f0.column}"
+            return (
+                float(value),
+                " · ".join(p for p in (result.get("tool"), f0.query, where) if p),
+                row,
+            )
+    return None

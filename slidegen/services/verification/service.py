@@ -26,6 +26,7 @@ from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session
 from slidegen.services.verification.data import deck_tool_results
 from slidegen.services.verification.extract import slide_numbers
+from slidegen.services.verification.fixes import settle_series
 from slidegen.services.verification.judge import Judge, apply_verdicts, find_claims
 from slidegen.services.verification.matcher import DataIndex, match_number
 from slidegen.services.verification.ratings import content_hash, fingerprint, slide_result
@@ -104,7 +105,11 @@ def check_slides(
     of these slides is judged in one LLM call.
     """
     data = DataIndex(results)
-    numbers = [[match_number(number, data) for number in slide_numbers(slide)] for slide in slides]
+    numbers = []
+    for slide in slides:
+        found = slide_numbers(slide)
+        matched = [match_number(number, data) for number in found]
+        numbers.append(settle_series(found, matched, results))
     if judge is not None and results:
         claims = find_claims(slides, numbers, results)
         apply_verdicts(claims, judge.judge(claims, results), numbers)
