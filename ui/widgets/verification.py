@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from slidegen.config import get_settings
 from slidegen.deck import Slide
 from slidegen.schemas.decks import SessionDetail, SlideOut
 from slidegen.schemas.verification import Finding
@@ -125,6 +126,12 @@ def _thumbs(session_id: str, slide_id: str, up_cell: object, down_cell: object) 
 def _rate(session_id: str, slide_id: str, *, up: bool, reason: str = "") -> None:
     with user_errors(), session_scope() as session:
         rate_verification(
-            session, current_user(), session_id=session_id, slide_id=slide_id, up=up, reason=reason
+            session,
+            current_user(),
+            session_id=session_id,
+            slide_id=slide_id,
+            up=up,
+            reason=reason,
+            settings=get_settings(),  # logged on the request's MLflow trace too
         )
     st.toast("Thanks: your rating of the check was recorded.")

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from slidegen.db.models import SessionSlideDeck
+from slidegen.config import Settings
+from slidegen.db.models import ChatRequest, SessionSlideDeck, UserSession
 from slidegen.deck import Slide
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
@@ -30,8 +31,10 @@ from slidegen.services.verification.fixes import settle_series
 from slidegen.services.verification.judge import Judge, apply_verdicts, find_claims
 from slidegen.services.verification.matcher import DataIndex, match_number
 from slidegen.services.verification.ratings import content_hash, fingerprint, slide_result
+from slidegen.tracing import FeedbackRecord, exporter
 
 MAX_STORED_SLIDES = 200
+FEEDBACK_NAME = "verification_rating"  # the MLflow feedback's name on a request's trace
 Images = dict[str, str]
 # The layout check: (css, slides, images) -> issues per slide, or None (WeasyPrint unavailable).
 LayoutCheck = Callable[[str, list[Slide], Images], list[list[LayoutIssue]] | None]
@@ -145,9 +148,20 @@ def _store(
 
 
 def rate_verification(
-    session: Session, user: User, *, session_id: str, slide_id: str, up: bool, reason: str = ""
+    session: Session,
+    user: User,
+    *,
+    session_id: str,
+    slide_id: str,
+    up: bool,
+    reason: str = "",
+    settings: Settings | None = None,
 ) -> None:
-    """Record a reader's thumbs up or down on a slide's rating (a reason is needed for down)."""
+    """Record a reader's thumbs up or down on a slide's rating (a reason is needed for down).
+
+    With `settings`, the rating is also logged as MLflow feedback on the trace of the deck's
+    last request (by the background trace exporter; MLflow being down loses only that).
+    """
     reason = reason.strip()
     if not up and not reason:
         raise InvalidInputError("Say why the rating is wrong: a reason is needed for thumbs down.")
@@ -167,3 +181,41 @@ def rate_verification(
     entry["feedback"] = [*feedback, {"user": user.name, "up": up, "reason": reason[:1000]}]
     cache[key] = entry
     _store(session, stored, cache, {content_hash(s, deck.css) for s in deck.slides})
+    if settings is not None:
+        rating = slide_result(slide_id, entry).rating
+        _log_feedback(session, row, settings, user, slide_id, rating, up, reason[:1000])
+
+
+def _log_feedback(
+    session: Session,
+    row: UserSession,
+    settings: Settings,
+    user: User,
+    slide_id: str,
+    rating: str,
+    up: bool,
+    reason: str,
+) -> None:
+    """Queue the rating as feedback on the MLflow trace of the deck's last finished request."""
+    request_id = session.scalar(
+        select(ChatRequest.request_id)
+        .where(ChatRequest.session_id == row.id, ChatRequest.status == "completed")
+        .order_by(ChatRequest.id.desc())
+        .limit(1)
+    )
+    if request_id is None:
+        return
+    exporter().submit_feedback(
+        FeedbackRecord(
+            tracking_uri=settings.effective_mlflow_tracking_uri,
+            experiment_name=((row.agent_config or {}).get("mlflow") or {}).get("experiment_name")
+            or "slidegen",
+            experiment_id=settings.mlflow_experiment_id,
+            request_id=request_id,
+            name=FEEDBACK_NAME,
+            value=up,
+            rationale=reason,
+            user=user.name,
+            metadata={"session_id": row.session_id, "slide_id": slide_id, "rating": rating},
+        )
+    )
