@@ -107,9 +107,11 @@ def settle_series(
 ) -> list[Finding]:
     """Give a chart's wrong point the value its series' source gives there.
 
-    A series whose verified points all come from one column of one result, at rows evenly
-    spaced along the points (row = first + step x point), comes from there: a point that does
-    not match is contradicted by the cell the same spacing gives (a *problem*, with its fix).
+    A series whose verified points come (mostly) from one column of one result, from rows that
+    share labels (its SKU, its workspace), comes from there: a point that does not match is
+    contradicted by the one row with those labels between its neighbours' rows (a *problem*,
+    with its fix). Categories need not be written as the data writes them ("Nov 2025" for
+    "2025-11"): the rows' order places the point.
     """
     sources: dict[str, list[tuple[int, Finding]]] = {}
     for number, finding in zip(numbers, findings, strict=True):
@@ -141,25 +143,48 @@ def settle_series(
 def _series_cell(
     verified: list[tuple[int, Finding]], point: int, results: list[dict[str, Any]]
 ) -> tuple[float, str, int] | None:
-    """Return (value, source, row) of the cell a series' spacing gives at `point`, if any."""
-    if len(verified) < 2 or len({(f.query, f.column) for _, f in verified}) != 1:
+    """Return (value, source, row) of the cell the series' own rows give at `point`, if one."""
+    sources = [(f.query, f.column) for _, f in verified]
+    if not sources:
         return None
-    (p0, f0), (p1, f1) = sorted(verified, key=lambda v: v[0])[:2]
-    step, rest = divmod((f1.row or 0) - (f0.row or 0), p1 - p0)
-    if rest or step == 0 or any(f.row != f0.row + step * (p - p0) for p, f in verified):  # type: ignore[operator]
+    source = max(set(sources), key=sources.count)
+    own = sorted((p, f.row or 0) for p, f in verified if (f.query, f.column) == source)
+    if len(own) < 2 or 2 * len(own) < len(verified):
         return None
-    row = (f0.row or 0) + step * (point - p0)
-    for result in results:
-        columns = [str(c) for c in result.get("columns") or []]
-        if (result.get("query") or result.get("question")) != f0.query or f0.column not in columns:
-            continue
-        rows = result.get("rows") or []
-        value = rows[row - 1][columns.index(f0.column)] if 1 <= row <= len(rows) else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            where = f"row {row}, column {f0.column}"
-            return (
-                float(value),
-                " · ".join(p for p in (result.get("tool"), f0.query, where) if p),
-                row,
-            )
-    return None
+    query, column = source
+    result = next(
+        (
+            r
+            for r in results
+            if (r.get("query") or r.get("question")) == query
+            and column in [str(c) for c in r.get("columns") or []]
+        ),
+        None,
+    )
+    if result is None:
+        return None
+    rows = result.get("rows") or []
+    at = [str(c) for c in result.get("columns") or []].index(column)
+    if any(not 1 <= r <= len(rows) for _, r in own):
+        return None
+    labels = set.intersection(
+        *({(i, c) for i, c in enumerate(rows[r - 1]) if isinstance(c, str)} for _, r in own)
+    )
+    before = max((r for p, r in own if p < point), default=0)
+    after = min((r for p, r in own if p > point), default=len(rows) + 1)
+    candidates = [
+        r
+        for r in range(before + 1, after)
+        if labels <= set(enumerate(rows[r - 1])) and _is_cell_number(rows[r - 1], at)
+    ]
+    if len(candidates) != 1:
+        return None
+    row = candidates[0]
+    where = f"row {row}, column {column}"
+    source_text = " · ".join(p for p in (result.get("tool"), query, where) if p)
+    return float(rows[row - 1][at]), source_text, row
+
+
+def _is_cell_number(row: list[Any], at: int) -> bool:
+    value = row[at] if at < len(row) else None
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
