@@ -234,6 +234,8 @@ class TraceExporter:
         from mlflow.entities import AssessmentSource
 
         mlflow.set_tracking_uri(feedback.tracking_uri)
+        if self._exported:  # the request's trace may still sit in MLflow's async queue
+            mlflow.flush_trace_async_logging()
         found = mlflow.search_traces(
             locations=[self._experiment_id(mlflow, feedback)],
             filter_string=f"tags.`slidegen.request_id` = '{_quoted(feedback.request_id)}'",

@@ -29,8 +29,12 @@ USER = User(name="rita@example.com", display_name="Rita")
 
 @pytest.fixture
 def real_exporter(monkeypatch: pytest.MonkeyPatch) -> Iterator[tracing.TraceExporter]:
-    """The process's exporter is the real one for this test (the suite collects traces)."""
-    monkeypatch.setenv("MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "false")
+    """The process's exporter is the real one for this test (the suite collects traces).
+
+    MLflow's trace logging stays asynchronous, as in the app: the feedback must still find the
+    trace the same exporter sent just before.
+    """
+    monkeypatch.setenv("MLFLOW_ENABLE_ASYNC_TRACE_LOGGING", "true")
     exporter = tracing.TraceExporter()
     monkeypatch.setattr(tracing, "_exporter", exporter)
     yield exporter
