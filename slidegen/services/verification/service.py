@@ -30,7 +30,12 @@ from slidegen.services.verification.extract import slide_numbers
 from slidegen.services.verification.fixes import settle_series
 from slidegen.services.verification.judge import Judge, apply_verdicts, find_claims
 from slidegen.services.verification.matcher import DataIndex, match_number
-from slidegen.services.verification.ratings import content_hash, fingerprint, slide_result
+from slidegen.services.verification.ratings import (
+    content_hash,
+    fingerprint,
+    slide_result,
+    stored_results,
+)
 from slidegen.tracing import FeedbackRecord, exporter
 
 MAX_STORED_SLIDES = 200
@@ -91,6 +96,23 @@ def verify_session(
     return DeckVerification(
         session_id=row.session_id, version=current_version(row), slides=slides, checked=len(stale)
     )
+
+
+def stored_verification(
+    session: Session, user: User, *, session_id: str
+) -> DeckVerification | None:
+    """Return the ratings already stored for the deck's current slides, checking nothing.
+
+    None until some slide was checked; slides not checked yet are left out.
+    """
+    row = load_session(session, user, session_id)
+    deck = load_deck(row)
+    stored = deck_holder(row).slide_deck
+    checked = stored_results(deck, stored.verification_map if stored else None)
+    if not checked:
+        return None
+    slides = [checked[s.slide_id] for s in deck.slides if s.slide_id in checked]
+    return DeckVerification(session_id=row.session_id, version=current_version(row), slides=slides)
 
 
 def check_slides(
