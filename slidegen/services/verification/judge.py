@@ -263,7 +263,7 @@ def apply_verdicts(
     for claim in claims:
         verdict, reason = verdicts[claim.claim_id]
         found = findings[claim.slide_index]
-        failed = reason.startswith(_FAILED)
+        failed = verdict == "review" and reason.startswith(_FAILED)  # ours, not the model's
         if claim.kind == "claim" and (failed or verdict == NOT_A_CLAIM):
             continue
         if verdict == NOT_A_CLAIM:
