@@ -139,6 +139,7 @@ def test_ratings_appear_why_explains_and_fix_corrects_a_planted_number(
     page.screenshot(path=str(tmp_path / "why.png"))
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden(timeout=TIMEOUT_MS)
+    settled(page)  # a run the popover started has ended: no stale copy of the slide's buttons
 
     # Fix corrects it from the data in one click: the badge turns Verified, a save point says so.
     box.locator(f".st-key-fix-{slide_id} button").click()
