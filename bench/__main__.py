@@ -7,6 +7,8 @@ from bench import (
     export_fidelity,
     generation,
     history_page,
+    judge_cost,
+    layout_agreement,
     library_page,
     mcp_startup,
     offline_demo,
@@ -32,3 +34,5 @@ if __name__ == "__main__":
     concurrency.main()
     offline_demo.main()
     verification.main()
+    judge_cost.main()
+    layout_agreement.main()

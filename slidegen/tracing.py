@@ -105,11 +105,26 @@ def start_trace(
     )
 
 
+@dataclass(frozen=True)
+class FeedbackRecord:
+    """A reader's rating to log on a request's trace (found by its request id tag)."""
+
+    tracking_uri: str
+    experiment_name: str
+    request_id: str
+    name: str
+    value: bool
+    rationale: str
+    user: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    experiment_id: str | None = None
+
+
 class TraceExporter:
     """A background thread that sends finished traces to MLflow; failures are logged only."""
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[RequestTrace] = queue.Queue()
+        self._queue: queue.Queue[RequestTrace | FeedbackRecord] = queue.Queue()
         self._experiments: dict[tuple[str, str], str] = {}
         self._pending = 0
         self._exported = False
@@ -118,13 +133,17 @@ class TraceExporter:
         self._thread = threading.Thread(target=self._work, name="slidegen-traces", daemon=True)
         self._thread.start()
 
-    def submit(self, trace: RequestTrace) -> None:
+    def submit(self, trace: RequestTrace | FeedbackRecord) -> None:
         """Queue a finished trace for export (dropped while MLflow is known to be down)."""
         with self._condition:
             if time.monotonic() < self._down_until or self._pending >= MAX_QUEUED:
                 return
             self._pending += 1
         self._queue.put(trace)
+
+    def submit_feedback(self, feedback: FeedbackRecord) -> None:
+        """Queue feedback for a request's trace (after that trace, if it is still queued)."""
+        self.submit(feedback)  # type: ignore[arg-type]
 
     def wait(self, timeout: float) -> bool:
         """Wait until queued traces are sent and flushed (the CLI does this before exiting)."""
@@ -143,7 +162,10 @@ class TraceExporter:
         while True:
             trace = self._queue.get()
             try:
-                self._export(trace)
+                if isinstance(trace, FeedbackRecord):
+                    self._log_feedback(trace)
+                else:
+                    self._export(trace)
                 self._exported = True
             except Exception as exc:  # MLflow down or misconfigured: the deck is unaffected
                 self._down_until = time.monotonic() + PAUSE_AFTER_FAILURE_S
@@ -207,7 +229,32 @@ class TraceExporter:
             end_time_ns=root.end_ns or time.time_ns(),
         )
 
-    def _experiment_id(self, mlflow: Any, trace: RequestTrace) -> str:
+    def _log_feedback(self, feedback: FeedbackRecord) -> None:
+        import mlflow
+        from mlflow.entities import AssessmentSource
+
+        mlflow.set_tracking_uri(feedback.tracking_uri)
+        if self._exported:  # the request's trace may still sit in MLflow's async queue
+            mlflow.flush_trace_async_logging()
+        found = mlflow.search_traces(
+            locations=[self._experiment_id(mlflow, feedback)],
+            filter_string=f"tags.`slidegen.request_id` = '{_quoted(feedback.request_id)}'",
+            max_results=1,
+            return_type="list",
+        )
+        if not found:
+            log.warning("no MLflow trace of request %s to log feedback on", feedback.request_id)
+            return
+        mlflow.log_feedback(
+            trace_id=found[0].info.trace_id,
+            name=feedback.name,
+            value=feedback.value,
+            rationale=feedback.rationale or None,
+            source=AssessmentSource(source_type="HUMAN", source_id=feedback.user),
+            metadata=feedback.metadata,
+        )
+
+    def _experiment_id(self, mlflow: Any, trace: RequestTrace | FeedbackRecord) -> str:
         if trace.experiment_id:
             return trace.experiment_id
         key = (trace.tracking_uri, trace.experiment_name)
@@ -218,6 +265,10 @@ class TraceExporter:
                 found.experiment_id if found else client.create_experiment(trace.experiment_name)
             )
         return self._experiments[key]
+
+
+def _quoted(text: str) -> str:
+    return "".join(c for c in text if c.isalnum() or c in "-_")  # ids only: no quote escapes
 
 
 def _strings(attributes: dict[str, Any]) -> dict[str, str]:

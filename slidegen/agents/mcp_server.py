@@ -29,6 +29,7 @@ from slidegen.db.database import Database
 from slidegen.errors import SlidegenError
 from slidegen.identity import User
 from slidegen.schemas.decks import SessionDetail
+from slidegen.services.verification.service import stored_verification
 
 log = logging.getLogger("slidegen.mcp")
 P = ParamSpec("P")
@@ -76,13 +77,13 @@ def deck_payload(detail: SessionDetail, verification: dict[str, Any] | None) -> 
 
 
 def deck_verification(db: Database, user: User, session_id: str) -> dict[str, Any] | None:
-    """Return the deck's ratings and findings (the `verify --json` object), if verification exists.
+    """Return the deck's stored ratings and findings (the `verify --json` object), or None.
 
-    Hook for the verification service (issue 15, built in parallel): when it lands, call its
-    verb here in a unit of work, e.g. `verify_deck(session, user, session_id=...)` dumped to
-    JSON, so `get_deck` returns the ratings without running checks the deck does not have.
+    Only what is stored: `get_deck` never runs checks (slides not checked yet are left out).
     """
-    return None
+    with db.scope() as session:
+        found = stored_verification(session, user, session_id=session_id)
+    return found.contract() if found else None
 
 
 def build_server(db: Database, user: User) -> MCPServer:

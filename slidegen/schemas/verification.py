@@ -30,6 +30,10 @@ class Finding(BaseModel):
     row: int | None = None
     column: str | None = None
     expected: str | None = None
+    # A correction the data makes unambiguous: the number as it should be written, and for a
+    # chart value where it is ("chart:<chart>:<series>:<point>"); see verification.fixes.
+    fix: str | None = None
+    locator: str | None = None
 
     def contract(self) -> dict[str, str]:
         """Return the four fields `verify --json` prints."""

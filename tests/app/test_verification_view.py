@@ -86,3 +86,36 @@ def test_thumbs_up_is_stored_with_the_slides_result(app_env: str) -> None:
     at.button(key=f"thumb-up-{first}").click().run()
     assert not at.exception, at.exception
     assert any("rating of the check was recorded" in str(t.value) for t in at.toast)
+
+
+def test_fix_corrects_a_wrong_chart_value_from_the_data_without_the_model(app_env: str) -> None:
+    session_id = generate(app_env)
+    current = detail(app_env, session_id)
+    index, target = next(
+        (i, s)
+        for i, s in enumerate(current.slides)
+        if s.rating == "verified" and s.charts and len(s.charts[0].series[0].values) >= 3
+    )
+    right = target.charts[0].series[0].values[1]
+    charts = [c.model_copy(deep=True) for c in target.charts]
+    charts[0].series[0].values[1] = 987654.0
+    database = Database(Settings(DATABASE_URL=app_env))
+    with database.scope() as session:
+        hand_edits.update_slide(
+            session,
+            USER,
+            session_id=session_id,
+            slide_id=target.slide_id,
+            expected_version=current.version,
+            charts=charts,
+        )
+    database.dispose()
+    assert detail(app_env, session_id).slides[index].rating == "problem"
+    at = open_chat(session_id)
+    at.button(key=f"fix-{target.slide_id}").click().run()
+    assert not at.exception, at.exception
+    assert any("Corrected from the data" in str(t.value) for t in at.toast)
+    fixed = detail(app_env, session_id)
+    assert fixed.slides[index].rating == "verified"
+    assert fixed.slides[index].charts[0].series[0].values[1] == right
+    assert fixed.versions[0].description.startswith(f"Fixed slide {index + 1} from the data")

@@ -241,10 +241,13 @@ def test_generate_with_progress_edit_two_slides_get_and_export(
     assert [s["slide_id"] for s in edited["slides"]] == ids
     assert edited["versions"][0]["description"] == "Edited slides 2, 3"
 
-    # get_deck returns the same deck: HTML, notes, chart specs; no verification yet.
+    # get_deck returns the same deck: HTML, notes, chart specs, and the stored ratings.
     assert got["slides"] == edited["slides"]
     assert {"html", "notes", "charts", "slide_id"} <= set(got["slides"][0])
-    assert (got["version"], got["verification"]) == (edited["version"], None)
+    verification = got["verification"]
+    assert (got["version"], verification["version"]) == (edited["version"], edited["version"])
+    assert [s["slide_id"] for s in verification["slides"]] == ids
+    assert {s["rating"] for s in verification["slides"]} <= {"verified", "review", "problem"}
 
     # The export comes back as an embedded PPTX resource, or written where asked.
     text, resource = out["exported"].content

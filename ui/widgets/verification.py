@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from slidegen.config import get_settings
+from slidegen.deck import Slide
 from slidegen.schemas.decks import SessionDetail, SlideOut
 from slidegen.schemas.verification import Finding
+from slidegen.services.decks import hand_edits
 from slidegen.services.generation import chat_requests as requests
-from slidegen.services.verification.fixes import fix_instruction
+from slidegen.services.verification.fixes import direct_fixes, fix_instruction
 from slidegen.services.verification.service import rate_verification
 from ui.db import session_scope
 from ui.errors import user_errors
 from ui.jobs import submit
-from ui.text import plain
+from ui.text import plain, plain_label
 from ui.user import current_user
 
 BADGES = {
@@ -46,12 +49,22 @@ def slide_bar(detail: SessionDetail, slide_id: str, *, editable: bool) -> None:
     with cells[1].popover("Why", icon=":material/fact_check:", use_container_width=True):
         why(slide.findings)
     wrong = slide.rating in ("problem", "review")
-    if (
-        editable
-        and wrong
-        and cells[2].button("Fix", key=f"fix-{slide_id}", icon=":material/build:")
-    ):
-        _fix(detail, slide)
+    if editable and wrong:
+        shown = Slide(slide_id=slide.slide_id, html=slide.html, charts=slide.charts)
+        direct = direct_fixes(shown, slide.findings)
+        # Every wrong number has one value in the data: correct it without the model.
+        help_text = (
+            "Correct " + ", ".join(f"{f.number} → {f.fix}" for f in direct) + " from the data"
+            if direct
+            else "Ask the model to fix this slide's findings"
+        )
+        if cells[2].button(
+            "Fix", key=f"fix-{slide_id}", icon=":material/build:", help=plain_label(help_text)
+        ):
+            if direct:
+                _fix_from_data(detail, slide)
+            else:
+                _fix(detail, slide)
     if slide.rating is not None:
         _thumbs(detail.session_id, slide_id, cells[3], cells[4])
 
@@ -83,6 +96,19 @@ def _fix(detail: SessionDetail, slide: SlideOut) -> None:
     st.rerun()
 
 
+def _fix_from_data(detail: SessionDetail, slide: SlideOut) -> None:
+    with user_errors(), session_scope() as session:
+        hand_edits.fix_from_data(
+            session,
+            current_user(),
+            session_id=detail.session_id,
+            slide_id=slide.slide_id,
+            expected_version=detail.version,
+        )
+    st.toast("Corrected from the data. Undo it from Save points.")
+    st.rerun()
+
+
 def _thumbs(session_id: str, slide_id: str, up_cell: object, down_cell: object) -> None:
     if up_cell.button(
         "", icon=":material/thumb_up:", key=f"thumb-up-{slide_id}", help="Rating is right"
@@ -100,6 +126,12 @@ def _thumbs(session_id: str, slide_id: str, up_cell: object, down_cell: object) 
 def _rate(session_id: str, slide_id: str, *, up: bool, reason: str = "") -> None:
     with user_errors(), session_scope() as session:
         rate_verification(
-            session, current_user(), session_id=session_id, slide_id=slide_id, up=up, reason=reason
+            session,
+            current_user(),
+            session_id=session_id,
+            slide_id=slide_id,
+            up=up,
+            reason=reason,
+            settings=get_settings(),  # logged on the request's MLflow trace too
         )
     st.toast("Thanks: your rating of the check was recorded.")

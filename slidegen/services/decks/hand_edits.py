@@ -14,10 +14,18 @@ from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.parse import parse_slide_fragment
 from slidegen.schemas.decks import SessionDetail
-from slidegen.services.decks.store import create_save_point, load_deck, show_session, store_deck
+from slidegen.services.decks.store import (
+    create_save_point,
+    deck_holder,
+    load_deck,
+    show_session,
+    store_deck,
+)
 from slidegen.services.sessions.access import load_session
 from slidegen.services.sessions.lock import check_unlocked
-from slidegen.services.verification.service import verify_session
+from slidegen.services.verification.data import deck_tool_results
+from slidegen.services.verification.fixes import apply_direct_fixes, direct_fixes
+from slidegen.services.verification.service import check_slides, verify_session
 
 MAX_SLIDE_HTML_CHARS = 200_000
 
@@ -136,5 +144,30 @@ def update_slide(
             ids = {c.chart_id for c in slide.charts}
             slide.charts = [c for c in charts if c.chart_id in ids]
         return f"Edited slide {index + 1} by hand"
+
+    return _change(session, user, session_id, expected_version, change)
+
+
+def fix_from_data(
+    session: Session, user: User, *, session_id: str, slide_id: str, expected_version: int
+) -> SessionDetail:
+    """Correct a slide's wrong numbers to the values its data gives, without the LLM.
+
+    Only when every wrong number has one unambiguous value (see verification.fixes); the
+    correction is a versioned edit with a save point, undone like any other.
+    """
+    results = deck_tool_results(session, deck_holder(load_session(session, user, session_id)))
+
+    def change(deck: Deck) -> str:
+        index = _index(deck, slide_id)
+        slide = deck.slides[index]
+        [(findings, _)] = check_slides(deck.css, [slide], results, None)
+        fixes = direct_fixes(slide, findings)
+        if fixes is None:
+            raise InvalidInputError(
+                "This slide has no correction the data settles alone; use Fix to ask the model."
+            )
+        done = apply_direct_fixes(slide, fixes)
+        return f"Fixed slide {index + 1} from the data: {', '.join(done)}"[:500]
 
     return _change(session, user, session_id, expected_version, change)

@@ -33,6 +33,7 @@ from slidegen.services.generation.run_context import RunContext, claim_request
 from slidegen.services.sessions.access import with_deck
 from slidegen.services.usage import request_logs
 from slidegen.services.verification import data as tool_data
+from slidegen.services.verification.judge import Judge
 from slidegen.services.verification.service import verify_session
 
 __all__ = ["RunContext", "claim_request", "run_request"]
@@ -61,7 +62,7 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
             _run_edit(db, ctx, settings, outcome)
         else:
             _run_generate(db, ctx, settings, outcome)
-        _verify(db, ctx)
+        _verify(db, ctx, outcome)
         _end_trace(ctx, outcome, None)
     except Exception as exc:
         meter.failed(exc)
@@ -76,13 +77,22 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
         _finish_with_error(db, ctx, message, outcome)
 
 
-def _verify(db: Database, ctx: RunContext) -> None:
-    """Rate the changed slides now; a failed check must not fail the finished request."""
+def _verify(db: Database, ctx: RunContext, outcome: AgentOutcome) -> None:
+    """Rate the changed slides now; a failed check must not fail the finished request.
+
+    The request's own provider judges what the matcher cannot settle, in one call (the
+    offline engine's numbers all come from its data: it needs no judge).
+    """
+    provider = ctx.provider
+    judge = Judge(provider) if provider is not None and provider.name != "offline" else None
     try:
         with db.scope() as session:
-            verify_session(session, ctx.user, session_id=ctx.session_public_id)
+            verify_session(session, ctx.user, session_id=ctx.session_public_id, judge=judge)
     except Exception:
         log.exception("verification of request %s failed", ctx.request_pk)
+    if judge is not None:  # the judge's tokens count on the request's trace
+        outcome.prompt_tokens += judge.cost.prompt_tokens
+        outcome.completion_tokens += judge.cost.completion_tokens
 
 
 def _start_trace(ctx: RunContext, settings: Settings) -> RequestTrace:
@@ -124,7 +134,7 @@ def _messages(ctx: RunContext, user_text: str) -> list[Message]:
 
 def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: AgentOutcome) -> None:
     llm = bootstrap.llm_settings(ctx.config, settings)
-    provider = bootstrap.build_provider(llm, settings)
+    provider = ctx.provider = bootstrap.build_provider(llm, settings)
     ctx.engine = provider.name
     tools = bootstrap.build_tools(
         ctx.config,
@@ -171,7 +181,7 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
 
 def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentOutcome) -> None:
     llm = bootstrap.llm_settings(ctx.config, settings)
-    provider = bootstrap.build_provider(llm, settings)
+    provider = ctx.provider = bootstrap.build_provider(llm, settings)
     ctx.engine = provider.name
     tools = bootstrap.build_tools(
         ctx.config,

@@ -13,6 +13,7 @@ from slidegen.db.database import Database
 from slidegen.db.models import ChatRequest, SessionMessage, SlideDeckPrompt, SlideStyle, UserSession
 from slidegen.deck import Deck
 from slidegen.identity import User
+from slidegen.llm.base import LLMProvider
 from slidegen.llm.prompt import PromptParts
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
 from slidegen.services.generation.queue import running_count, serialise_user_claims
@@ -43,6 +44,7 @@ class RunContext:
     engine: str = ""
     conversations: dict[str, str] = field(default_factory=dict)
     trace: RequestTrace | None = None
+    provider: LLMProvider | None = None  # the request's own model, which also judges claims
     meter: RequestMeter | None = None  # what the request's log row records
     # The forwarded user access token (on-behalf-of-user data access): in memory only,
     # handed over by JobRunner.submit, never stored, logged or printed.

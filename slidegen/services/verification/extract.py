@@ -26,6 +26,7 @@ _DATE = re.compile(
     rf"\b\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?\b"
     rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s?%)(?:,?\s+\d{{4}}\b)?"
 )
+NUMBER_PATTERN = _NUMBER
 _SCALES = {
     "k": 1e3,
     "thousand": 1e3,
@@ -53,6 +54,8 @@ class SlideNumber:
     where: str  # text | table | chart
     context: str  # nearby text, or "chart title · series · category"
     label: str | None = None  # the table row's or the chart point's category
+    series: str | None = None  # a chart value's series name
+    locator: str | None = None  # a chart value's "chart:<chart>:<series>:<point>" (indexes)
 
 
 def slide_numbers(slide: Slide) -> list[SlideNumber]:
@@ -144,8 +147,8 @@ def _text(element: etree._Element) -> str:
 
 def _chart_numbers(slide: Slide) -> list[SlideNumber]:
     numbers = []
-    for chart in slide.charts:
-        for series in chart.series:
+    for chart_no, chart in enumerate(slide.charts):
+        for series_no, series in enumerate(chart.series):
             for index, value in enumerate(series.values):
                 if value is None:
                     continue
@@ -162,6 +165,8 @@ def _chart_numbers(slide: Slide) -> list[SlideNumber]:
                         where="chart",
                         context=" · ".join(p for p in parts if p),
                         label=label,
+                        series=series.name,
+                        locator=f"chart:{chart_no}:{series_no}:{index}",
                     )
                 )
     return numbers
@@ -175,3 +180,19 @@ def _category_text(category: str | float) -> str:
 
 def _chart_text(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
+
+
+def prose_sentences(slide_html: str) -> list[str]:
+    """Return the sentences of a slide's prose (outside tables and charts), each once."""
+    try:
+        root = lxml_html.fragment_fromstring(slide_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    seen: dict[str, None] = {}
+    for text, block in _prose(root):
+        if not text.strip():
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", block):
+            if len(sentence.split()) >= 3:
+                seen.setdefault(sentence.strip(), None)
+    return list(seen)

@@ -16,6 +16,7 @@ from typing import Any
 
 from slidegen.schemas.verification import Finding, MatchKind
 from slidegen.services.verification.extract import SlideNumber
+from slidegen.services.verification.fixes import corrected_text
 from slidegen.tools.base import format_number
 
 _SCALES = (1.0, 1e3, 1e6, 1e9)
@@ -259,7 +260,26 @@ def _contradiction(
     expected = format_number(nearest.value)
     swapped = " (it is another row's value)" if any(h.kind == "cell" for h in hits) else ""
     text = f"{number.text} contradicts the data: {number.label} has {expected}{swapped}."
-    return _finding(number, "problem", text, nearest, data)
+    finding = _finding(number, "problem", text, nearest, data)
+    source = _only_source(number, own)
+    if source is None:
+        return finding
+    fix = corrected_text(number, source.value)
+    return finding.model_copy(update={"fix": fix, "locator": number.locator}) if fix else finding
+
+
+def _only_source(number: SlideNumber, own: list[Origin]) -> Origin | None:
+    """Return the one value the number's row gives, if the data leaves no choice.
+
+    A row with several numbers is settled by a chart series named after one of its columns.
+    """
+    if len(own) == 1:
+        return own[0]
+    if number.series:
+        named = [o for o in own if _norm(o.column) == _norm(number.series)]
+        if len(named) == 1:
+            return named[0]
+    return None
 
 
 def _finding(

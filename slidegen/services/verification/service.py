@@ -11,11 +11,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from slidegen.config import Settings
 from slidegen.db.base import utcnow
-from slidegen.db.models import SessionSlideDeck
+from slidegen.db.models import ChatRequest, SessionSlideDeck, UserSession
 from slidegen.deck import Slide
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
@@ -29,21 +30,37 @@ from slidegen.services.sessions.access import load_session
 from slidegen.services.usage.rollups import count_checked_slides, count_vote, utc_day
 from slidegen.services.verification.data import deck_tool_results
 from slidegen.services.verification.extract import slide_numbers
+from slidegen.services.verification.fixes import settle_series
+from slidegen.services.verification.judge import Judge, apply_verdicts, find_claims
 from slidegen.services.verification.matcher import DataIndex, match_number
-from slidegen.services.verification.ratings import content_hash, fingerprint, slide_result
+from slidegen.services.verification.ratings import (
+    content_hash,
+    fingerprint,
+    slide_result,
+    stored_results,
+)
+from slidegen.tracing import FeedbackRecord, exporter
 
 MAX_STORED_SLIDES = 200
+FEEDBACK_NAME = "verification_rating"  # the MLflow feedback's name on a request's trace
 Images = dict[str, str]
 # The layout check: (css, slides, images) -> issues per slide, or None (WeasyPrint unavailable).
 LayoutCheck = Callable[[str, list[Slide], Images], list[list[LayoutIssue]] | None]
 
 
 def verify_session(
-    session: Session, user: User, *, session_id: str, layout: bool = True
+    session: Session,
+    user: User,
+    *,
+    session_id: str,
+    layout: bool = True,
+    judge: Judge | None = None,
 ) -> DeckVerification:
     """Rate every slide of a deck, checking only slides (or data) that changed.
 
     `layout=False` checks numbers only (the layout check lays slides out: about 0.1 s each).
+    With a `judge`, what the matcher cannot settle on the slides checked now (and on slides
+    never judged before) goes to the LLM in one call.
     """
     row = load_session(session, user, session_id)
     holder = deck_holder(row)
@@ -58,17 +75,22 @@ def verify_session(
         for i, key in enumerate(keys)
         if (cache.get(key) or {}).get("data") != data_key
         or (layout and not cache[key].get("layout") and layout_available())
+        or (judge is not None and not cache[key].get("judged"))
     ]
     if stale:
         chosen = [deck.slides[i] for i in stale]
         images = image_data_uris(session, image_references(s.html for s in chosen))
-        fresh = check_slides(deck.css, chosen, results, check_layout if layout else None, images)
+        fresh = check_slides(
+            deck.css, chosen, results, check_layout if layout else None, images, judge=judge
+        )
         for i, (findings, laid_out) in zip(stale, fresh, strict=True):
             cache[keys[i]] = {
                 "data": data_key,
                 "layout": laid_out,
                 "findings": [f.model_dump(exclude_none=True) for f in findings],
             }
+            if judge is not None and not judge.cost.errors:
+                cache[keys[i]]["judged"] = True
         _store(session, stored, cache, set(keys))
         # The usage dashboard counts each check's rating (stored decks only, like the results).
         if stored is not None:
@@ -87,19 +109,49 @@ def verify_session(
     )
 
 
+def stored_verification(
+    session: Session, user: User, *, session_id: str
+) -> DeckVerification | None:
+    """Return the ratings already stored for the deck's current slides, checking nothing.
+
+    None until some slide was checked; slides not checked yet are left out.
+    """
+    row = load_session(session, user, session_id)
+    deck = load_deck(row)
+    stored = deck_holder(row).slide_deck
+    checked = stored_results(deck, stored.verification_map if stored else None)
+    if not checked:
+        return None
+    slides = [checked[s.slide_id] for s in deck.slides if s.slide_id in checked]
+    return DeckVerification(session_id=row.session_id, version=current_version(row), slides=slides)
+
+
 def check_slides(
     css: str,
     slides: list[Slide],
     results: list[dict[str, Any]],
     layout: LayoutCheck | None,
     images: Images | None = None,
+    *,
+    judge: Judge | None = None,
 ) -> list[tuple[list[Finding], bool]]:
-    """Return the findings of the given slides and whether their layout was checked."""
+    """Return the findings of the given slides and whether their layout was checked.
+
+    With a `judge` (and data to judge against), every unsettled number and comparative claim
+    of these slides is judged in one LLM call.
+    """
     data = DataIndex(results)
+    numbers = []
+    for slide in slides:
+        found = slide_numbers(slide)
+        matched = [match_number(number, data) for number in found]
+        numbers.append(settle_series(found, matched, results))
+    if judge is not None and results:
+        claims = find_claims(slides, numbers, results)
+        apply_verdicts(claims, judge.judge(claims, results), numbers)
     laid_out = layout(css, slides, images or {}) if layout is not None else None
     out = []
-    for n, slide in enumerate(slides):
-        findings = [match_number(number, data) for number in slide_numbers(slide)]
+    for n, findings in enumerate(numbers):
         if laid_out is not None:
             findings += [layout_finding(issue) for issue in laid_out[n]]
         out.append((findings, laid_out is not None))
@@ -125,12 +177,24 @@ def _store(
         .values(verification_map=kept)
         .execution_options(synchronize_session=False)
     )
+    session.expire(stored, ["verification_map"])  # a deck shown next in this unit reads it
 
 
 def rate_verification(
-    session: Session, user: User, *, session_id: str, slide_id: str, up: bool, reason: str = ""
+    session: Session,
+    user: User,
+    *,
+    session_id: str,
+    slide_id: str,
+    up: bool,
+    reason: str = "",
+    settings: Settings | None = None,
 ) -> None:
-    """Record a reader's thumbs up or down on a slide's rating (a reason is needed for down)."""
+    """Record a reader's thumbs up or down on a slide's rating (a reason is needed for down).
+
+    With `settings`, the rating is also logged as MLflow feedback on the trace of the deck's
+    last request (by the background trace exporter; MLflow being down loses only that).
+    """
     reason = reason.strip()
     if not up and not reason:
         raise InvalidInputError("Say why the rating is wrong: a reason is needed for thumbs down.")
@@ -166,3 +230,40 @@ def rate_verification(
                 delta=-1,
             )
     count_vote(session, day=today, profile_name=row.profile_name, rating=rating, up=up)
+    if settings is not None:
+        _log_feedback(session, row, settings, user, slide_id, rating, up, reason[:1000])
+
+
+def _log_feedback(
+    session: Session,
+    row: UserSession,
+    settings: Settings,
+    user: User,
+    slide_id: str,
+    rating: str,
+    up: bool,
+    reason: str,
+) -> None:
+    """Queue the rating as feedback on the MLflow trace of the deck's last finished request."""
+    request_id = session.scalar(
+        select(ChatRequest.request_id)
+        .where(ChatRequest.session_id == row.id, ChatRequest.status == "completed")
+        .order_by(ChatRequest.id.desc())
+        .limit(1)
+    )
+    if request_id is None:
+        return
+    exporter().submit_feedback(
+        FeedbackRecord(
+            tracking_uri=settings.effective_mlflow_tracking_uri,
+            experiment_name=((row.agent_config or {}).get("mlflow") or {}).get("experiment_name")
+            or "slidegen",
+            experiment_id=settings.mlflow_experiment_id,
+            request_id=request_id,
+            name=FEEDBACK_NAME,
+            value=up,
+            rationale=reason,
+            user=user.name,
+            metadata={"session_id": row.session_id, "slide_id": slide_id, "rating": rating},
+        )
+    )
