@@ -103,17 +103,16 @@ def _page_issues(page: Any) -> list[LayoutIssue]:
         if key not in found or found[key][0] < amount:
             found[key] = (amount, LayoutIssue(check, severity, element, text))
 
+    pictures: list[Rect] = []  # charts and images: content, though not text
     for box, chain in _walk(page, ()):
+        if type(box).__name__.endswith("ReplacedBox"):
+            pictures.append(_rect(box))
+            continue
         if type(box).__name__ != "TextBox" or not box.text.strip():
             continue
         if box.element_tag.endswith("::marker"):
             continue  # list bullets: decoration, coloured by the style's accent
-        rect = (
-            box.position_x,
-            box.position_y,
-            box.position_x + box.width,
-            box.position_y + box.height,
-        )
+        rect = _rect(box)
         # Lines of one element, and an element's inline children, may touch: not an overlap.
         elements = [id(b.element) for b in chain if getattr(b, "element", None) is not None]
         label = labels.setdefault(elements[-1], _label(box))
@@ -126,7 +125,7 @@ def _page_issues(page: Any) -> list[LayoutIssue]:
         _check_text(box, rect, chain, label, note)
     for a, b in _overlaps(texts):
         note("overlap", "problem", a.label, 1, f"{a.label} overlaps {b.label}.")
-    _check_empty(texts, note)
+    _check_empty([t.rect for t in texts], pictures, note)
     issues = [issue for _, issue in found.values()]
     order = {"problem": 0, "review": 1}
     return sorted(issues, key=lambda i: order[i.severity])[:MAX_ISSUES]
@@ -241,14 +240,24 @@ def _overlaps(texts: list[_Text]) -> Iterator[tuple[_Text, _Text]]:
                 yield a, b
 
 
-def _check_empty(texts: list[_Text], note: Any) -> None:
+def _rect(box: Any) -> Rect:
+    return (
+        box.position_x,
+        box.position_y,
+        box.position_x + box.width,
+        box.position_y + box.height,
+    )
+
+
+def _check_empty(texts: list[Rect], pictures: list[Rect], note: Any) -> None:
     if not texts:
         note("empty", "review", "slide", 1, "The slide shows no text.")
         return
-    left = max(0.0, min(t.rect[0] for t in texts))
-    top = max(0.0, min(t.rect[1] for t in texts))
-    right = min(float(SLIDE_WIDTH), max(t.rect[2] for t in texts))
-    bottom = min(float(SLIDE_HEIGHT), max(t.rect[3] for t in texts))
+    shown = [*texts, *pictures]  # a chart or an image fills a slide as much as text does
+    left = max(0.0, min(r[0] for r in shown))
+    top = max(0.0, min(r[1] for r in shown))
+    right = min(float(SLIDE_WIDTH), max(r[2] for r in shown))
+    bottom = min(float(SLIDE_HEIGHT), max(r[3] for r in shown))
     share = max(0.0, right - left) * max(0.0, bottom - top) / (SLIDE_WIDTH * SLIDE_HEIGHT)
     if share < EMPTY_SHARE:
         note(
@@ -256,7 +265,7 @@ def _check_empty(texts: list[_Text], note: Any) -> None:
             "review",
             "slide",
             EMPTY_SHARE - share,
-            f"The slide is mostly empty: its text covers {share:.0%} of the canvas.",
+            f"The slide is mostly empty: its content covers {share:.0%} of the canvas.",
         )
 
 

@@ -113,3 +113,13 @@ def test_a_table_that_grows_with_its_rows_in_a_flex_column_is_not_clipped() -> N
     )
     [issues] = checks(body)
     assert [i for i in issues if i.check in ("clipped", "overflow")] == []
+
+
+def test_a_title_over_a_large_picture_is_not_an_empty_slide() -> None:
+    picture = (
+        '<img alt="" style="width:1000px;height:480px" src="data:image/png;base64,'
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==">'
+    )
+    [alone, pictured] = checks("", picture)
+    assert ("empty", "review") in kinds(alone)  # a title alone: mostly empty
+    assert ("empty", "review") not in kinds(pictured), pictured
