@@ -18,6 +18,7 @@ from ui.user import current_user
 from ui.widgets.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.widgets.export_control import export_control
 
+CONVERSATION_HEIGHT = 420  # px: the conversation scrolls inside, beside the focused slide
 user = current_user()
 session_id = state.active_session_id()
 warm_up_charts()
@@ -39,6 +40,7 @@ def load():
 active, profile_names, detail, messages, prompts, recent = load()
 running = bool(detail and detail.last_request and detail.last_request.is_running)
 read_only = bool(detail and detail.my_right == "read")
+prompt = request_box(detail, running=running, read_only=read_only)  # drawn first, at the bottom
 
 st.title("Chat")
 top = st.columns([3, 2, 1], vertical_alignment="bottom")
@@ -83,30 +85,37 @@ if detail is None:
 else:
     if read_only:
         st.info("You can view this deck but not change it.", icon=":material/visibility:")
-    chat_column, deck_column = st.columns([2, 3], gap="large")
-    with chat_column:
-        st.subheader(plain(detail.title))
-        show_messages(messages)
+    # The slide being worked on gets the page's width; the conversation sits in the sidebar,
+    # which scrolls on its own, so it stays on screen while you browse slides (and the
+    # request box stays pinned below).
+    with st.sidebar:
+        st.subheader("Conversation")
+        with st.container(height=CONVERSATION_HEIGHT, autoscroll=True, key="conversation"):
+            show_messages(messages)
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
         trace_link(detail.session_id)
         start.pickers(user, prompts, active, detail, disabled=running or read_only)
-        prompt = request_box(detail, running=running, read_only=read_only)
-    with deck_column:
+    st.subheader(plain(detail.title))
+    chat_actions.undo_bar(user, session_id, allowed=not (running or read_only))
+    with st.container(key="deck"):
 
         def live_deck() -> None:
             """Show the deck; while a job runs, a fragment polls it and slides appear as stored.
 
             Otherwise it is part of the page, so a tick or a click reruns the whole page and
-            the request box above names the ticked slides at once.
+            the request box names the ticked slides at once.
             """
             with user_errors(), session_scope() as session:
                 current = decks.show_session(session, user, session_id=session_id)
             still_running = current.last_request and current.last_request.is_running
             if running and not still_running:
                 st.rerun()  # the job ended: refresh the whole page (chat, save points)
-            if still_running:
-                show_progress(current.last_request, len(current.slides))
+            # Always one element here, so the deck below keeps its place in the page whether
+            # or not a job runs (an element that moves leaves a stale copy behind).
+            with st.empty().container():
+                if still_running:
+                    show_progress(current.last_request, len(current.slides))
             if current.slides:
                 tools = st.columns([2, 2, 2, 1], vertical_alignment="center")
                 with tools[0]:
@@ -136,8 +145,6 @@ else:
             ),
         )
 
-if detail is None:
-    prompt = request_box(None, running=running)
 if prompt and detail is None:
     start.start_deck(user, prompt, chosen, choices)
 elif prompt:

@@ -14,7 +14,7 @@ from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.parse import parse_slide_fragment
 from slidegen.schemas.decks import SessionDetail
-from slidegen.services.decks.store import create_save_point, load_deck, show_session, store_deck
+from slidegen.services.decks.store import load_deck, record_change, show_session, store_deck
 from slidegen.services.sessions.access import load_session
 from slidegen.services.sessions.lock import check_unlocked
 from slidegen.services.verification.service import verify_session
@@ -34,7 +34,7 @@ def _change(
     deck = load_deck(row)
     description = change(deck)
     store_deck(session, row, deck, user=user, expected_version=expected_version)
-    create_save_point(session, row, deck, user=user, description=description)
+    record_change(session, row, deck, user=user, description=description)
     verify_session(session, user, session_id=session_id)  # rates the changed slide only
     return show_session(session, user, session_id=session_id)
 

@@ -188,10 +188,23 @@ def restore_save_point(
     deck = Deck.model_validate(saved.deck_json)
     seen = current_version(row) if expected_version is None else expected_version
     store_deck(session, row, deck, user=user, expected_version=seen)
-    create_save_point(
+    record_change(
         session, row, deck, user=user, description=f"Restored save point {version_number}"
     )
     return show_session(session, user, session_id=session_id)
+
+
+def record_change(
+    session: Session, row: UserSession, deck: Deck, *, user: User, description: str
+) -> None:
+    """Record a change made without the LLM: a save point, a line in the chat, fresh activity."""
+    create_save_point(session, row, deck, user=user, description=description)
+    # The chat then tells what happened to the deck since the model's last reply.
+    add_message(session, row, role="assistant", content=description, message_type="deck_change")
+    now = utcnow()
+    row.last_activity = now  # History lists decks by last activity
+    deck_holder(row).last_activity = now
+    session.flush()
 
 
 def add_message(
