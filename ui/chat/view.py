@@ -7,6 +7,7 @@ import streamlit as st
 from slidegen.schemas.decks import MessageOut, RequestOut, SessionDetail
 from ui.chat import state
 from ui.text import plain, plain_label
+from ui.widgets.slots import slot
 
 PROVIDER_LABELS = {
     "databricks": "Databricks model serving",
@@ -79,8 +80,8 @@ def request_box(
         [n for n, s in enumerate(detail.slides, 1) if s.slide_id in selected] if detail else []
     )
     with st.bottom:
-        with st.container(key="request-selection"):
-            if session_id and numbers:
+        if selection := slot(bool(session_id and numbers), key="request-selection"):
+            with selection:
                 row = st.columns([6, 1], vertical_alignment="center")
                 label = "slide" if len(numbers) == 1 else "slides"
                 listed = ", ".join(f"{n:d}" for n in numbers)

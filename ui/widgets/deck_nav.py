@@ -39,6 +39,7 @@ def choose_view(session_id: str, slide_count: int) -> str:
     """Show the Slides / Grid switch (for decks of more than one slide) and return the view."""
     key = _view_key(session_id)
     if slide_count < 2:
+        st.empty()  # the switch's place stays, so the views below keep theirs
         return SLIDES
     st.session_state.setdefault(key, FOCUS)
     view = st.segmented_control(
@@ -141,6 +142,7 @@ def pager(session_id: str, slide_count: int, *, key: str) -> None:
     """Show the page switcher (only when the deck has more than one page)."""
     pages = page_count(slide_count)
     if pages < 2:
+        st.empty()  # its place stays, so the slides below keep theirs as the deck grows
         return
     page = current_page(session_id, slide_count)
     first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, slide_count)

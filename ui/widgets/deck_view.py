@@ -14,6 +14,7 @@ from slidegen.schemas.decks import SessionDetail, VersionOut
 from ui.chat import state
 from ui.text import plain
 from ui.widgets import deck_nav, verification
+from ui.widgets.slots import slot
 
 SlideAction = Callable[[str, str], None]  # (action, slide_id)
 THUMBNAIL_HEIGHT = 96  # px: a 16:9 slide fits in a grid column of the deck's width
@@ -102,23 +103,28 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     bar = partial(verification.slide_bar, detail, editable=editable)
 
     actions = on_action if editable else None
-    if view == deck_nav.GRID:
-        deck_nav.show_grid(sid, deck, thumbnail)
-    elif view == deck_nav.SLIDES:
-        deck_nav.pager(sid, len(deck.slides), key="pager-top")
-        for index in deck_nav.page_slice(sid, len(deck.slides)):
-            _slide_card(deck, index, tick, actions, bar)
-        deck_nav.pager(sid, len(deck.slides), key="pager-bottom")
-    else:
-        deck_nav.focus_bar(sid, len(deck.slides))
-        _slide_card(deck, deck_nav.focused_index(sid, len(deck.slides)), None, actions, bar)
-        if len(deck.slides) > 1:
+    # Each view has a place of its own (ui/widgets/slots.py): switching views clears the
+    # others at once, so no control of the old view lingers next to the new one.
+    if focus := slot(view == deck_nav.FOCUS, key="deck-focus-view"):
+        with focus:
+            deck_nav.focus_bar(sid, len(deck.slides))
+            index = deck_nav.focused_index(sid, len(deck.slides))
+            _slide_card(deck, index, None, actions, bar, focused=True)
             deck_nav.show_strip(
                 sid,
                 deck,
                 lambda slide, index: thumbnail(slide, index, STRIP_HEIGHT),
                 lambda slide, number: tick(slide, number, collapsed=True),
             )
+    if pages := slot(view == deck_nav.SLIDES, key="deck-all-view"):
+        with pages:
+            deck_nav.pager(sid, len(deck.slides), key="pager-top")
+            for index in deck_nav.page_slice(sid, len(deck.slides)):
+                _slide_card(deck, index, tick, actions, bar)
+            deck_nav.pager(sid, len(deck.slides), key="pager-bottom")
+    if grid := slot(view == deck_nav.GRID, key="deck-grid-view"):
+        with grid:
+            deck_nav.show_grid(sid, deck, thumbnail)
 
 
 def _toggle(session_id: str, slide_id: str, key: str, deck_order: list[str]) -> None:
@@ -136,8 +142,13 @@ def _slide_card(
     tick: Callable[[Slide, int], None] | None,
     on_action: SlideAction | None,
     bar: Callable[[str], None],
+    *,
+    focused: bool = False,
 ) -> None:
     slide, number = deck.slides[index], index + 1
+    # The focused card shows another slide when you move through the deck: its buttons are
+    # keyed by place, not by slide, so the new slide's buttons replace the old ones in place.
+    prefix = "focused" if focused else None
     with st.container(border=True, key=f"slide-{slide.slide_id}"):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             if tick:
@@ -147,7 +158,8 @@ def _slide_card(
             st.space("stretch")
             # Each button carries its name as text: an icon alone reads as "edit icon".
             for action, icon, name in _ACTIONS if on_action else ():
-                if st.button(name, icon=icon, key=f"{action}-{slide.slide_id}", type="tertiary"):
+                key = f"{prefix}-{action}" if prefix else f"{action}-{slide.slide_id}"
+                if st.button(name, icon=icon, key=key, type="tertiary"):
                     on_action(action, slide.slide_id)
         bar(slide.slide_id)  # rating, Why, Fix, thumbs
         show_slide(slide, deck.css, f"Slide {number}", deck.images)
