@@ -155,18 +155,8 @@ def unchanged(seen: list[list[str]]):
 
 
 def test_named_slides_win_over_stale_ticks_and_replies_say_what_changed(
-    page: Page, chat_app: ChatApp, backend: str, request: pytest.FixtureRequest
+    page: Page, chat_app: ChatApp
 ) -> None:
-    # Open bug (issue 22): after an edit ends, a stale disabled copy of a slide's tick box from
-    # the polling fragment can stay next to the new one; it shows on PostgreSQL every time.
-    # Strict: the day it is fixed this fails and the marker must go.
-    request.applymarker(
-        pytest.mark.xfail(
-            backend == "postgresql",
-            reason="stale tick box left by the polling fragment after a job ends",
-            strict=True,
-        )
-    )
     generate(page, chat_app, deck_slides(), "Selection drill")
     expect_titles(page, TITLES)  # in All slides, every slide with its tick box
     ids = slide_ids(page)

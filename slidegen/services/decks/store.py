@@ -50,11 +50,18 @@ def deck_holder(row: UserSession) -> UserSession:
 
 
 def load_deck(row: UserSession) -> Deck:
-    """Return the session's current deck (empty when none was generated yet)."""
-    stored = deck_holder(row).slide_deck
+    """Return the session's current deck (empty when none was generated yet).
+
+    The deck carries the session's current title: a rename changes the session row only, and
+    everything made from the deck (exports' file names and document titles, the HTML download,
+    the presentation) must use the name the user gave it.
+    """
+    holder = deck_holder(row)
+    stored = holder.slide_deck
     if stored is None or not stored.deck_json:
         return Deck()
-    return Deck.model_validate(stored.deck_json)
+    deck = Deck.model_validate(stored.deck_json)
+    return deck.model_copy(update={"title": holder.title}) if holder.title else deck
 
 
 def current_version(row: UserSession) -> int:
