@@ -96,7 +96,12 @@ def preview_save_point(
         f"Save point {version_number:d}: {len(deck.slides)} slides. The current deck is unchanged."
     )
     for number, slide in enumerate(deck.slides, 1):
-        show_slide(Slide.model_validate(slide.model_dump()), deck.css, f"Save point slide {number}")
+        show_slide(
+            Slide.model_validate(slide.model_dump()),
+            deck.css,
+            f"Save point slide {number}",
+            deck.images,
+        )
     if st.button(
         "Restore this save point", type="primary", key=f"preview-restore-{version_number}"
     ):

@@ -322,4 +322,16 @@ def get_save_point(session: Session, user: User, *, session_id: str, version_num
     )
     if saved is None:
         raise NotFoundError(f"Save point {version_number} does not exist for this deck.")
-    return Deck.model_validate(saved.deck_json)
+    deck = Deck.model_validate(saved.deck_json)
+    # Its slides may name library images: the preview resolves them as the deck view does.
+    names = image_references(s.html for s in deck.slides)
+    return deck.model_copy(update={"images": image_data_uris(session, names)})
+
+
+def preview_images(session: Session, user: User, *, htmls: list[str]) -> dict[str, str]:
+    """Return the data URIs of the library images these slide fragments name (for previews).
+
+    Library images are readable by everyone who may use the app; `user` keeps the service
+    signature (and is where a per-image permission would be checked).
+    """
+    return image_data_uris(session, image_references(htmls))
