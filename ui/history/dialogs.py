@@ -87,7 +87,9 @@ def open_chosen_dialog(user: User, item: SessionSummary) -> None:
 @st.dialog("Rename deck")
 def rename_dialog(user: User, item: SessionSummary) -> None:
     """Ask for a new title."""
-    title = st.text_input("Title", value=item.title, max_chars=500)
+    title = st.text_input(
+        "Title", value=item.title[: session_actions.MAX_TITLE], max_chars=session_actions.MAX_TITLE
+    )
     if st.button("Save", type="primary"):
         with user_errors(), session_scope() as session:
             session_actions.rename_session(session, user, session_id=item.session_id, title=title)
