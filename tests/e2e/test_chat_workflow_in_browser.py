@@ -240,7 +240,13 @@ def test_delete_offers_undo_and_changes_by_hand_are_told_in_the_conversation(
     generate(page, chat_app, deck_slides()[:3], "Undo drill")
     focused = page.locator(SLIDE_BOXES)
     expect(focused).to_have_count(1, timeout=TIMEOUT_MS)
-    focused.get_by_role("button", name="Delete").click()
+    # Every control has a name a screen reader can say: none reads as "<icon name> icon".
+    expect(
+        page.get_by_role("main").get_by_role("button", name=re.compile(r" icon$"))
+    ).to_have_count(0)
+    for name in ("Edit", "Up", "Down", "Duplicate", "Delete"):
+        expect(focused.get_by_role("button", name=name, exact=True)).to_have_count(1)
+    focused.get_by_role("button", name="Delete", exact=True).click()
 
     messages = page.get_by_test_id("stChatMessage")
     expect(messages.filter(has_text="Deleted slide 1")).to_be_visible(timeout=TIMEOUT_MS)
