@@ -11,6 +11,7 @@ from streamlit_ace import st_ace
 from slidegen.deck import CHART_TYPES, ChartSeries, ChartSpec, Slide
 from slidegen.errors import SlidegenError
 from slidegen.render.parse import parse_slide_fragment
+from slidegen.render.pretty import pretty_html
 from slidegen.schemas.decks import SlideOut
 from slidegen.services.decks import store as decks
 from ui.db import session_scope
@@ -67,8 +68,9 @@ def slide_editor(slide: SlideOut, css: str, version: int, save: SaveSlide) -> No
         ["HTML", "Speaker notes", f"Charts ({len(slide.charts)})"]
     )
     with html_tab:
+        laid_out = pretty_html(slide.html)  # one block a line, not one long line
         edited = st_ace(
-            value=slide.html,
+            value=laid_out,
             language="html",
             theme="chrome",
             height=260,
@@ -119,7 +121,7 @@ def slide_editor(slide: SlideOut, css: str, version: int, save: SaveSlide) -> No
         try:
             save(
                 slide_id=slide.slide_id,
-                html=edited if edited != slide.html else None,
+                html=edited if edited not in (laid_out, slide.html) else None,
                 notes=notes if notes != slide.notes else None,
                 charts=charts or None,
             )
