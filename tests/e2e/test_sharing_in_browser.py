@@ -74,6 +74,14 @@ def test_share_read_only_then_view_download_but_not_edit(
     picker.press("Enter")
     dialog.get_by_role("button", name="Add").click()
     expect(dialog.get_by_text("group: finance-team")).to_be_visible(timeout=TIMEOUT_MS)
+    # A grant's permission changes in place.
+    grant = dialog.get_by_role("combobox", name="Permission of finance-team")
+    expect(grant).to_have_count(1)
+    grant.click()
+    alice.get_by_role("option", name="edit", exact=True).click()
+    expect(alice.get_by_text("finance-team can now edit this deck.")).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
     alice.screenshot(path=shots / "share-dialog.png")
 
     bob = as_user(browser, BOB)
