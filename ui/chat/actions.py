@@ -18,6 +18,7 @@ from ui.jobs import submit
 from ui.text import plain
 from ui.widgets.deck_view import show_slide
 from ui.widgets.slide_editor import slide_editor
+from ui.widgets.slots import slot
 
 _BY_HAND = {
     "up": (slides.move_slide, {"offset": -1}),
@@ -111,13 +112,15 @@ def preview_save_point(
 def undo_bar(user: User, session_id: str, *, allowed: bool) -> None:
     """Offer to undo the last delete (a save point restore), in a slot of its own."""
     offer = state.undo_offer(session_id) if allowed else None
-    with st.container(key="undo-slot"):  # always here, so the deck below keeps its place
-        if offer:
-            version_number, what = offer
-            row = st.columns([5, 1], vertical_alignment="center")
-            row[0].caption(f"{plain(what)}.")
-            if row[1].button("Undo", icon=":material/undo:", key="undo"):
-                restore(user, session_id, version_number)
+    # A place of its own, so the deck below keeps its place and a used offer goes at once.
+    if offer and (place := slot(True, key="undo-slot")):
+        version_number, what = offer
+        row = place.columns([5, 1], vertical_alignment="center")
+        row[0].caption(f"{plain(what)}.")
+        if row[1].button("Undo", icon=":material/undo:", key="undo"):
+            restore(user, session_id, version_number)
+    elif not offer:
+        slot(False)
 
 
 def switch_profile(user: User, session_id: str, profile_name: str) -> None:
