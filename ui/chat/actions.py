@@ -113,14 +113,13 @@ def undo_bar(user: User, session_id: str, *, allowed: bool) -> None:
     """Offer to undo the last delete (a save point restore), in a slot of its own."""
     offer = state.undo_offer(session_id) if allowed else None
     # A place of its own, so the deck below keeps its place and a used offer goes at once.
-    if offer and (place := slot(True, key="undo-slot")):
+    place = slot(offer is not None, key="undo-slot")
+    if place is not None and offer is not None:
         version_number, what = offer
         row = place.columns([5, 1], vertical_alignment="center")
         row[0].caption(f"{plain(what)}.")
         if row[1].button("Undo", icon=":material/undo:", key="undo"):
             restore(user, session_id, version_number)
-    elif not offer:
-        slot(False)
 
 
 def switch_profile(user: User, session_id: str, profile_name: str) -> None:
