@@ -32,6 +32,7 @@ from tests.e2e.test_chat_in_browser import (
     slide,
     slide_ids,
 )
+from tests.e2e.waits import settled
 from tests.fakes.openai_server import RecordedRequest, Reply
 
 pytestmark = pytest.mark.e2e
@@ -198,11 +199,11 @@ def test_named_slides_win_over_stale_ticks_and_replies_say_what_changed(
 SHOTS = ROOT / "bench" / "out"
 
 
-@pytest.mark.parametrize("width", [1440, 1280])
+@pytest.mark.parametrize(("width", "height"), [(1440, 1000), (1280, 800)])
 def test_the_focused_slide_is_large_and_the_conversation_stays_in_view(
-    page: Page, chat_app: ChatApp, backend: str, width: int
+    page: Page, chat_app: ChatApp, backend: str, width: int, height: int
 ) -> None:
-    page.set_viewport_size({"width": width, "height": 900})
+    page.set_viewport_size({"width": width, "height": height})
     generate(page, chat_app, deck_slides(), f"Layout drill {width}")
     focused = page.locator(SLIDE_BOXES)
     expect(focused).to_have_count(1, timeout=TIMEOUT_MS)  # one slide large, not the deck small
@@ -228,7 +229,8 @@ def test_the_focused_slide_is_large_and_the_conversation_stays_in_view(
     expect(the_box(page)).to_be_in_viewport()
     expect(page.get_by_test_id("stChatMessage").last).to_be_in_viewport()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"chat-focus-{width}-{backend}.png"))
+    settled(page)
+    page.screenshot(path=str(SHOTS / f"chat-focus-{width}x{height}-{backend}.png"))
 
 
 # -- 5. nothing happens silently --------------------------------------------------------------
