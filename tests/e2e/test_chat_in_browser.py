@@ -200,6 +200,14 @@ def show_all_slides(page: Page) -> None:
         expect(switch).to_be_checked()
 
 
+def show_every_slide(page: Page, count: int) -> None:
+    """Switch to All slides (Focus shows one slide large) and wait for all `count` slides."""
+    if count > 1:
+        expect(page.get_by_role("radio", name="All slides")).to_be_visible(timeout=TIMEOUT_MS)
+    show_all_slides(page)
+    expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
+
+
 def expect_titles(page: Page, titles: list[str]) -> None:
     """The deck shows exactly these slides (by their h1), in this order, in All slides."""
     if len(titles) > 1:
