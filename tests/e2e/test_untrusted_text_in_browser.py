@@ -143,7 +143,7 @@ def test_markdown_images_in_model_text_are_never_fetched(
 
     # The grid of thumbnails (once the run that closing the dialog started has ended).
     settled(page)
-    page.get_by_role("radio", name="Grid").click()
+    activate(page.get_by_role("radio", name="Grid"), "Space")  # see activate(): no mouse click
     expect(page.get_by_role("radio", name="Grid")).to_be_checked()
     thumbnails = page.locator("div.stVerticalBlock[class*='st-key-thumb-']")
     expect(thumbnails).to_have_count(2, timeout=TIMEOUT_MS)
