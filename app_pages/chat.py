@@ -9,16 +9,17 @@ from slidegen.services.profiles import queries as profiles
 from slidegen.services.sessions import queries as sessions
 from ui.chat import actions as chat_actions
 from ui.chat import start, state
+from ui.chat.live import live_deck
 from ui.chat.trace_link import trace_link
-from ui.chat.view import provider_line, request_box, show_messages, show_progress
+from ui.chat.view import provider_line, request_box, show_messages
 from ui.db import session_scope
 from ui.errors import user_errors
 from ui.text import plain, plain_label
 from ui.user import current_user
-from ui.widgets.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
-from ui.widgets.export_control import export_control
-from ui.widgets.google_slides import google_slides_control
+from ui.widgets.deck_view import show_save_points, warm_up_charts
+from ui.widgets.slots import slot
 
+CONVERSATION_HEIGHT = 420  # px: the conversation scrolls inside, beside the focused slide
 user = current_user()
 session_id = state.active_session_id()
 warm_up_charts()
@@ -40,6 +41,7 @@ def load():
 active, profile_names, detail, messages, prompts, recent = load()
 running = bool(detail and detail.last_request and detail.last_request.is_running)
 read_only = bool(detail and detail.my_right == "read")
+prompt = request_box(detail, running=running, read_only=read_only)  # drawn first, at the bottom
 
 st.title("Chat")
 top = st.columns([3, 2, 1], vertical_alignment="bottom")
@@ -58,89 +60,67 @@ if detail and chosen != current_profile:
 if top[2].button("New deck", icon=":material/add:", disabled=session_id is None):
     state.open_session(None)
     st.rerun()
-if active.is_offline:
-    st.info(
+if offline_note := slot(active.is_offline, key="offline-note"):
+    offline_note.info(
         "You are using the **offline demo engine**: it drafts decks from your request and the "
         "sample consumption data without calling an LLM. Configure Databricks model serving or "
         "an OpenAI-compatible server in Profiles for real generation.",
         icon=":material/info:",
     )
 
-if detail is None:
-    if recent:
-        st.subheader("Continue a recent deck")
-        for row in recent:
-            label = (
-                f"{plain_label(row.title)} · {row.slide_count:d} slides · "
-                f"{row.last_activity:%Y-%m-%d %H:%M}"
-            )
-            if st.button(label, key=f"recent-{row.session_id}", icon=":material/history:"):
-                state.open_session(row.session_id)
-                st.rerun()
-    st.subheader("Start a deck")
-    st.write("Describe the deck you want: the audience, the story and the data.")
-    choices = start.pickers(user, prompts, active, None)
-    start.prompt_cards(user, prompts, chosen, choices)
-else:
-    if read_only:
-        st.info("You can view this deck but not change it.", icon=":material/visibility:")
-    chat_column, deck_column = st.columns([2, 3], gap="large")
-    with chat_column:
-        st.subheader(plain(detail.title))
-        show_messages(messages)
+# The start screen and the open deck each have a place of their own, in the main area and in
+# the sidebar, always in this order (ui/widgets/slots.py): switching between them clears the
+# other at once instead of leaving its controls on the page until the run ends.
+choices = None
+if start_place := slot(detail is None, key="start-screen"):
+    with start_place:
+        if recent:
+            st.subheader("Continue a recent deck")
+            for row in recent:
+                label = (
+                    f"{plain_label(row.title)} · {row.slide_count:d} slides · "
+                    f"{row.last_activity:%Y-%m-%d %H:%M}"
+                )
+                if st.button(label, key=f"recent-{row.session_id}", icon=":material/history:"):
+                    state.open_session(row.session_id)
+                    st.rerun()
+        st.subheader("Start a deck")
+        st.write("Describe the deck you want: the audience, the story and the data.")
+        choices = start.pickers(user, prompts, active, None)
+        start.prompt_cards(user, prompts, chosen, choices)
+with st.sidebar:
+    # The conversation sits in the sidebar, which scrolls on its own, so it stays on screen
+    # while you browse slides (and the request box stays pinned below).
+    conversation_place = slot(detail is not None, key="conversation-panel")
+if detail is not None and conversation_place is not None:
+    with conversation_place:
+        st.subheader("Conversation")
+        with st.container(height=CONVERSATION_HEIGHT, autoscroll=True, key="conversation"):
+            show_messages(messages)
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
         trace_link(detail.session_id)
         start.pickers(user, prompts, active, detail, disabled=running or read_only)
-        prompt = request_box(detail, running=running, read_only=read_only)
-    with deck_column:
+if (deck_place := slot(detail is not None, key="deck-screen")) and detail is not None:
+    with deck_place:
+        if read_only_note := slot(read_only, key="read-only-note"):
+            read_only_note.info(
+                "You can view this deck but not change it.", icon=":material/visibility:"
+            )
+        st.subheader(plain(detail.title))
+        chat_actions.undo_bar(user, session_id, allowed=not (running or read_only))
+        with st.container(key="deck"):
+            live_deck(user, session_id, running=running, read_only=read_only)
+            show_save_points(
+                detail.versions,
+                on_restore=None
+                if running or read_only
+                else lambda n: chat_actions.restore(user, session_id, n, detail.version),
+                on_preview=lambda n: chat_actions.preview_save_point(
+                    user, session_id, n, detail.version
+                ),
+            )
 
-        def live_deck() -> None:
-            """Show the deck; while a job runs, a fragment polls it and slides appear as stored.
-
-            Otherwise it is part of the page, so a tick or a click reruns the whole page and
-            the request box above names the ticked slides at once.
-            """
-            with user_errors(), session_scope() as session:
-                current = decks.show_session(session, user, session_id=session_id)
-            still_running = current.last_request and current.last_request.is_running
-            if running and not still_running:
-                st.rerun()  # the job ended: refresh the whole page (chat, save points)
-            if still_running:
-                show_progress(current.last_request, len(current.slides))
-            if current.slides:
-                tools = st.columns([2, 2, 2, 2, 1], vertical_alignment="center")
-                with tools[0]:
-                    download_html(current)
-                with tools[1]:
-                    export_control(user, session_id, current.version)
-                with tools[2]:
-                    export_control(user, session_id, current.version, format="pdf")
-                with tools[3]:
-                    google_slides_control(user, session_id, current.version)
-                presenting = tools[4].toggle("Present", key="present")
-                if presenting:
-                    present(current)
-
-                def action(name: str, slide_id: str) -> None:
-                    chat_actions.slide_action(user, current, name, slide_id)
-
-                locked = still_running or read_only
-                show_deck(current, on_action=None if locked else action, editable=not locked)
-
-        (st.fragment(live_deck, run_every=1.0) if running else live_deck)()
-        show_save_points(
-            detail.versions,
-            on_restore=None
-            if running or read_only
-            else lambda n: chat_actions.restore(user, session_id, n, detail.version),
-            on_preview=lambda n: chat_actions.preview_save_point(
-                user, session_id, n, detail.version
-            ),
-        )
-
-if detail is None:
-    prompt = request_box(None, running=running)
 if prompt and detail is None:
     start.start_deck(user, prompt, chosen, choices)
 elif prompt:

@@ -30,3 +30,4 @@ if not page.items:
     st.stop()
 history_view.cards(page, thumbs, user)
 history_view.pager(page)
+history_view.menu_room()

@@ -231,3 +231,12 @@ FIELD_LABELS = {
     "slide_editing_instructions": "slide editing instructions",
     "user_prompt_template": "user prompt template",
 }
+
+
+def field_label(path: str) -> str:
+    """Return a readable name for a dotted configuration path (AI infrastructure › temperature)."""
+    parts = [part for part in path.split(".") if part]
+    return " › ".join(
+        FIELD_LABELS.get(part, f"#{int(part) + 1}" if part.isdigit() else part.replace("_", " "))
+        for part in parts
+    )

@@ -57,7 +57,7 @@ def slide_frames(at: AppTest) -> list[str]:
 
 def test_a_deck_shows_every_slide_in_a_nested_sandbox(app_env: str) -> None:
     session_id = generate(app_env)
-    at = open_chat(session_id)
+    at = all_slides(open_chat(session_id), session_id)
     frames = slide_frames(at)
     count = len(detail(app_env, session_id).slides)
     assert count >= 8 and len(frames) == count
@@ -70,7 +70,7 @@ def test_moving_a_slide_down_changes_the_order_and_makes_a_save_point(app_env: s
     before = detail(app_env, session_id)
     first = before.slides[0].slide_id
     at = open_chat(session_id)
-    at.button(key=f"down-{first}").click().run()
+    at.button(key="focused-down").click().run()  # the focused (first) slide's button
     assert not at.exception
     after = detail(app_env, session_id)
     assert [s.slide_id for s in after.slides][:2] == [before.slides[1].slide_id, first]
@@ -80,7 +80,7 @@ def test_moving_a_slide_down_changes_the_order_and_makes_a_save_point(app_env: s
 def test_restoring_a_save_point_brings_the_deck_back(app_env: str) -> None:
     session_id = generate(app_env)
     original = [s.slide_id for s in detail(app_env, session_id).slides]
-    at = open_chat(session_id)
+    at = all_slides(open_chat(session_id), session_id)
     at.button(key=f"delete-{original[1]}").click().run()
     assert len(detail(app_env, session_id).slides) == len(original) - 1
     at.button(key="restore-1").click().run()
@@ -93,7 +93,7 @@ def test_restoring_a_save_point_brings_the_deck_back(app_env: str) -> None:
 def test_a_chat_message_edits_the_named_slide(app_env: str) -> None:
     session_id = generate(app_env)
     at = open_chat(session_id)
-    at.chat_input(key="chat_prompt").set_value("delete slide 2").run()
+    at.chat_input(key="request").set_value("delete slide 2").run()
     assert not at.exception
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -143,7 +143,7 @@ def test_a_long_deck_is_shown_a_page_at_a_time(app_env: str) -> None:
         app_env, session_id, deck_nav.PAGE_SIZE + 1 - len(detail(app_env, session_id).slides)
     )
     assert len(ids) > deck_nav.PAGE_SIZE
-    at = open_chat(session_id)
+    at = all_slides(open_chat(session_id), session_id)
     assert shown_slides(at) == ids[: deck_nav.PAGE_SIZE]
     assert len(slide_frames(at)) == deck_nav.PAGE_SIZE  # the rest costs the browser nothing
     at.button(key="pager-top-next").click().run()
@@ -165,8 +165,34 @@ def test_the_grid_shows_every_slide_and_opens_one(app_env: str) -> None:
     assert shown_slides(at) == []  # no full-size cards in the grid
     at.button(key=f"open-{ids[-1]}").click().run()
     assert not at.exception
-    assert at.segmented_control(key=f"deck-view-{session_id}").value == deck_nav.SLIDES
-    assert ids[-1] in shown_slides(at) and ids[0] not in shown_slides(at)
+    assert at.segmented_control(key=f"deck-view-{session_id}").value == deck_nav.FOCUS
+    assert f"Slide {len(ids)} of {len(ids)}" in " ".join(str(m.value) for m in at.markdown)
+    assert at.button(key="focused-delete") and len(slide_frames(at)) == 1 + 1  # + strip
+
+
+def test_focus_shows_one_slide_large_and_the_strip_moves_it(app_env: str) -> None:
+    session_id = generate(app_env)
+    ids = [s.slide_id for s in detail(app_env, session_id).slides]
+    at = open_chat(session_id)
+    assert at.segmented_control(key=f"deck-view-{session_id}").value == deck_nav.FOCUS
+    assert "Slide 1 of" in " ".join(str(m.value) for m in at.markdown)
+    at.button(key=f"focus-{ids[2]}").click().run()
+    assert not at.exception
+    assert f"Slide 3 of {len(ids)}" in " ".join(str(m.value) for m in at.markdown)
+    at.button(key="focus-next").click().run()
+    assert f"Slide 4 of {len(ids)}" in " ".join(str(m.value) for m in at.markdown)
+    # One Delete button, keyed by its place, and it deletes the slide shown large.
+    assert [b.key for b in at.button if b.key and "delete" in b.key] == ["focused-delete"]
+    at.button(key="focused-delete").click().run()
+    assert not at.exception
+    assert [s.slide_id for s in detail(app_env, session_id).slides] == ids[:3] + ids[4:]
+
+
+def all_slides(at: AppTest, session_id: str) -> AppTest:
+    """Switch the deck to All slides (Focus shows one slide large)."""
+    at.segmented_control(key=f"deck-view-{session_id}").set_value(deck_nav.SLIDES).run()
+    assert not at.exception
+    return at
 
 
 def test_ticked_slides_are_named_above_the_request_box(app_env: str) -> None:
@@ -177,10 +203,10 @@ def test_ticked_slides_are_named_above_the_request_box(app_env: str) -> None:
     at.checkbox(key=f"sel-{session_id}-{ids[3]}").check().run()
     assert not at.exception
     assert "Your next request edits slides 2, 4." in [c.value for c in at.caption]
-    assert at.chat_input(key="chat_prompt").placeholder == "Edit 2 selected slides"
+    assert at.chat_input(key="request").placeholder == "Edit 2 selected slides"
     at.button(key="clear-selection").click().run()
     assert not at.checkbox(key=f"sel-{session_id}-{ids[1]}").value
-    assert at.chat_input(key="chat_prompt").placeholder.startswith("Ask for a change")
+    assert at.chat_input(key="request").placeholder.startswith("Ask for a change")
 
 
 def test_without_a_session_the_page_offers_the_most_recent_decks(app_env: str) -> None:
@@ -194,7 +220,7 @@ def test_without_a_session_the_page_offers_the_most_recent_decks(app_env: str) -
     at.button(key=f"recent-{older}").click().run()
     assert not at.exception
     assert at.query_params["session"] == older
-    assert len(slide_frames(at)) == len(detail(app_env, older).slides)
+    assert len(slide_frames(at)) == len(detail(app_env, older).slides) + 1  # Focus + strip
 
 
 # -- the start screen: deck prompt cards and pickers (issue 20) -----------------------------------

@@ -53,15 +53,15 @@ def test_edit_save_history_and_restore(app_env: str) -> None:
     at = open_profiles()
     assert "No unsaved changes." in messages(at)
     at.slider(key=widget_key(at, "slider", ".temperature")).set_value(0.25).run()
-    assert "Unsaved changes (1): ai_infra.llm_temperature" in messages(at)
+    assert "Unsaved changes (1): AI infrastructure › temperature" in messages(at)
     at.button(key="pf.save").click().run()
     assert not at.exception, at.exception
     text = messages(at)
-    assert "Saved 'default'." in text and "ai_infra.llm_temperature: 0.7 → 0.25" in text
+    assert "Saved 'default'." in text and "AI infrastructure › temperature: 0.7 → 0.25" in text
     open_section(at, "History")
     history = history_table(at)
     assert list(history["action"][:2]) == ["update", "create"]
-    assert history["fields"].iloc[0] == "ai_infra.llm_temperature"
+    assert history["fields"].iloc[0] == "AI infrastructure › temperature"
 
     # Restore the first version (the seed's), confirming first.
     entry = at.selectbox(key=widget_key(at, "selectbox", f".{history['id'].iloc[0]}"))
@@ -82,7 +82,7 @@ def test_discard_and_inline_validation(app_env: str) -> None:
     experiment = widget_key(at, "text_input", ".experiment")
     at.text_input(key=experiment).input("/Users//broken").run()
     text = messages(at)
-    assert "Unsaved changes (1): mlflow.experiment_name" in text
+    assert "Unsaved changes (1): MLflow › experiment name" in text
     assert "a workspace path must look like" in text
     assert at.button(key="pf.save").disabled
     at.button(key="pf.discard").click().run()
@@ -123,13 +123,14 @@ def test_unsaved_edits_survive_moving_between_sections(app_env: str) -> None:
     open_section(at, "MLflow")
     at.text_input(key=widget_key(at, "text_input", ".experiment")).input("decks").run()
     open_section(at, "History")
-    assert "Unsaved changes (2): ai_infra.llm_temperature, mlflow.experiment_name" in messages(at)
+    unsaved = "Unsaved changes (2): AI infrastructure › temperature, MLflow › experiment name"
+    assert unsaved in messages(at)
     open_section(at, "AI infrastructure")
     assert at.slider(key=widget_key(at, "slider", ".temperature")).value == 0.4
     at.button(key="pf.save").click().run()
     text = messages(at)
-    assert "ai_infra.llm_temperature: 0.7 → 0.4" in text
-    assert 'mlflow.experiment_name: "slidegen" → "decks"' in text
+    assert "AI infrastructure › temperature: 0.7 → 0.4" in text
+    assert 'MLflow › experiment name: "slidegen" → "decks"' in text
     open_section(at, "MLflow")
     assert at.text_input(key=widget_key(at, "text_input", ".experiment")).value == "decks"
     assert "No unsaved changes." in messages(at)
@@ -154,7 +155,7 @@ def test_a_save_elsewhere_keeps_my_edits_on_top_of_theirs(app_env: str) -> None:
     at.run()
     text = messages(at)
     assert "other@example.com saved this profile while you were editing it" in text
-    assert "Unsaved changes (1): ai_infra.llm_temperature" in text
+    assert "Unsaved changes (1): AI infrastructure › temperature" in text
     assert at.slider(key=widget_key(at, "slider", ".temperature")).value == 0.3
     assert at.number_input(key=widget_key(at, "number_input", ".max_tokens")).value == 4000
     at.button(key="pf.save").click().run()
@@ -184,9 +185,10 @@ def test_history_filters_by_date_and_compare_picks_a_snapshot(app_env: str) -> N
     picker = at.selectbox(key="pf.c.hid")
     assert len(picker.options) == 2 and "create" in picker.options[1]
     create_id = int(picker.options[1].split(" ")[0].removeprefix("#"))
-    picker.set_value(create_id).run()
+    # The snapshot before the newest one is offered first (the newest is the profile as it is).
+    assert picker.value == create_id
     compared = [d.value for d in at.dataframe if "field" in getattr(d.value, "columns", [])][0]
-    assert list(compared["field"]) == ["ai_infra.llm_temperature"]
+    assert list(compared["field"]) == ["AI infrastructure › temperature"]
     assert "1 field differs (equal fields are not listed)." in messages(at)
 
 

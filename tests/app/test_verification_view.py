@@ -35,6 +35,15 @@ def plant(url: str, session_id: str) -> str:
     return kpi.slide_id
 
 
+def open_on(url: str, session_id: str, slide_id: str):  # noqa: ANN201
+    """Open the deck in Focus with this slide large (as the strip's Open button does)."""
+    at = open_chat(session_id)
+    index = [s.slide_id for s in detail(url, session_id).slides].index(slide_id)
+    at.session_state[f"deck-focus-{session_id}"] = index
+    at.run()
+    return at
+
+
 def texts(at) -> list[str]:  # noqa: ANN001
     return [str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption]
 
@@ -44,13 +53,13 @@ def test_each_slide_shows_its_rating_and_why_lists_findings_as_plain_text(app_en
     slide_id = plant(app_env, session_id)
     ratings = {s.slide_id: s.rating for s in detail(app_env, session_id).slides}
     assert ratings[slide_id] in ("review", "problem")
-    at = open_chat(session_id)
+    at = open_on(app_env, session_id, slide_id)
     shown = texts(at)
     badges = [t for t in shown if "badge[" in t]
-    assert len(badges) == len(ratings)
+    assert len(badges) == len(ratings) + 1  # the strip's badges and the focused slide's
     for rating in ("review", "problem"):
-        flagged = sum(r == rating for r in ratings.values())
-        assert sum(rating.capitalize() in b for b in badges) == flagged
+        strip = sum(rating.capitalize() in b for b in badges[-len(ratings) :])
+        assert strip == sum(r == rating for r in ratings.values())
     # The planted number and the hostile context appear escaped, never as Markdown.
     planted = [t for t in shown if "811K" in t]
     assert planted and all("\\$811K" in t for t in planted)
@@ -62,7 +71,7 @@ def test_each_slide_shows_its_rating_and_why_lists_findings_as_plain_text(app_en
 def test_fix_starts_an_edit_of_that_slide_listing_its_findings(app_env: str) -> None:
     session_id = generate(app_env)
     slide_id = plant(app_env, session_id)
-    at = open_chat(session_id)
+    at = open_on(app_env, session_id, slide_id)
     at.button(key=f"fix-{slide_id}").click().run()
     assert not at.exception, at.exception
     database = Database(Settings(DATABASE_URL=app_env))

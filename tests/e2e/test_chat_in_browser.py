@@ -154,13 +154,10 @@ def open_chat(page: Page, url: str) -> None:
 
 
 def chat_box(page: Page) -> Locator:
-    """The request box: a session's (in the main block) when there is one, else the start
-    screen's (pinned at the bottom, after the main block).
-
-    After a session's first request the start screen's box can linger on the page for a while
-    (a known glitch, see the session-3 notes); the session's box comes first in the page.
-    """
-    return page.get_by_test_id("stChatInputTextArea").first
+    """The request box, pinned at the bottom: there must be exactly one on the page."""
+    box = page.get_by_test_id("stChatInputTextArea")
+    expect(box).to_have_count(1, timeout=TIMEOUT_MS)
+    return box
 
 
 def send(page: Page, text: str) -> None:
@@ -199,8 +196,27 @@ def slide_text(page: Page, index: int) -> str:
     return inner_frame(page, index).evaluate("document.body.innerText")
 
 
+def show_all_slides(page: Page) -> None:
+    """Switch the deck from Focus (one slide large) to All slides, when it has the switch."""
+    switch = page.get_by_role("radio", name="All slides")
+    if switch.count() and not switch.is_checked():
+        switch.click()
+        expect(switch).to_be_checked()
+
+
+def show_every_slide(page: Page, count: int) -> None:
+    """Switch to All slides (Focus shows one slide large) and wait for all `count` slides."""
+    if count > 1:
+        expect(page.get_by_role("radio", name="All slides")).to_be_visible(timeout=TIMEOUT_MS)
+    show_all_slides(page)
+    expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
+
+
 def expect_titles(page: Page, titles: list[str]) -> None:
-    """The deck shows exactly these slides (by their h1), in this order."""
+    """The deck shows exactly these slides (by their h1), in this order, in All slides."""
+    if len(titles) > 1:
+        expect(page.get_by_role("radio", name="All slides")).to_be_visible(timeout=TIMEOUT_MS)
+    show_all_slides(page)
     expect(slide_boxes(page)).to_have_count(len(titles), timeout=TIMEOUT_MS)
     for index, title in enumerate(titles):
         expect(slide_frame(page, index).locator("h1")).to_have_text(title, timeout=TIMEOUT_MS)
@@ -279,6 +295,8 @@ def test_offline_engine_generates_a_deck(
     expect(reply).to_be_visible(timeout=TIMEOUT_MS)
     count = int(re.search(r"Generated (\d+) slides", reply.inner_text()).group(1))
     assert count >= 8
+    expect(page.get_by_role("radio", name="All slides")).to_be_visible(timeout=TIMEOUT_MS)
+    show_all_slides(page)
     expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
     calls = len(QUERIES) + len(ESTIMATES)  # the data, then the estimates computed from it
     expect(page.get_by_text(f"Data used ({calls} tool calls)")).to_be_visible()
@@ -533,9 +551,10 @@ def test_the_grid_shows_every_slide_and_opens_one(
     page.mouse.move(900, 500)
     page.mouse.wheel(0, 400)  # as a person scrolls (the app scrolls its main block, not the page)
     last.get_by_role("button", name=f"Slide {len(REVIEW_TITLES)}").click()
-    expect(page.get_by_role("radio", name="Slides")).to_be_checked()
-    expect_titles(page, REVIEW_TITLES)
-    expect(slide_boxes(page).last).to_be_in_viewport(timeout=TIMEOUT_MS)
+    expect(page.get_by_role("radio", name="Focus")).to_be_checked()
+    expect(slide_boxes(page)).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(slide_frame(page, 0).locator("h1")).to_have_text(REVIEW_TITLES[-1], timeout=TIMEOUT_MS)
+    expect(slide_boxes(page)).to_be_in_viewport(timeout=TIMEOUT_MS)
 
 
 # -- 6. hostile slides in the browser ----------------------------------------------------------

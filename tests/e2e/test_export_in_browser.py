@@ -15,7 +15,7 @@ from tests.e2e.test_chat_in_browser import (
     open_chat,
     screenshot,
     send,
-    slide_boxes,
+    show_every_slide,
 )
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +29,7 @@ def test_download_pptx_shows_progress_and_saves_an_editable_deck(
     reply = page.get_by_test_id("stChatMessage").filter(has_text=re.compile(r"Generated \d+"))
     expect(reply).to_be_visible(timeout=TIMEOUT_MS)
     count = int(re.search(r"Generated (\d+) slides", reply.inner_text()).group(1))
-    expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
+    show_every_slide(page, count)
 
     activate(page.get_by_role("button", name="Download PPTX"))
     save = page.get_by_role("button", name="Save PPTX")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.test_chat_in_browser import TIMEOUT_MS, activate, open_chat, send, slide_boxes
+from tests.e2e.test_chat_in_browser import TIMEOUT_MS, activate, open_chat, send, show_every_slide
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,7 @@ def test_export_pdf_downloads_one_page_per_slide(
     reply = page.get_by_test_id("stChatMessage").filter(has_text=re.compile(r"Generated \d+"))
     expect(reply).to_be_visible(timeout=TIMEOUT_MS)
     count = int(re.search(r"Generated (\d+) slides", reply.inner_text()).group(1))
-    expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
+    show_every_slide(page, count)
 
     activate(page.get_by_role("button", name="PDF", exact=True))
     save = page.get_by_role("button", name="Save PDF")

@@ -112,6 +112,9 @@ def test_uploading_images_keeps_the_good_ones_and_explains_the_bad(
     )
     page.get_by_test_id("stButtonGroup").get_by_text("Images", exact=True).click()
     page.get_by_text("Upload images").click()
+    limit = page.get_by_test_id("stFileUploaderDropzoneInstructions")
+    expect(limit).to_contain_text(re.compile(r"\b5\s?MB per file"), timeout=TIMEOUT_MS)
+    expect(limit).not_to_contain_text("200")  # Streamlit's own default is not offered
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(logo), str(fake)])
     page.get_by_label("Description (helps the model choose)").fill("Our logo")
     submit = page.get_by_test_id("stBaseButton-primaryFormSubmit")

@@ -43,7 +43,7 @@ def test_edit_prompt_save_see_history_and_restore(
     template.focus()
     page.keyboard.press("Control+A")
     page.keyboard.type(NEW_TEMPLATE)
-    expect(page.get_by_text("Unsaved changes (1): prompts.user_prompt_template")).to_be_visible(
+    expect(page.get_by_text("Unsaved changes (1): Prompts › user prompt template")).to_be_visible(
         timeout=TIMEOUT_MS
     )
     page.screenshot(path=str(SHOTS / "profiles-1-unsaved.png"), full_page=True)
@@ -52,7 +52,7 @@ def test_edit_prompt_save_see_history_and_restore(
     expect(page.get_by_role("textbox", name="Experiment name")).to_have_value(
         "slidegen", timeout=TIMEOUT_MS
     )
-    expect(page.get_by_text("Unsaved changes (1): prompts.user_prompt_template")).to_be_visible()
+    expect(page.get_by_text("Unsaved changes (1): Prompts › user prompt template")).to_be_visible()
     section(page, "Prompts")
     # .first: ace's word-completion popup is an editor of its own.
     expect(editors.nth(2).locator(".ace_content").first).to_contain_text(

@@ -69,7 +69,7 @@ def test_share_read_only_then_view_download_but_not_edit(
     picker.press_sequentially(BOB[:4])
     alice.get_by_role("option", name=BOB, exact=True).click()
     dialog.get_by_role("button", name="Add").click()
-    expect(dialog.get_by_text(BOB)).to_be_visible(timeout=TIMEOUT_MS)
+    expect(dialog.get_by_text(f"user: {BOB}")).to_be_visible(timeout=TIMEOUT_MS)
     # A name nobody has used yet can be typed; without "@" it is a group.
     picker.click()
     picker.press_sequentially("finance-team")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_chat_in_browser import TIMEOUT_MS, open_chat, slide_boxes, slide_frame
+from tests.e2e.test_chat_in_browser import TIMEOUT_MS, open_chat, show_every_slide, slide_frame
 
 
 def test_a_deck_prompt_card_starts_its_deck(page: Page, app_url: str, tmp_path: Path) -> None:
@@ -19,7 +19,7 @@ def test_a_deck_prompt_card_starts_its_deck(page: Page, app_url: str, tmp_path: 
     reply = page.get_by_test_id("stChatMessage").filter(has_text=re.compile(r"Generated \d+"))
     expect(reply).to_be_visible(timeout=TIMEOUT_MS)
     count = int(re.search(r"Generated (\d+) slides", reply.inner_text()).group(1))
-    expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
+    show_every_slide(page, count)
     expect(slide_frame(page, 0).locator("h1")).to_have_text("Executive summary of platform spend")
     expect(slide_frame(page, 1).locator(".kpi-value").first).to_have_text(re.compile(r"^\$\d"))
     expect(page).to_have_url(re.compile(r"\?session=[0-9a-f]+"))

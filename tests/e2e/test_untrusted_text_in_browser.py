@@ -26,6 +26,7 @@ from tests.e2e.test_chat_in_browser import (
     open_chat,
     save_points,
     send,
+    show_every_slide,
     slide,
     slide_boxes,
     slide_ids,
@@ -108,7 +109,7 @@ def test_markdown_images_in_model_text_are_never_fetched(
     # The session is named after the request: another user's text, for whoever it is shared with.
     send(page, title)
     wait_for_reply(page, "Generated 2 slides")
-    expect(slide_boxes(page)).to_have_count(2, timeout=TIMEOUT_MS)
+    show_every_slide(page, 2)
     main = page.get_by_role("main")
     expect(
         main.get_by_role("heading", name=f"Review ![t]({recorder.base}/deck-title)")
@@ -142,7 +143,7 @@ def test_markdown_images_in_model_text_are_never_fetched(
 
     # The grid of thumbnails (once the run that closing the dialog started has ended).
     settled(page)
-    page.get_by_role("radio", name="Grid").click()
+    activate(page.get_by_role("radio", name="Grid"), "Space")  # see activate(): no mouse click
     expect(page.get_by_role("radio", name="Grid")).to_be_checked()
     thumbnails = page.locator("div.stVerticalBlock[class*='st-key-thumb-']")
     expect(thumbnails).to_have_count(2, timeout=TIMEOUT_MS)

@@ -92,7 +92,10 @@ def test_feedback_survey_and_dashboard(page: Page, usage_app: RunningApp) -> Non
 
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("Quick survey")).to_be_visible(timeout=TIMEOUT_MS)
-    sidebar.get_by_label("Anything else? (one line)").fill("Saves me hours")
+    answer_box = sidebar.get_by_label("Anything else? (one line)")
+    expect(answer_box).to_be_hidden()  # closed: it does not push the page's sidebar away
+    sidebar.get_by_text("Quick survey").click()
+    answer_box.fill("Saves me hours")
     sidebar.get_by_role("button", name="Send").click()
     expect(sidebar.get_by_text("Quick survey")).to_have_count(0, timeout=TIMEOUT_MS)
     [answer] = rows(usage_app, SurveyResponse)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from slidegen.config import Settings
@@ -30,6 +31,7 @@ from slidegen.services.decks import store as decks
 from slidegen.services.exports import jobs as export
 from slidegen.services.jobs.pool import JobRunner
 from slidegen.services.library import images
+from slidegen.services.sessions.actions import rename_session
 from tests.conftest import DatabaseFactory
 from tests.export_corpus import corpus_deck
 from tests.factories import make_session
@@ -100,6 +102,24 @@ def test_html_export_is_the_self_contained_document(database: Database, runner) 
     assert mime == "text/html" and name.endswith(".html")
     assert page.count('class="frame"') == 18 and "<svg" in page
     assert not re.search(r"(src|href)\s*=\s*[\"']?\s*https?:|url\(\s*['\"]?https?:", page)
+
+
+def test_a_renamed_deck_exports_under_its_new_title(database: Database, runner) -> None:
+    session_id = _store(database, corpus_deck(MIDNIGHT_CSS, title="Old name"))
+    with database.scope() as session:
+        rename_session(session, ALICE, session_id=session_id, title="Board pack: final")
+    found = {}
+    for fmt in ("pptx", "html", "pdf"):
+        job = _run(database, runner, ALICE, session_id, fmt)
+        with database.scope() as session:
+            found[fmt] = export.export_file(session, ALICE, job_id=job.job_id)[:2]
+    assert {fmt: name for fmt, (_, name) in found.items()} == {
+        fmt: f"Board-pack-final.{fmt}" for fmt in ("pptx", "html", "pdf")
+    }
+    pptx_data, html_data, pdf_data = (found[fmt][0] for fmt in ("pptx", "html", "pdf"))
+    assert Presentation(io.BytesIO(pptx_data)).core_properties.title == "Board pack: final"
+    assert "<title>Board pack: final</title>" in html_data.decode()
+    assert PdfReader(io.BytesIO(pdf_data)).metadata.title == "Board pack: final"
 
 
 def test_only_readers_can_export_and_empty_decks_are_refused(database: Database) -> None:

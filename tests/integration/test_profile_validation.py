@@ -58,7 +58,7 @@ def with_value(path: str, value: Any) -> dict[str, Any]:
         ("ai_infra.base_url", "ftp://x", "base URL: must start with http://"),
         ("ai_infra.base_url", "https://u:pw@host/v1", "must not contain credentials"),
         ("genie_spaces.0.space_id", "a b/c", "space id: may contain only"),
-        ("genie_spaces.0.space_name", "", "Genie spaces › #1 › name"),
+        ("genie_spaces.0.space_name", "", "Genie spaces › #1 › name: cannot be empty"),
         ("data_sources.0.name", "Ware House", "use lower-case letters"),
         ("data_sources.0.url", "not a url", "is not a database URL"),
         ("data_sources.0.url", "postgresql://u:secret@h/db", "must not contain a password"),

@@ -77,6 +77,8 @@ def test_rename_duplicate_delete(db: Session) -> None:
     session_id = shared_deck(db, visibility="shared", owner=OWNER.name)
     with pytest.raises(InvalidInputError, match="Enter a title"):
         session_actions.rename_session(db, EDITOR, session_id=session_id, title="   ")
+    with pytest.raises(InvalidInputError, match="at most 100 characters"):
+        session_actions.rename_session(db, EDITOR, session_id=session_id, title="Q3 " * 100)
     renamed = session_actions.rename_session(db, EDITOR, session_id=session_id, title=" Q3  plan ")
     assert renamed.title == "Q3 plan"
     slides.delete_slide(db, OWNER, session_id=session_id, slide_id="s3", expected_version=1)

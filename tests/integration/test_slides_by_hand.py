@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from slidegen.db.models import UserSession
 from slidegen.deck import ChartSeries, ChartSpec, Deck, Slide
 from slidegen.errors import ConflictError, InvalidInputError
 from slidegen.identity import User
@@ -127,3 +131,31 @@ def test_the_last_slide_cannot_be_deleted_and_others_cannot_edit(
         slides.move_slide(
             db, stranger, session_id=session_id, slide_id="s3", offset=-1, expected_version=version
         )
+
+
+def test_changes_by_hand_and_restores_are_told_in_the_chat_and_mark_the_deck_active(
+    db: Session, session_id: str
+) -> None:
+    row = db.scalar(select(UserSession).where(UserSession.session_id == session_id))
+    row.last_activity = datetime(2020, 1, 1, tzinfo=UTC)
+    db.flush()
+    moved = slides.move_slide(
+        db, OWNER, session_id=session_id, slide_id="s1", offset=1, expected_version=1
+    )
+    gone = slides.delete_slide(
+        db, OWNER, session_id=session_id, slide_id="s3", expected_version=moved.version
+    )
+    decks.restore_save_point(
+        db, OWNER, session_id=session_id, version_number=gone.versions[1].version_number
+    )
+    chat = [
+        (m.role, m.content, m.message_type)
+        for m in decks.list_messages(db, OWNER, session_id=session_id)
+    ]
+    assert chat[-3:] == [
+        ("assistant", "Moved slide 1 to position 2", "deck_change"),
+        ("assistant", "Deleted slide 3", "deck_change"),
+        ("assistant", f"Restored save point {gone.versions[1].version_number}", "deck_change"),
+    ]
+    db.expire(row)
+    assert row.last_activity.year > 2020  # History orders decks by it

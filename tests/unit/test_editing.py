@@ -7,7 +7,12 @@ import pytest
 from slidegen.deck import ChartSeries, ChartSpec, Deck, Slide
 from slidegen.errors import SlidegenError
 from slidegen.render.parse import ParsedSlide, parse_deck
-from slidegen.services.decks.operations import apply_operations, edit_request_text, slides_named_in
+from slidegen.services.decks.operations import (
+    apply_operations,
+    choose_slides,
+    edit_request_text,
+    slides_named_in,
+)
 
 
 def _deck(n: int = 4) -> Deck:
@@ -80,3 +85,52 @@ def test_no_operations_and_deleting_everything_are_refused() -> None:
         apply_operations(_deck(), [], [])
     with pytest.raises(SlidegenError, match="every slide"):
         apply_operations(_deck(1), [ParsedSlide(html="", op="delete", slide_id="s1")], ["s1"])
+
+
+@pytest.mark.parametrize(
+    ("text", "ticked", "chosen", "note"),
+    [
+        ("make it shorter", ["s7", "s9"], ["s7", "s9"], ""),
+        ("make slide 5 a line chart", [], ["s5"], ""),
+        ("make slide 5 a line chart", ["s5"], ["s5"], ""),
+        ("make slides 5 and 7 shorter", ["s7"], ["s5", "s7"], ""),
+        (
+            "make slide 5 a line chart",
+            ["s7", "s9"],
+            ["s5"],
+            "(You named slide 5; the ticked slides 7, 9 were not used.)",
+        ),
+        (
+            "fix slides 2-3",
+            ["s1"],
+            ["s2", "s3"],
+            "(You named slides 2, 3; the ticked slide 1 was not used.)",
+        ),
+    ],
+)
+def test_named_slides_win_over_ticked_ones(
+    text: str, ticked: list[str], chosen: list[str], note: str
+) -> None:
+    assert choose_slides(_deck(10), text, ticked) == (chosen, note)
+
+
+def test_slides_handed_back_unchanged_are_not_reported_as_edited() -> None:
+    chart = ChartSpec(chart_id="c1", type="bar", categories=["a"], series=[ChartSeries(values=[1])])
+    deck = _deck(3)
+    deck.slides[1] = Slide(
+        slide_id="s2",
+        html='<section class="slide"><h1>Title 2</h1>'
+        '<figure class="chart" data-chart-id="c1"></figure></section>',
+        charts=[chart],
+        notes="Keep it short.",
+    )
+    text, selected = edit_request_text(deck, "tidy slides 2 and 3", [])
+    # The model hands back exactly the slides it was given (a real round trip through the parser).
+    sections = text.split("# Selected slides\n", 1)[1].split("\n\n# Instruction", 1)[0]
+    answer = parse_deck(sections.replace("<section", '<section data-op="replace"'))
+    with pytest.raises(SlidegenError, match="Nothing changed"):
+        apply_operations(deck, answer.slides, selected)
+
+    answer.slides[1].html = answer.slides[1].html.replace("Title 3", "Title three")
+    _, description = apply_operations(deck, answer.slides, selected)
+    assert description == "Edited slide 3"

@@ -15,8 +15,10 @@ from ui.chat import state
 from ui.db import session_scope
 from ui.errors import user_errors
 from ui.jobs import submit
+from ui.text import plain
 from ui.widgets.deck_view import show_slide
 from ui.widgets.slide_editor import slide_editor
+from ui.widgets.slots import slot
 
 _BY_HAND = {
     "up": (slides.move_slide, {"offset": -1}),
@@ -51,7 +53,7 @@ def slide_action(user: User, detail: SessionDetail, action: str, slide_id: str) 
         return
     function, extra = _BY_HAND[action]
     with user_errors(), session_scope() as session:
-        function(
+        changed = function(
             session,
             user,
             session_id=detail.session_id,
@@ -59,6 +61,10 @@ def slide_action(user: User, detail: SessionDetail, action: str, slide_id: str) 
             expected_version=detail.version,
             **extra,
         )
+    state.withdraw_undo(detail.session_id)
+    if action == "delete" and detail.versions:  # the newest save point is the deck as it was
+        what = changed.versions[0].description if changed.versions else "Deleted a slide"
+        state.offer_undo(detail.session_id, detail.versions[0].version_number, what)
     st.rerun()
 
 
@@ -66,6 +72,7 @@ def restore(
     user: User, session_id: str, version_number: int, expected_version: int | None = None
 ) -> None:
     """Make a save point the current deck again, if the deck is still the one the user saw."""
+    state.withdraw_undo(session_id)
     with user_errors(), session_scope() as session:
         decks.restore_save_point(
             session,
@@ -90,11 +97,29 @@ def preview_save_point(
         f"Save point {version_number:d}: {len(deck.slides)} slides. The current deck is unchanged."
     )
     for number, slide in enumerate(deck.slides, 1):
-        show_slide(Slide.model_validate(slide.model_dump()), deck.css, f"Save point slide {number}")
+        show_slide(
+            Slide.model_validate(slide.model_dump()),
+            deck.css,
+            f"Save point slide {number}",
+            deck.images,
+        )
     if st.button(
         "Restore this save point", type="primary", key=f"preview-restore-{version_number}"
     ):
         restore(user, session_id, version_number, expected_version)
+
+
+def undo_bar(user: User, session_id: str, *, allowed: bool) -> None:
+    """Offer to undo the last delete (a save point restore), in a slot of its own."""
+    offer = state.undo_offer(session_id) if allowed else None
+    # A place of its own, so the deck below keeps its place and a used offer goes at once.
+    place = slot(offer is not None, key="undo-slot")
+    if place is not None and offer is not None:
+        version_number, what = offer
+        row = place.columns([5, 1], vertical_alignment="center")
+        row[0].caption(f"{plain(what)}.")
+        if row[1].button("Undo", icon=":material/undo:", key="undo"):
+            restore(user, session_id, version_number)
 
 
 def switch_profile(user: User, session_id: str, profile_name: str) -> None:
@@ -108,14 +133,18 @@ def switch_profile(user: User, session_id: str, profile_name: str) -> None:
 
 def send(user: User, detail: SessionDetail | None, prompt: str, profile_name: str | None) -> None:
     """Start a generation (no deck yet) or an edit of the selected or named slides."""
+    ticked = state.slides_sent_with_request(detail.session_id) if detail else []
+    if detail:
+        state.withdraw_undo(detail.session_id)  # an undo would now also undo this request
     with user_errors(), session_scope() as session:
         if detail and detail.slides:
+            known = {s.slide_id for s in detail.slides}
             handle = requests.start_edit(
                 session,
                 user,
                 session_id=detail.session_id,
                 instruction=prompt,
-                slide_ids=state.selected_slides(detail.session_id),
+                slide_ids=[i for i in ticked if i in known],
             )
         else:
             handle = requests.start_generation(

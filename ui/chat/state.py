@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
+_OPEN = "slidegen.open_session"
 _SELECTED = "slidegen.selected.{}"
+_SENT_WITH = "slidegen.sent_with.{}"
 
 
 def active_session_id() -> str | None:
-    """Return the session named in the URL (?session=...), if any."""
+    """Return the open session: the one named in the URL, else the one this tab had open.
+
+    Streamlit drops the query string when the user moves to another page; the tab's session
+    state keeps the open deck, so coming back to Chat (or reloading) shows it again.
+    """
     value = st.query_params.get("session")
-    return value or None
+    if value:
+        st.session_state[_OPEN] = value
+        return value
+    remembered = st.session_state.get(_OPEN)
+    if remembered:
+        st.query_params["session"] = remembered  # a reload of this URL opens it again
+    return remembered or None
 
 
 def open_session(session_id: str | None) -> None:
-    """Name a session in the URL (None starts a new deck)."""
+    """Open a session in this tab and name it in the URL (None starts a new deck)."""
+    st.session_state[_OPEN] = session_id
     if session_id:
         st.query_params["session"] = session_id
     else:
@@ -31,14 +44,42 @@ def set_selected_slides(session_id: str, slide_ids: list[str]) -> None:
     st.session_state[_SELECTED.format(session_id)] = list(slide_ids)
 
 
-_FOCUSED = "slidegen.focused.{}"
+def tick_key(session_id: str, slide_id: str) -> str:
+    """Return the widget key of a slide's tick box."""
+    return f"sel-{session_id}-{slide_id}"
 
 
-def set_focused_slide(session_id: str, index: int) -> None:
-    """Remember the slide the user asked to see, to bring it into view on the next run."""
-    st.session_state[_FOCUSED.format(session_id)] = index
+def clear_selection(session_id: str) -> None:
+    """Untick every slide (call it from a callback: it resets the tick boxes too)."""
+    for slide_id in selected_slides(session_id):
+        st.session_state[tick_key(session_id, slide_id)] = False
+    set_selected_slides(session_id, [])
 
 
-def pop_focused_slide(session_id: str) -> int | None:
-    """Return (and forget) the slide to bring into view, if the user asked for one."""
-    return st.session_state.pop(_FOCUSED.format(session_id), None)
+def take_selection_for_request(session_id: str) -> None:
+    """Hand the ticked slides to the request being sent, and untick them (a callback)."""
+    st.session_state[_SENT_WITH.format(session_id)] = selected_slides(session_id)
+    clear_selection(session_id)
+
+
+def slides_sent_with_request(session_id: str) -> list[str]:
+    """Return (and forget) the slides ticked when the request was sent."""
+    return list(st.session_state.pop(_SENT_WITH.format(session_id), []))
+
+
+_UNDO = "slidegen.undo.{}"
+
+
+def offer_undo(session_id: str, version_number: int, what: str) -> None:
+    """Offer to undo a change by restoring the save point from just before it."""
+    st.session_state[_UNDO.format(session_id)] = (version_number, what)
+
+
+def undo_offer(session_id: str) -> tuple[int, str] | None:
+    """Return the save point to go back to and what it undoes, if an undo is on offer."""
+    return st.session_state.get(_UNDO.format(session_id))
+
+
+def withdraw_undo(session_id: str) -> None:
+    """Stop offering the undo (it was used, or another change came after it)."""
+    st.session_state.pop(_UNDO.format(session_id), None)

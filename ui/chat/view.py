@@ -7,6 +7,7 @@ import streamlit as st
 from slidegen.schemas.decks import MessageOut, RequestOut, SessionDetail
 from ui.chat import state
 from ui.text import plain, plain_label
+from ui.widgets.slots import slot
 
 PROVIDER_LABELS = {
     "databricks": "Databricks model serving",
@@ -63,43 +64,50 @@ def provider_line(name: str, provider: str, endpoint: str, offline: bool) -> str
     return f"Profile **{plain(name)}** · LLM: **{label}**{model}"
 
 
-def _clear_selection(session_id: str, slide_ids: list[str]) -> None:
-    # A callback: runs before the checkboxes are built, so it may untick them.
-    for slide_id in slide_ids:
-        st.session_state[f"sel-{session_id}-{slide_id}"] = False
-    state.set_selected_slides(session_id, [])
-
-
 def request_box(
     detail: SessionDetail | None, *, running: bool, read_only: bool = False
 ) -> str | None:
-    """Show the request input, with the ticked slides named above it; return what was sent."""
-    selected = state.selected_slides(detail.session_id) if detail else []
+    """Show the one request box, pinned at the bottom, with the ticked slides named above it.
+
+    The start screen and every session put the box at the same place (the page's bottom
+    container, second element): a new run replaces it instead of adding one next to it.
+    Streamlit removes elements of an earlier run only when a full run finishes, which the
+    polling fragment can hold off; a box at another place would linger, and take input.
+    """
+    session_id = detail.session_id if detail else None
+    selected = state.selected_slides(session_id) if session_id else []
     numbers = (
         [n for n, s in enumerate(detail.slides, 1) if s.slide_id in selected] if detail else []
     )
-    if detail and numbers:
-        row = st.columns([3, 1], vertical_alignment="center")
-        label = "slide" if len(numbers) == 1 else "slides"
-        listed = ", ".join(f"{n:d}" for n in numbers)
-        row[0].caption(f"Your next request edits {label} {listed}.")
-        row[1].button(
-            "Clear",
-            key="clear-selection",
-            on_click=_clear_selection,
-            args=(detail.session_id, selected),
-            type="tertiary",
-            help="Untick every slide",
+    with st.bottom:
+        if selection := slot(bool(session_id and numbers), key="request-selection"):
+            with selection:
+                row = st.columns([6, 1], vertical_alignment="center")
+                label = "slide" if len(numbers) == 1 else "slides"
+                listed = ", ".join(f"{n:d}" for n in numbers)
+                row[0].caption(f"Your next request edits {label} {listed}.")
+                row[1].button(
+                    "Clear",
+                    key="clear-selection",
+                    on_click=state.clear_selection,
+                    args=(session_id,),
+                    type="tertiary",
+                    help="Untick every slide",
+                )
+        return st.chat_input(
+            _placeholder(detail, numbers, read_only),
+            disabled=running or read_only,
+            key="request",
+            on_submit=state.take_selection_for_request if session_id else None,
+            args=(session_id,) if session_id else None,
         )
+
+
+def _placeholder(detail: SessionDetail | None, numbers: list[int], read_only: bool) -> str:
     if read_only:
-        placeholder = "Read-only: you can view this deck but not change it"
-    elif not (detail and detail.slides):
-        placeholder = "Describe the deck you want"
-    elif numbers:
-        placeholder = f"Edit {len(numbers)} selected slide{'s' if len(numbers) != 1 else ''}"
-    else:
-        placeholder = "Ask for a change (name slides, e.g. 'slide 3', or tick them)"
-    # A chat input's key is its identity: the start screen's box (pinned at the bottom) and a
-    # session's (under the chat) are different inputs.
-    key = "chat_prompt" if detail else "start_prompt"
-    return st.chat_input(placeholder, disabled=running or read_only, key=key)
+        return "Read-only: you can view this deck but not change it"
+    if not (detail and detail.slides):
+        return "Describe the deck you want"
+    if numbers:
+        return f"Edit {len(numbers)} selected slide{'s' if len(numbers) != 1 else ''}"
+    return "Ask for a change (name slides, e.g. 'slide 3', or tick them)"

@@ -16,7 +16,7 @@ from slidegen.services.sessions import sharing
 from ui.db import session_scope
 from ui.errors import user_errors
 from ui.history import state as history_state
-from ui.text import plain
+from ui.text import plain, plain_label
 from ui.widgets.deck_view import show_slide
 from ui.widgets.sharing_picker import share_with_picker
 
@@ -87,7 +87,9 @@ def open_chosen_dialog(user: User, item: SessionSummary) -> None:
 @st.dialog("Rename deck")
 def rename_dialog(user: User, item: SessionSummary) -> None:
     """Ask for a new title."""
-    title = st.text_input("Title", value=item.title, max_chars=500)
+    title = st.text_input(
+        "Title", value=item.title[: session_actions.MAX_TITLE], max_chars=session_actions.MAX_TITLE
+    )
     if st.button("Save", type="primary"):
         with user_errors(), session_scope() as session:
             session_actions.rename_session(session, user, session_id=item.session_id, title=title)
@@ -180,7 +182,25 @@ def share_dialog(user: User, item: SessionSummary) -> None:
     for grant in current.grants:
         row = st.columns([4, 2, 1], vertical_alignment="center")
         row[0].markdown(f"{plain(grant.principal_type)}: **{plain(grant.principal_id)}**")
-        row[1].caption(plain(grant.permission))
+        who = f"{grant.principal_type}-{grant.principal_id}"
+        changed = row[1].selectbox(  # changed in place: no remove and add again
+            f"Permission of {plain_label(grant.principal_id)}",
+            ["read", "edit"],
+            index=["read", "edit"].index(grant.permission),
+            key=f"grant-{who}",
+            label_visibility="collapsed",
+        )
+        if changed != grant.permission:
+            with user_errors(), session_scope() as session:
+                sharing.share_session(
+                    session,
+                    user,
+                    session_id=sid,
+                    principal_type=grant.principal_type,  # type: ignore[arg-type]
+                    principal_id=grant.principal_id,
+                    permission=changed,
+                )
+            st.toast(f"{plain(grant.principal_id)} can now {changed} this deck.")
         if row[2].button("Remove", key=f"unshare-{grant.principal_type}-{grant.principal_id}"):
             with user_errors(), session_scope() as session:
                 sharing.unshare_session(

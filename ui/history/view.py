@@ -133,3 +133,11 @@ def pager(page: SessionPage) -> None:
     if row[2].button("Next", icon=":material/chevron_right:", disabled=number >= last):
         history_state.set_page_number(number + 1)
         st.rerun()
+
+
+MENU_ROOM_PX = 300  # the five entries of a card's More menu
+
+
+def menu_room() -> None:
+    """Leave room below the last card, so its More menu opens fully on screen (not cut off)."""
+    st.space(MENU_ROOM_PX)

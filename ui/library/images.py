@@ -62,6 +62,8 @@ def _upload(user: User) -> None:
                 f"PNG, JPEG, GIF, WebP or SVG, up to {images.MAX_UPLOAD_BYTES // 1048576} MB each",
                 type=["png", "jpg", "jpeg", "gif", "webp", "svg"],
                 accept_multiple_files=True,
+                # The uploader states and enforces our limit, not Streamlit's 200 MB default.
+                max_upload_size=images.MAX_UPLOAD_BYTES // 1048576,
             )
             description = st.text_input("Description (helps the model choose)")
             category = st.text_input("Category")

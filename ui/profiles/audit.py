@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from slidegen.config import get_settings
+from slidegen.schemas.profile_config import field_label
 from slidegen.schemas.profiles import FieldChange, ProfileDetail
 from slidegen.services.identities import principal_type
 from slidegen.services.profiles import admin
@@ -69,7 +70,7 @@ def history_tab(profile: ProfileDetail) -> None:
                 "domain": e.domain,
                 "action": e.action,
                 "by": e.changed_by,
-                "fields": ", ".join(c.field for c in e.changes),
+                "fields": ", ".join(field_label(c.field) for c in e.changes),
             }
             for e in page.entries
         ],
@@ -110,11 +111,12 @@ def render_changes(changes: list[FieldChange]) -> None:
             diff = difflib.unified_diff(
                 old.splitlines(), new.splitlines(), "before", "after", lineterm=""
             )
-            st.markdown(f"**{plain(change.field)}**")
+            st.markdown(f"**{plain(field_label(change.field))}**")
             st.code("\n".join(diff), language="diff")
         else:
             st.markdown(
-                f"**{plain(change.field)}**: {plain(_short_json(old))} → {plain(_short_json(new))}"
+                f"**{plain(field_label(change.field))}**: "
+                f"{plain(_short_json(old))} → {plain(_short_json(new))}"
             )
 
 
@@ -132,7 +134,7 @@ def _restore(profile: ProfileDetail, history_id: int) -> None:
         reset_draft(profile.id)
         run_action(
             lambda s: [
-                f"{c.field}"
+                f"{field_label(c.field)}"
                 for c in admin.restore_profile(
                     s,
                     current_user(),
@@ -169,6 +171,8 @@ def compare_tab(profile: ProfileDetail, names: list[str]) -> None:
             history_id = st.selectbox(
                 "Snapshot (the profile as saved by a change)",
                 list(by_id),
+                # The newest snapshot is the profile as it is now: offer the one before it.
+                index=1 if len(by_id) > 1 else 0,
                 key="pf.c.hid",
                 format_func=lambda i: (
                     f"#{i} · {by_id[i].timestamp:%Y-%m-%d %H:%M} · {by_id[i].action} "
@@ -186,7 +190,11 @@ def compare_tab(profile: ProfileDetail, names: list[str]) -> None:
         return
     frame = pd.DataFrame(
         [
-            {"field": c.field, profile.name: _short_json(c.old), label: _short_json(c.new)}
+            {
+                "field": field_label(c.field),
+                profile.name: _short_json(c.old),
+                label: _short_json(c.new),
+            }
             for c in changes
         ]
     )

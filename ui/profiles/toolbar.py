@@ -9,6 +9,7 @@ import streamlit as st
 
 from slidegen.config import get_settings
 from slidegen.errors import SlidegenError
+from slidegen.schemas.profile_config import field_label
 from slidegen.schemas.profiles import FieldChange, ProfileDetail, ProfileListItem
 from slidegen.services.profiles import admin
 from slidegen.services.profiles import history as profile_history
@@ -125,7 +126,7 @@ def save_bar(profile: ProfileDetail, draft: dict[str, Any]) -> None:
     if not changes:
         st.caption("No unsaved changes.")
         return
-    fields = ", ".join(c.field for c in changes)
+    fields = ", ".join(field_label(c.field) for c in changes)
     st.warning(f"Unsaved changes ({len(changes)}): {plain(fields)}", icon=":material/edit:")
     if problem:
         st.error(plain(problem), icon=":material/error:")
@@ -156,7 +157,7 @@ def _save(profile: ProfileDetail, draft: dict[str, Any]) -> None:
     except SlidegenError as exc:
         st.error(plain(exc.user_message), icon=":material/error:")
         return
-    lines = [f"{c.field}: {_short(c.old)} → {_short(c.new)}" for c in result.changes]
+    lines = [f"{field_label(c.field)}: {_short(c.old)} → {_short(c.new)}" for c in result.changes]
     lines += [f"⚠ {w}" for w in result.warnings]
     reset_draft(profile.id)
     flash("success", f"Saved {profile.name!r}.", lines)

@@ -18,7 +18,9 @@ def survey_panel(user: User) -> None:
     with user_errors(), session_scope() as session:
         if not survey.survey_due(session, user, settings=get_settings(), now=datetime.now(UTC)):
             return
-    with st.expander(":material/reviews: Quick survey", expanded=True):
+    # Closed until opened: open, it would push the page's own sidebar content (Chat's
+    # conversation) off the screen on every page until answered.
+    with st.expander(":material/reviews: Quick survey", expanded=False):
         with st.form("slidegen.survey", border=False):
             score = st.select_slider(
                 "How likely are you to recommend Slidegen to a colleague? (0-10)",

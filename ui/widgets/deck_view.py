@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
 
@@ -13,11 +12,13 @@ from slidegen.render import charts
 from slidegen.render.document import deck_document, presentation_shell, sandboxed_slide
 from slidegen.schemas.decks import SessionDetail, VersionOut
 from ui.chat import state
-from ui.text import plain, plain_label
+from ui.text import plain
 from ui.widgets import deck_nav, verification
+from ui.widgets.slots import slot
 
 SlideAction = Callable[[str, str], None]  # (action, slide_id)
 THUMBNAIL_HEIGHT = 96  # px: a 16:9 slide fits in a grid column of the deck's width
+STRIP_HEIGHT = 62  # px: a 16:9 slide in one of the strip's six columns
 
 
 @st.cache_resource(show_spinner=False)
@@ -81,8 +82,8 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     state.set_selected_slides(sid, selected)
     view = deck_nav.choose_view(sid, len(deck.slides))
 
-    def tick(slide: Slide, number: int) -> None:
-        key = f"sel-{sid}-{slide.slide_id}"
+    def tick(slide: Slide, number: int, *, collapsed: bool = False) -> None:
+        key = state.tick_key(sid, slide.slide_id)
         st.checkbox(
             f"Slide {number:d}",
             value=slide.slide_id in selected,
@@ -90,28 +91,45 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
             disabled=not editable,
             on_change=_toggle,
             args=(sid, slide.slide_id, key, ids),
+            label_visibility="collapsed" if collapsed else "visible",
+            help=None if not collapsed else f"Tick slide {number:d} for the next request",
         )
 
-    if view == deck_nav.GRID:
+    def thumbnail(slide: Slide, index: int, height: int = THUMBNAIL_HEIGHT) -> None:
+        label = f"Slide {index + 1}"
+        show_slide(slide, deck.css, label, deck.images, thumbnail_height=height)
+        verification.badge(detail.slides[index])
 
-        def thumbnail(slide: Slide, index: int) -> None:
-            label = f"Slide {index + 1}"
-            show_slide(slide, deck.css, label, deck.images, thumbnail_height=THUMBNAIL_HEIGHT)
-            verification.badge(detail.slides[index])
+    bar = partial(verification.slide_bar, detail, editable=editable)
 
-        deck_nav.show_grid(sid, deck, thumbnail)
-    else:
-        deck_nav.pager(sid, len(deck.slides), key="pager-top")
-        for index in deck_nav.page_slice(sid, len(deck.slides)):
-            bar = partial(verification.slide_bar, detail, editable=editable)
-            _slide_card(deck, index, tick, on_action if editable else None, bar)
-        deck_nav.pager(sid, len(deck.slides), key="pager-bottom")
-        _bring_into_view(sid, deck)
+    actions = on_action if editable else None
+    # Each view has a place of its own (ui/widgets/slots.py): switching views clears the
+    # others at once, so no control of the old view lingers next to the new one.
+    if focus := slot(view == deck_nav.FOCUS, key="deck-focus-view"):
+        with focus:
+            deck_nav.focus_bar(sid, len(deck.slides))
+            index = deck_nav.focused_index(sid, len(deck.slides))
+            _slide_card(deck, index, None, actions, bar, focused=True)
+            deck_nav.show_strip(
+                sid,
+                deck,
+                lambda slide, index: thumbnail(slide, index, STRIP_HEIGHT),
+                lambda slide, number: tick(slide, number, collapsed=True),
+            )
+    if pages := slot(view == deck_nav.SLIDES, key="deck-all-view"):
+        with pages:
+            deck_nav.pager(sid, len(deck.slides), key="pager-top")
+            for index in deck_nav.page_slice(sid, len(deck.slides)):
+                _slide_card(deck, index, tick, actions, bar)
+            deck_nav.pager(sid, len(deck.slides), key="pager-bottom")
+    if grid := slot(view == deck_nav.GRID, key="deck-grid-view"):
+        with grid:
+            deck_nav.show_grid(sid, deck, thumbnail)
 
 
 def _toggle(session_id: str, slide_id: str, key: str, deck_order: list[str]) -> None:
-    # A callback: runs before the page, so the request box above the deck names the new
-    # selection in the same run. Ticks on other pages of the deck are kept.
+    # A callback: runs before the page, so the request box names the new selection in the
+    # same run. Ticks on other pages of the deck are kept.
     chosen = set(state.selected_slides(session_id)) - {slide_id}
     if st.session_state.get(key):
         chosen.add(slide_id)
@@ -121,20 +139,27 @@ def _toggle(session_id: str, slide_id: str, key: str, deck_order: list[str]) -> 
 def _slide_card(
     deck: Deck,
     index: int,
-    tick: Callable[[Slide, int], None],
+    tick: Callable[[Slide, int], None] | None,
     on_action: SlideAction | None,
     bar: Callable[[str], None],
+    *,
+    focused: bool = False,
 ) -> None:
     slide, number = deck.slides[index], index + 1
+    # The focused card shows another slide when you move through the deck: its buttons are
+    # keyed by place, not by slide, so the new slide's buttons replace the old ones in place.
+    prefix = "focused" if focused else None
     with st.container(border=True, key=f"slide-{slide.slide_id}"):
-        head = st.columns([3, 1, 1, 1, 1, 1], vertical_alignment="center")
-        with head[0]:
-            tick(slide, number)
-        if on_action:
-            for column, (action, icon, tip) in zip(head[1:], _ACTIONS, strict=True):
-                if column.button(
-                    "", icon=icon, help=plain_label(tip), key=f"{action}-{slide.slide_id}"
-                ):
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            if tick:
+                tick(slide, number)
+            else:
+                st.markdown(f"**Slide {number:d}**")
+            st.space("stretch")
+            # Each button carries its name as text: an icon alone reads as "edit icon".
+            for action, icon, name in _ACTIONS if on_action else ():
+                key = f"{prefix}-{action}" if prefix else f"{action}-{slide.slide_id}"
+                if st.button(name, icon=icon, key=key, type="tertiary"):
                     on_action(action, slide.slide_id)
         bar(slide.slide_id)  # rating, Why, Fix, thumbs
         show_slide(slide, deck.css, f"Slide {number}", deck.images)
@@ -144,28 +169,12 @@ def _slide_card(
 
 
 _ACTIONS = (
-    ("edit", ":material/edit:", "Edit HTML, notes and chart data"),
-    ("up", ":material/arrow_upward:", "Move up"),
-    ("down", ":material/arrow_downward:", "Move down"),
+    ("edit", ":material/edit:", "Edit"),
+    ("up", ":material/arrow_upward:", "Up"),
+    ("down", ":material/arrow_downward:", "Down"),
     ("duplicate", ":material/content_copy:", "Duplicate"),
     ("delete", ":material/delete:", "Delete"),
 )
-
-
-def _bring_into_view(session_id: str, deck: Deck) -> None:
-    # Our own one-line script (no slide content) scrolls the app to the slide opened from the
-    # grid; Streamlit's iframes share the app's origin, so it can reach the app's document.
-    index = state.pop_focused_slide(session_id)
-    if index is None or index >= len(deck.slides):
-        return
-    target = json.dumps(f".st-key-slide-{deck.slides[index].slide_id}")
-    # Slides above it settle their heights as they load: scroll again while they do.
-    st.iframe(
-        f"<script>function go(){{var e=parent.document.querySelector({target});"
-        "if(e)e.scrollIntoView({block:'start'});}[0,300,800,1500,2500].forEach("
-        "function(t){setTimeout(go,t);});</script>",
-        height=1,
-    )
 
 
 def download_html(detail: SessionDetail) -> None:

@@ -11,8 +11,13 @@ from streamlit_ace import st_ace
 from slidegen.deck import CHART_TYPES, ChartSeries, ChartSpec, Slide
 from slidegen.errors import SlidegenError
 from slidegen.render.parse import parse_slide_fragment
+from slidegen.render.pretty import pretty_html
 from slidegen.schemas.decks import SlideOut
+from slidegen.services.decks import store as decks
+from ui.db import session_scope
+from ui.errors import user_errors
 from ui.text import plain
+from ui.user import current_user
 from ui.widgets.deck_view import show_slide
 
 SaveSlide = Callable[..., None]  # save(slide_id=..., html=..., notes=..., charts=...)
@@ -52,14 +57,20 @@ def _number(value: Any) -> float | None:
         return None
 
 
+def _images(html: str) -> dict[str, str]:
+    with user_errors(), session_scope() as session:
+        return decks.preview_images(session, current_user(), htmls=[html])
+
+
 def slide_editor(slide: SlideOut, css: str, version: int, save: SaveSlide) -> None:
     """Render the editor tabs; Save applies the change with the deck's version check."""
     html_tab, notes_tab, charts_tab = st.tabs(
         ["HTML", "Speaker notes", f"Charts ({len(slide.charts)})"]
     )
     with html_tab:
+        laid_out = pretty_html(slide.html)  # one block a line, not one long line
         edited = st_ace(
-            value=slide.html,
+            value=laid_out,
             language="html",
             theme="chrome",
             height=260,
@@ -79,6 +90,7 @@ def slide_editor(slide: SlideOut, css: str, version: int, save: SaveSlide) -> No
                 Slide(slide_id=slide.slide_id, html=preview.html, charts=slide.charts),
                 css,
                 "Preview",
+                _images(preview.html),  # library images, also ones newly named in the editor
             )
     with notes_tab:
         notes = st.text_area(
@@ -109,7 +121,7 @@ def slide_editor(slide: SlideOut, css: str, version: int, save: SaveSlide) -> No
         try:
             save(
                 slide_id=slide.slide_id,
-                html=edited if edited != slide.html else None,
+                html=edited if edited not in (laid_out, slide.html) else None,
                 notes=notes if notes != slide.notes else None,
                 charts=charts or None,
             )

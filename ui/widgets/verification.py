@@ -43,7 +43,7 @@ def slide_bar(detail: SessionDetail, slide_id: str, *, editable: bool) -> None:
     slide = next((s for s in detail.slides if s.slide_id == slide_id), None)
     if slide is None:
         return
-    cells = st.columns([2, 2, 2, 1, 1], vertical_alignment="center")
+    cells = st.columns([2, 2, 2, 2, 2], vertical_alignment="center")
     with cells[0]:
         badge(slide)
     with cells[1].popover("Why", icon=":material/fact_check:", use_container_width=True):
@@ -110,11 +110,12 @@ def _fix_from_data(detail: SessionDetail, slide: SlideOut) -> None:
 
 
 def _thumbs(session_id: str, slide_id: str, up_cell: object, down_cell: object) -> None:
+    # Each carries its name as text: an icon alone reads as "thumb_up icon" to a screen reader.
     if up_cell.button(
-        "", icon=":material/thumb_up:", key=f"thumb-up-{slide_id}", help="Rating is right"
+        "Right", icon=":material/thumb_up:", key=f"thumb-up-{slide_id}", help="Rating is right"
     ):  # type: ignore[attr-defined]
         _rate(session_id, slide_id, up=True)
-    with down_cell.popover("", icon=":material/thumb_down:", help="Rating is wrong"):  # type: ignore[attr-defined]
+    with down_cell.popover("Wrong", icon=":material/thumb_down:", help="Rating is wrong"):  # type: ignore[attr-defined]
         reason = st.text_input("Why is the rating wrong?", key=f"why-down-{slide_id}")
         if st.button("Send", key=f"thumb-down-{slide_id}"):
             if reason.strip():

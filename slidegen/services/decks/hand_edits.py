@@ -15,9 +15,9 @@ from slidegen.identity import User
 from slidegen.render.parse import parse_slide_fragment
 from slidegen.schemas.decks import SessionDetail
 from slidegen.services.decks.store import (
-    create_save_point,
     deck_holder,
     load_deck,
+    record_change,
     show_session,
     store_deck,
 )
@@ -42,7 +42,7 @@ def _change(
     deck = load_deck(row)
     description = change(deck)
     store_deck(session, row, deck, user=user, expected_version=expected_version)
-    create_save_point(session, row, deck, user=user, description=description)
+    record_change(session, row, deck, user=user, description=description)
     verify_session(session, user, session_id=session_id)  # rates the changed slide only
     return show_session(session, user, session_id=session_id)
 

@@ -28,6 +28,31 @@ def slides_named_in(text: str, count: int) -> list[int]:
     return [n for n in dict.fromkeys(numbers) if 1 <= n <= count]
 
 
+def choose_slides(deck: Deck, instruction: str, ticked: list[str]) -> tuple[list[str], str]:
+    """Return the slides a request edits, and a note when ticked slides were set aside.
+
+    Slides the message names win over ticks (ticks can be left over from an earlier
+    request); the note says so, for the reply.
+    """
+    numbers = slides_named_in(instruction, len(deck.slides))
+    named = [deck.slides[n - 1].slide_id for n in numbers]
+    set_aside = [deck.index_of(i) + 1 for i in ticked if i not in named]
+    if not named:
+        return list(ticked), ""
+    if not set_aside:
+        return named, ""
+    one = len(set_aside) == 1
+    return named, (
+        f"(You named {_numbers(numbers)}; the ticked {_numbers(set_aside)} "
+        f"{'was' if one else 'were'} not used.)"
+    )
+
+
+def _numbers(numbers: list[int]) -> str:
+    noun = "slide" if len(numbers) == 1 else "slides"
+    return f"{noun} {', '.join(map(str, numbers))}"
+
+
 def edit_request_text(deck: Deck, instruction: str, slide_ids: list[str]) -> tuple[str, list[str]]:
     """Return the user message for an edit (outline + selected slides) and the selection."""
     selected = list(slide_ids)
@@ -106,13 +131,15 @@ def apply_operations(
 
 
 def _same(old: Slide, new: Slide) -> bool:
-    """Whether a replacement is the slide as it was (chart ids differ on every parse)."""
-    charts = [c.model_dump(exclude={"chart_id"}) for c in old.charts]
-    return (
-        _PLACEHOLDER.sub("<figure>", old.html) == _PLACEHOLDER.sub("<figure>", new.html)
-        and charts == [c.model_dump(exclude={"chart_id"}) for c in new.charts]
-        and old.notes == new.notes
-    )
+    """Whether a replacement is the slide as it was (chart ids and spacing differ on a parse)."""
+
+    def charts(slide: Slide) -> list[dict[str, object]]:
+        return [chart.model_dump(exclude={"chart_id"}) for chart in slide.charts]
+
+    def markup(slide: Slide) -> str:
+        return " ".join(_PLACEHOLDER.sub("<figure/>", slide.html).split())
+
+    return (markup(old), old.notes, charts(old)) == (markup(new), new.notes, charts(new))
 
 
 def _no_change(answer: str) -> str:

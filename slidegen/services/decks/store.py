@@ -50,11 +50,18 @@ def deck_holder(row: UserSession) -> UserSession:
 
 
 def load_deck(row: UserSession) -> Deck:
-    """Return the session's current deck (empty when none was generated yet)."""
-    stored = deck_holder(row).slide_deck
+    """Return the session's current deck (empty when none was generated yet).
+
+    The deck carries the session's current title: a rename changes the session row only, and
+    everything made from the deck (exports' file names and document titles, the HTML download,
+    the presentation) must use the name the user gave it.
+    """
+    holder = deck_holder(row)
+    stored = holder.slide_deck
     if stored is None or not stored.deck_json:
         return Deck()
-    return Deck.model_validate(stored.deck_json)
+    deck = Deck.model_validate(stored.deck_json)
+    return deck.model_copy(update={"title": holder.title}) if holder.title else deck
 
 
 def current_version(row: UserSession) -> int:
@@ -188,10 +195,23 @@ def restore_save_point(
     deck = Deck.model_validate(saved.deck_json)
     seen = current_version(row) if expected_version is None else expected_version
     store_deck(session, row, deck, user=user, expected_version=seen)
-    create_save_point(
+    record_change(
         session, row, deck, user=user, description=f"Restored save point {version_number}"
     )
     return show_session(session, user, session_id=session_id)
+
+
+def record_change(
+    session: Session, row: UserSession, deck: Deck, *, user: User, description: str
+) -> None:
+    """Record a change made without the LLM: a save point, a line in the chat, fresh activity."""
+    create_save_point(session, row, deck, user=user, description=description)
+    # The chat then tells what happened to the deck since the model's last reply.
+    add_message(session, row, role="assistant", content=description, message_type="deck_change")
+    now = utcnow()
+    row.last_activity = now  # History lists decks by last activity
+    deck_holder(row).last_activity = now
+    session.flush()
 
 
 def add_message(
@@ -302,4 +322,16 @@ def get_save_point(session: Session, user: User, *, session_id: str, version_num
     )
     if saved is None:
         raise NotFoundError(f"Save point {version_number} does not exist for this deck.")
-    return Deck.model_validate(saved.deck_json)
+    deck = Deck.model_validate(saved.deck_json)
+    # Its slides may name library images: the preview resolves them as the deck view does.
+    names = image_references(s.html for s in deck.slides)
+    return deck.model_copy(update={"images": image_data_uris(session, names)})
+
+
+def preview_images(session: Session, user: User, *, htmls: list[str]) -> dict[str, str]:
+    """Return the data URIs of the library images these slide fragments name (for previews).
+
+    Library images are readable by everyone who may use the app; `user` keeps the service
+    signature (and is where a per-image permission would be checked).
+    """
+    return image_data_uris(session, image_references(htmls))

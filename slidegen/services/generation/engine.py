@@ -18,7 +18,11 @@ from slidegen.deck import Deck, Slide
 from slidegen.errors import SlidegenError
 from slidegen.llm.base import Message
 from slidegen.llm.prompt import compose_system_prompt, compose_user_message
-from slidegen.services.decks.operations import apply_operations, edit_request_text
+from slidegen.services.decks.operations import (
+    apply_operations,
+    choose_slides,
+    edit_request_text,
+)
 from slidegen.services.decks.store import (
     add_message,
     create_save_point,
@@ -190,7 +194,8 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
         images=(db.scope, ctx.user),
         user_token=ctx.user_token,
     )
-    text, selected = edit_request_text(ctx.deck, ctx.prompt, ctx.slide_ids)
+    chosen, note = choose_slides(ctx.deck, ctx.prompt, ctx.slide_ids)
+    text, selected = edit_request_text(ctx.deck, ctx.prompt, chosen)
     operations = []
     events = run_agent(
         trace=ctx.trace,
@@ -210,7 +215,7 @@ def _run_edit(db: Database, ctx: RunContext, settings: Settings, outcome: AgentO
             _note_slide(ctx)
             operations.append(event.slide)
     deck, description = apply_operations(ctx.deck, operations, selected, answer=outcome.text)
-    _finish(db, ctx, deck, outcome, description)
+    _finish(db, ctx, deck, outcome, f"{description} {note}".strip())
 
 
 def _note_slide(ctx: RunContext) -> None:

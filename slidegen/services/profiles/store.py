@@ -36,6 +36,15 @@ def parse_config(data: dict[str, Any]) -> ProfileConfig:
         raise InvalidInputError(_describe(exc)) from None
 
 
+# Pydantic's wording names types ("String should have at least 1 character"); say it plainly.
+_PLAIN_MESSAGES = {
+    "string_too_short": "cannot be empty",
+    "missing": "is required",
+    "float_parsing": "must be a number",
+    "int_parsing": "must be a whole number",
+}
+
+
 def _describe(exc: PydanticError) -> str:
     problems = []
     for error in exc.errors():
@@ -44,6 +53,7 @@ def _describe(exc: PydanticError) -> str:
             for p in error["loc"]
         )
         message = str(error["msg"]).removeprefix("Value error, ").rstrip(".")
+        message = _PLAIN_MESSAGES.get(error["type"], message)
         problems.append(f"{where}: {message}" if where else message)
     return "Not saved: " + "; ".join(problems) + "."
 

@@ -16,7 +16,7 @@ from slidegen.schemas.sessions import SessionSummary
 from slidegen.services.decks.store import create_save_point, deck_holder, load_deck
 from slidegen.services.sessions.access import load_session, right_on
 
-MAX_TITLE = 500
+MAX_TITLE = 100  # a deck title fits one line of the chat column and of History
 
 
 def rename_session(session: Session, user: User, *, session_id: str, title: str) -> SessionSummary:

@@ -1,0 +1,74 @@
+"""The open deck on the Chat page: polled while a job runs, drawn with the page otherwise."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from slidegen.identity import User
+from slidegen.services.decks import store as decks
+from ui.chat import actions as chat_actions
+from ui.chat.view import show_progress
+from ui.db import session_scope
+from ui.errors import user_errors
+from ui.widgets.deck_view import download_html, present, show_deck
+from ui.widgets.export_control import export_control
+from ui.widgets.google_slides import google_slides_control
+from ui.widgets.slots import slot
+
+POLL_SECONDS = 1.0
+
+
+def live_deck(user: User, session_id: str, *, running: bool, read_only: bool) -> None:
+    """Show the deck; while a job runs, a fragment polls it and slides appear as stored.
+
+    Otherwise it is part of the page, so a tick or a click reruns the whole page and the
+    request box names the ticked slides at once. Both ways the deck is drawn into one
+    container at the same place (a fragment draws into a container of its own), so every
+    control inside keeps its position when the job ends: no stale copy stays beside it.
+    """
+    if running:
+        _polled(user, session_id, read_only)
+    else:
+        with st.container():
+            _deck(user, session_id, running=False, read_only=read_only)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _polled(user: User, session_id: str, read_only: bool) -> None:
+    _deck(user, session_id, running=True, read_only=read_only)
+
+
+def _deck(user: User, session_id: str, *, running: bool, read_only: bool) -> None:
+    with user_errors(), session_scope() as session:
+        current = decks.show_session(session, user, session_id=session_id)
+    still_running = bool(current.last_request and current.last_request.is_running)
+    if running and not still_running:
+        st.rerun()  # the job ended: refresh the whole page (chat, save points, request box)
+    if progress := slot(still_running, key="deck-progress"):
+        with progress:
+            show_progress(current.last_request, len(current.slides))
+    tools = slot(bool(current.slides), key="deck-tools")
+    presenting = False
+    if tools:
+        with tools:
+            cells = st.columns([2, 2, 2, 2, 1], vertical_alignment="center")
+            with cells[0]:
+                download_html(current)
+            with cells[1]:
+                export_control(user, session_id, current.version)
+            with cells[2]:
+                export_control(user, session_id, current.version, format="pdf")
+            with cells[3]:
+                google_slides_control(user, session_id, current.version)
+            presenting = cells[4].toggle("Present", key="present")
+    if presentation := slot(presenting, key="deck-presentation"):
+        with presentation:
+            present(current)
+    if slides := slot(bool(current.slides), key="deck-slides"):
+        with slides:
+            locked = still_running or read_only
+
+            def action(name: str, slide_id: str) -> None:
+                chat_actions.slide_action(user, current, name, slide_id)
+
+            show_deck(current, on_action=None if locked else action, editable=not locked)
