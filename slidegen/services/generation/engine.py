@@ -33,7 +33,7 @@ from slidegen.services.generation.run_context import RunContext, claim_request
 from slidegen.services.sessions.access import with_deck
 from slidegen.services.usage import request_logs
 from slidegen.services.verification import data as tool_data
-from slidegen.services.verification.service import verify_session
+from slidegen.services.verification.service import plan_verification, run_checks, store_checks
 
 __all__ = ["RunContext", "claim_request", "run_request"]
 from slidegen.tracing import RequestTrace, exporter, start_trace
@@ -77,10 +77,18 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
 
 
 def _verify(db: Database, ctx: RunContext) -> None:
-    """Rate the changed slides now; a failed check must not fail the finished request."""
+    """Rate the changed slides now; a failed check must not fail the finished request.
+
+    The checks (layout takes a second or more per slide) run between two short transactions:
+    on SQLite a transaction holds the write lock, and every page's reads wait for it.
+    """
     try:
         with db.scope() as session:
-            verify_session(session, ctx.user, session_id=ctx.session_public_id)
+            plan = plan_verification(session, ctx.user, session_id=ctx.session_public_id)
+        fresh = run_checks(plan)
+        if fresh:
+            with db.scope() as session:
+                store_checks(session, ctx.user, plan=plan, fresh=fresh)
     except Exception:
         log.exception("verification of request %s failed", ctx.request_pk)
 

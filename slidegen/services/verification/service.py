@@ -8,6 +8,7 @@ checked again; a new tool result (more data) re-checks every slide.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
@@ -20,7 +21,7 @@ from slidegen.identity import User
 from slidegen.render.images import image_references
 from slidegen.render.layout_check import LayoutIssue, check_layout
 from slidegen.render.layout_check import available as layout_available
-from slidegen.schemas.verification import DeckVerification, Finding
+from slidegen.schemas.verification import DeckVerification, Finding, SlideVerification
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session
@@ -41,39 +42,105 @@ def verify_session(
     """Rate every slide of a deck, checking only slides (or data) that changed.
 
     `layout=False` checks numbers only (the layout check lays slides out: about 0.1 s each).
+    Runs in the caller's transaction; a background job uses the three steps below instead, so
+    its layout checks hold no transaction (on SQLite, a transaction holds the write lock).
     """
+    plan = plan_verification(session, user, session_id=session_id, layout=layout)
+    fresh = run_checks(plan)
+    return store_checks(session, user, plan=plan, fresh=fresh)
+
+
+@dataclass(frozen=True)
+class VerificationPlan:
+    """What to check: the deck's slides that have no current rating, with their inputs."""
+
+    session_id: str
+    css: str
+    slides: list[Slide]
+    keys: list[str]  # content hash of each slide to check
+    results: list[dict[str, Any]]
+    data_key: str
+    images: Images
+    layout: bool
+
+
+def plan_verification(
+    session: Session, user: User, *, session_id: str, layout: bool = True
+) -> VerificationPlan:
+    """Read what `run_checks` needs: the slides whose rating is missing or out of date."""
     row = load_session(session, user, session_id)
     holder = deck_holder(row)
     deck = load_deck(row)
-    stored = holder.slide_deck
     results = deck_tool_results(session, holder)
     data_key = fingerprint(results)
-    cache: dict[str, Any] = dict(stored.verification_map or {}) if stored else {}
-    keys = [content_hash(slide, deck.css) for slide in deck.slides]
+    cache = _stored_map(holder.slide_deck)
+    check_layout_too = layout and layout_available()
     stale = [
-        i
-        for i, key in enumerate(keys)
-        if (cache.get(key) or {}).get("data") != data_key
-        or (layout and not cache[key].get("layout") and layout_available())
+        slide
+        for slide in deck.slides
+        if (cache.get(content_hash(slide, deck.css)) or {}).get("data") != data_key
+        or (check_layout_too and not cache[content_hash(slide, deck.css)].get("layout"))
     ]
-    if stale:
-        chosen = [deck.slides[i] for i in stale]
-        images = image_data_uris(session, image_references(s.html for s in chosen))
-        fresh = check_slides(deck.css, chosen, results, check_layout if layout else None, images)
-        for i, (findings, laid_out) in zip(stale, fresh, strict=True):
-            cache[keys[i]] = {
-                "data": data_key,
-                "layout": laid_out,
-                "findings": [f.model_dump(exclude_none=True) for f in findings],
-            }
+    images = image_data_uris(session, image_references(s.html for s in stale)) if stale else {}
+    return VerificationPlan(
+        session_id=row.session_id,
+        css=deck.css,
+        slides=stale,
+        keys=[content_hash(slide, deck.css) for slide in stale],
+        results=results,
+        data_key=data_key,
+        images=images,
+        layout=layout,
+    )
+
+
+def run_checks(plan: VerificationPlan) -> list[tuple[list[Finding], bool]]:
+    """Check the planned slides (numbers, and layout when asked); touches no database."""
+    if not plan.slides:
+        return []
+    layout = check_layout if plan.layout else None
+    return check_slides(plan.css, plan.slides, plan.results, layout, plan.images)
+
+
+def store_checks(
+    session: Session,
+    user: User,
+    *,
+    plan: VerificationPlan,
+    fresh: list[tuple[list[Finding], bool]],
+) -> DeckVerification:
+    """Store the checked slides' ratings and return the current deck's ratings.
+
+    The deck is read again: ratings are keyed by content hash, so results for slides changed
+    meanwhile are kept for an undo, and a slide added meanwhile is rated `unknown` until checked.
+    """
+    row = load_session(session, user, plan.session_id)
+    holder = deck_holder(row)
+    deck = load_deck(row)
+    stored = holder.slide_deck
+    cache = _stored_map(stored)
+    for key, (findings, laid_out) in zip(plan.keys, fresh, strict=True):
+        cache[key] = {
+            "data": plan.data_key,
+            "layout": laid_out,
+            "findings": [f.model_dump(exclude_none=True) for f in findings],
+        }
+    keys = [content_hash(slide, deck.css) for slide in deck.slides]
+    if fresh:
         _store(session, stored, cache, set(keys))
     slides = [
         slide_result(slide.slide_id, cache[key])
+        if key in cache
+        else SlideVerification(slide_id=slide.slide_id, rating="unknown", findings=[])
         for slide, key in zip(deck.slides, keys, strict=True)
     ]
     return DeckVerification(
-        session_id=row.session_id, version=current_version(row), slides=slides, checked=len(stale)
+        session_id=row.session_id, version=current_version(row), slides=slides, checked=len(fresh)
     )
+
+
+def _stored_map(stored: SessionSlideDeck | None) -> dict[str, Any]:
+    return dict(stored.verification_map or {}) if stored else {}
 
 
 def check_slides(
