@@ -18,6 +18,7 @@ from ui.user import current_user
 from ui.widgets.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.widgets.export_control import export_control
 
+POLL_SECONDS = 0.5  # while a job runs: a stored slide shows within about half a second
 user = current_user()
 session_id = state.active_session_id()
 warm_up_charts()
@@ -107,7 +108,7 @@ else:
                 st.rerun()  # the job ended: refresh the whole page (chat, save points)
             if still_running:
                 show_progress(current.last_request, len(current.slides))
-            if current.slides:
+            if current.slides and not still_running:  # no downloads of a half-written deck
                 tools = st.columns([2, 2, 2, 1], vertical_alignment="center")
                 with tools[0]:
                     download_html(current)
@@ -119,13 +120,14 @@ else:
                 if presenting:
                     present(current)
 
-                def action(name: str, slide_id: str) -> None:
-                    chat_actions.slide_action(user, current, name, slide_id)
+            def action(name: str, slide_id: str) -> None:
+                chat_actions.slide_action(user, current, name, slide_id)
 
+            if current.slides:
                 locked = still_running or read_only
                 show_deck(current, on_action=None if locked else action, editable=not locked)
 
-        (st.fragment(live_deck, run_every=1.0) if running else live_deck)()
+        (st.fragment(live_deck, run_every=POLL_SECONDS) if running else live_deck)()
         show_save_points(
             detail.versions,
             on_restore=None
