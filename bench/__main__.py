@@ -5,6 +5,7 @@ from bench import (
     concurrency,
     data_layer,
     export_fidelity,
+    first_slide,
     generation,
     history_page,
     library_page,
@@ -21,6 +22,7 @@ if __name__ == "__main__":
     data_layer.main()
     generation.main()
     chat_page.main()
+    first_slide.main()
     export_fidelity.main()
     pdf_export.main()
     library_page.main()
