@@ -18,7 +18,7 @@ from ui.user import current_user
 from ui.widgets.deck_view import download_html, present, show_deck, show_save_points, warm_up_charts
 from ui.widgets.export_control import export_control
 
-POLL_SECONDS = 0.5  # while a job runs: a stored slide shows within about half a second
+POLL_SECONDS = 1.0  # while a job runs; each tick re-sends every slide on the page, so not faster
 user = current_user()
 session_id = state.active_session_id()
 warm_up_charts()
