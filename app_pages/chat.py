@@ -104,11 +104,10 @@ else:
             with user_errors(), session_scope() as session:
                 current = decks.show_session(session, user, session_id=session_id)
             still_running = current.last_request and current.last_request.is_running
-            if running and not still_running:
-                st.rerun()  # the job ended: refresh the whole page (chat, save points)
+            ended = running and not still_running  # the job ended since the page last ran
             if still_running:
                 show_progress(current.last_request, len(current.slides))
-            if current.slides and not still_running:  # no downloads of a half-written deck
+            if current.slides and not still_running and not ended:  # never a half-written deck
                 tools = st.columns([2, 2, 2, 1], vertical_alignment="center")
                 with tools[0]:
                     download_html(current)
@@ -126,6 +125,8 @@ else:
             if current.slides:
                 locked = still_running or read_only
                 show_deck(current, on_action=None if locked else action, editable=not locked)
+            if ended:  # the last slides are on the page now; refresh the rest (chat, save points)
+                st.rerun()
 
         (st.fragment(live_deck, run_every=POLL_SECONDS) if running else live_deck)()
         show_save_points(
