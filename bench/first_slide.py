@@ -147,12 +147,19 @@ def _visible_titles(page: Page) -> set[str]:
     return seen
 
 
-def one_run(
-    page: Page, url: str, server: FakeOpenAIServer, db_path: Path, deck: str, titles: list[str]
-) -> Run:
+@dataclass(frozen=True)
+class Setup:
+    url: str
+    server: FakeOpenAIServer
+    root: Path
+    slide_s: float
+
+
+def one_run(page: Page, setup: Setup, deck: str, titles: list[str]) -> Run:
     chunks = -(-len(deck) // CHUNK_CHARS)
-    delay = SLIDE_S * len(titles) / chunks
-    page.goto(url)
+    delay = setup.slide_s * len(titles) / chunks
+    db_path, server = setup.root / "slidegen.db", setup.server
+    page.goto(setup.url)
     box = page.get_by_test_id("stChatInputTextArea").first
     box.wait_for(state="visible", timeout=60_000)
     page.get_by_role("heading", name="Chat", exact=True).wait_for(timeout=60_000)
@@ -178,13 +185,10 @@ def one_run(
     return Run(first, last, stored, completed)
 
 
-def measure(
-    page: Page, url: str, server: FakeOpenAIServer, root: Path, slides: int, runs: int
-) -> list[Run]:
-    deck, titles = offline_deck(slides, root / "sample.db")
-    db_path = root / "slidegen.db"
-    one_run(page, url, server, db_path, deck, titles)  # warm-up: chart engine, caches
-    return [one_run(page, url, server, db_path, deck, titles) for _ in range(runs)]
+def measure(page: Page, setup: Setup, slides: int, runs: int) -> list[Run]:
+    deck, titles = offline_deck(slides, setup.root / "sample.db")
+    one_run(page, setup, deck, titles)  # warm-up: chart engine, caches
+    return [one_run(page, setup, deck, titles) for _ in range(runs)]
 
 
 def _seeded(path: Path) -> str:
@@ -197,10 +201,10 @@ def _seeded(path: Path) -> str:
     return url
 
 
-def _report(results: dict[int, list[Run]], runs: int) -> None:
+def _report(results: dict[int, list[Run]], runs: int, slide_s: float) -> None:
     print(
         f"First slide visible in Chromium while a deck streams in; median of {runs} runs; "
-        f"the model writes a slide every {SLIDE_S:.1f} s; times from pressing Enter (s)"
+        f"the model writes a slide every {slide_s:.1f} s; times from pressing Enter (s)"
     )
     print(
         f"{'N':>3} {'1st stored':>11} {'1st visible':>12} {'job done':>9} {'all visible':>12}"
@@ -225,7 +229,11 @@ def _report(results: dict[int, list[Run]], runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=RUNS, help="measured runs per deck size")
-    runs = parser.parse_args().runs
+    parser.add_argument(
+        "--slide-seconds", type=float, default=SLIDE_S, help="how long the model takes a slide"
+    )
+    args = parser.parse_args()
+    runs = args.runs
     with tempfile.TemporaryDirectory() as tmp, FakeOpenAIServer() as server:
         root = Path(tmp)
         url = _seeded(root / "slidegen.db")
@@ -240,9 +248,10 @@ def main() -> None:
         with run_app(env, root / "streamlit.log") as app, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            results = {n: measure(page, app, server, root, n, runs) for n in SIZES}
+            setup = Setup(app, server, root, args.slide_seconds)
+            results = {n: measure(page, setup, n, runs) for n in SIZES}
             browser.close()
-    _report(results, runs)
+    _report(results, runs, args.slide_seconds)
 
 
 if __name__ == "__main__":
