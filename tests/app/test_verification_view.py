@@ -45,6 +45,11 @@ def test_each_slide_shows_its_rating_and_why_lists_findings_as_plain_text(app_en
     ratings = {s.slide_id: s.rating for s in detail(app_env, session_id).slides}
     assert ratings[slide_id] in ("review", "problem")
     at = open_chat(session_id)
+    assert not [t for t in texts(at) if "811K" in t]  # a closed panel builds nothing
+    for slide_id_ in ratings:  # open every slide's Why panel (their content is lazy)
+        at.session_state[f"why-{slide_id_}"] = True
+    at.run()
+    assert not at.exception, at.exception
     shown = texts(at)
     badges = [t for t in shown if "badge[" in t]
     assert len(badges) == len(ratings)
