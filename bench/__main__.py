@@ -5,6 +5,7 @@ from bench import (
     concurrency,
     data_layer,
     export_fidelity,
+    first_slide,
     generation,
     history_page,
     judge_cost,
@@ -23,6 +24,7 @@ if __name__ == "__main__":
     data_layer.main()
     generation.main()
     chat_page.main()
+    first_slide.main()
     export_fidelity.main()
     pdf_export.main()
     library_page.main()

@@ -281,3 +281,26 @@ def test_a_session_shows_and_changes_its_deck_prompt(app_env: str) -> None:
     picker.set_value(prompts["Executive Summary"]).run()
     assert not at.exception, at.exception
     assert detail(app_env, session_id).deck_prompt_id == prompts["Executive Summary"]
+
+
+def test_while_a_request_runs_the_slides_show_without_download_or_export(app_env: str) -> None:
+    """A half-written deck is not offered for download; the controls return when it ends."""
+    session_id = generate(app_env)
+    count = len(detail(app_env, session_id).slides)
+    database = Database(Settings(DATABASE_URL=app_env, SLIDEGEN_USER=APP_USER))
+    with database.scope() as session:
+        handle = requests.start_edit(
+            session, USER, session_id=session_id, instruction="delete slide 2"
+        )
+    at = open_chat(session_id)
+    assert len(slide_frames(at)) == count  # the slides stay on the page while it runs
+    buttons = [b.label for b in at.button] + [d.proto.label for d in at.get("download_button")]
+    assert not {"Download HTML", "Download PPTX", "PDF"} & set(buttons), buttons
+
+    run_request(database, claim_request(database, handle.request_id, "test"), get_settings())
+    database.dispose()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(slide_frames(at)) == count - 1
+    labels = [b.label for b in at.button] + [d.proto.label for d in at.get("download_button")]
+    assert {"Download HTML", "Download PPTX", "PDF"} <= set(labels), labels

@@ -54,6 +54,10 @@ def test_each_slide_shows_its_rating_and_why_lists_findings_as_plain_text(app_en
     ratings = {s.slide_id: s.rating for s in detail(app_env, session_id).slides}
     assert ratings[slide_id] in ("review", "problem")
     at = open_on(app_env, session_id, slide_id)
+    assert not [t for t in texts(at) if "811K" in t]  # a closed panel builds nothing
+    at.session_state[f"why-{slide_id}"] = True  # open the focused slide's Why (it is lazy)
+    at.run()
+    assert not at.exception, at.exception
     shown = texts(at)
     badges = [t for t in shown if "badge[" in t]
     assert len(badges) == len(ratings) + 1  # the strip's badges and the focused slide's

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,15 +131,29 @@ def test_text_arrives_in_order_and_before_the_server_finishes(server: FakeOpenAI
     assert body["messages"][0] == {"role": "system", "content": "You write slides."}
 
 
-def test_delayed_chunks_are_yielded_as_they_arrive(server: FakeOpenAIServer) -> None:
-    server.enqueue(Reply.text("a" * 50, chunk_size=10, delay_s=0.05))
-    arrivals = [
-        time.monotonic()
-        for event in openai_provider(server).stream(HELLO, [], temperature=0, max_tokens=9)
-        if isinstance(event, TextDelta)
-    ]
-    assert len(arrivals) == 5
-    assert arrivals == sorted(arrivals) and arrivals[-1] - arrivals[0] >= 0.15
+class _Gate(threading.Event):
+    """The fake server's hold on a stream; remembers whether it gave up waiting."""
+
+    timed_out = False
+
+    def wait(self, timeout: float | None = None) -> bool:
+        released = super().wait(timeout)
+        self.timed_out = self.timed_out or not released
+        return released
+
+
+def test_chunks_are_yielded_as_they_arrive(server: FakeOpenAIServer) -> None:
+    """The first chunk comes out while the server still holds the rest (no buffering)."""
+    gate = _Gate()
+    server.enqueue(Reply.text("a" * 50, chunk_size=10, gate=gate))
+    stream = openai_provider(server).stream(HELLO, [], temperature=0, max_tokens=9)
+    first = next(event for event in stream if isinstance(event, TextDelta))
+    held = not gate.is_set() and not gate.timed_out
+    gate.set()
+    rest = [event for event in stream if isinstance(event, TextDelta)]
+    assert first == TextDelta("a" * 10)
+    assert held and not gate.timed_out, "the first chunk came only after the whole answer"
+    assert text_of([first, *rest]) == "a" * 50
 
 
 def test_parallel_fragmented_tool_calls_are_assembled_by_index(server: FakeOpenAIServer) -> None:

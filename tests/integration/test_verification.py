@@ -8,9 +8,10 @@ verified. Runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import make_url, select, text
 
 from slidegen.db.base import utcnow
 from slidegen.db.models import SessionSlideDeck, UserSession
@@ -21,6 +22,7 @@ from slidegen.services.doctor import run_doctor
 from slidegen.services.usage import dashboard
 from slidegen.services.usage.rollups import utc_day
 from slidegen.services.verification import data as tool_data
+from slidegen.services.verification import service
 from slidegen.services.verification.service import rate_verification, verify_session
 from slidegen.tools.base import ToolResult
 from tests.fakes.openai_server import Reply, ToolCall
@@ -166,6 +168,59 @@ def test_only_changed_slides_are_checked_again_and_results_survive_an_undo(
             .where(UserSession.session_id == session_id)
         )
     assert len(stored) == 4  # three slides, plus the fixed version of slide 2
+
+
+def _held_too_long(ws: Workspace, since: object) -> bool:
+    """Whether another connection keeps a transaction open since `since` (or the write lock)."""
+    if ws.backend == "sqlite":
+        # The app's transactions begin IMMEDIATE: while one is open, this cannot take the lock.
+        probe = sqlite3.connect(make_url(ws.url).database, timeout=2.0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            probe.close()
+    with ws.db.engine.connect() as conn:
+        return bool(
+            conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND xact_start < :since"
+                ),
+                {"since": since},
+            )
+        )
+
+
+def test_a_finished_jobs_layout_checks_hold_no_transaction(
+    ws: Workspace, llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Laying slides out takes a second or more each: on SQLite a transaction open meanwhile
+    holds the write lock, and every page of every user waits for it."""
+    real_check = service.check_layout
+    held: list[bool] = []
+
+    def observed_check(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        with ws.db.engine.connect() as conn:  # the database's clock, for PostgreSQL
+            started = conn.scalar(text("SELECT CURRENT_TIMESTAMP"))
+        result = real_check(*args, **kwargs)  # the real layout check, which takes a while
+        held.append(_held_too_long(ws, started))
+        return result
+
+    monkeypatch.setattr(service, "check_layout", observed_check)
+    session_id = scripted_deck(ws, llm)
+    assert held == [False]
+    assert all(s.layout_checked for s in show_verification(ws, session_id).slides)
+
+
+def show_verification(ws: Workspace, session_id: str) -> DeckVerification:
+    """The stored ratings, read without checking anything again."""
+    result = verify(ws, session_id)
+    assert result.checked == 0, "the job left slides unchecked"
+    return result
 
 
 def test_the_offline_engines_numbers_are_all_verified(

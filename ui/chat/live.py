@@ -15,7 +15,7 @@ from ui.widgets.export_control import export_control
 from ui.widgets.google_slides import google_slides_control
 from ui.widgets.slots import slot
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 1.0  # while a job runs; each tick re-sends every slide on the page, so not faster
 
 
 def live_deck(user: User, session_id: str, *, running: bool, read_only: bool) -> None:
@@ -42,12 +42,12 @@ def _deck(user: User, session_id: str, *, running: bool, read_only: bool) -> Non
     with user_errors(), session_scope() as session:
         current = decks.show_session(session, user, session_id=session_id)
     still_running = bool(current.last_request and current.last_request.is_running)
-    if running and not still_running:
-        st.rerun()  # the job ended: refresh the whole page (chat, save points, request box)
+    ended = running and not still_running  # the job ended since the page last ran
     if progress := slot(still_running, key="deck-progress"):
         with progress:
             show_progress(current.last_request, len(current.slides))
-    tools = slot(bool(current.slides), key="deck-tools")
+    # Never a half-written deck to download or export (and each tick sends less).
+    tools = slot(bool(current.slides) and not still_running and not ended, key="deck-tools")
     presenting = False
     if tools:
         with tools:
@@ -72,3 +72,5 @@ def _deck(user: User, session_id: str, *, running: bool, read_only: bool) -> Non
                 chat_actions.slide_action(user, current, name, slide_id)
 
             show_deck(current, on_action=None if locked else action, editable=not locked)
+    if ended:  # the last slides are on the page now; refresh the rest (chat, save points)
+        st.rerun()

@@ -46,8 +46,14 @@ def slide_bar(detail: SessionDetail, slide_id: str, *, editable: bool) -> None:
     cells = st.columns([2, 2, 2, 2, 2], vertical_alignment="center")
     with cells[0]:
         badge(slide)
-    with cells[1].popover("Why", icon=":material/fact_check:", use_container_width=True):
-        why(slide.findings)
+    # Lazy, like History's menus: a slide's findings are built only while its panel is open
+    # (with every panel built, the bar was most of a Chat page rerun).
+    why_key = f"why-{slide_id}"
+    with cells[1].popover(
+        "Why", icon=":material/fact_check:", width="stretch", key=why_key, on_change="rerun"
+    ) as panel:
+        if panel.open:
+            why(slide.findings)
     wrong = slide.rating in ("problem", "review")
     if editable and wrong:
         shown = Slide(slide_id=slide.slide_id, html=slide.html, charts=slide.charts)
@@ -115,7 +121,15 @@ def _thumbs(session_id: str, slide_id: str, up_cell: object, down_cell: object) 
         "Right", icon=":material/thumb_up:", key=f"thumb-up-{slide_id}", help="Rating is right"
     ):  # type: ignore[attr-defined]
         _rate(session_id, slide_id, up=True)
-    with down_cell.popover("Wrong", icon=":material/thumb_down:", help="Rating is wrong"):  # type: ignore[attr-defined]
+    with down_cell.popover(  # type: ignore[attr-defined]
+        "Wrong",
+        icon=":material/thumb_down:",
+        help="Rating is wrong",
+        key=f"thumb-down-menu-{slide_id}",
+        on_change="rerun",
+    ) as menu:
+        if not menu.open:
+            return
         reason = st.text_input("Why is the rating wrong?", key=f"why-down-{slide_id}")
         if st.button("Send", key=f"thumb-down-{slide_id}"):
             if reason.strip():

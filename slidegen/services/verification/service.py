@@ -8,6 +8,7 @@ checked again; a new tool result (more data) re-checks every slide.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,7 @@ from slidegen.identity import User
 from slidegen.render.images import image_references
 from slidegen.render.layout_check import LayoutIssue, check_layout
 from slidegen.render.layout_check import available as layout_available
-from slidegen.schemas.verification import DeckVerification, Finding, worst
+from slidegen.schemas.verification import DeckVerification, Finding, SlideVerification, worst
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
 from slidegen.services.library.images import image_data_uris
 from slidegen.services.sessions.access import load_session
@@ -61,36 +62,114 @@ def verify_session(
     `layout=False` checks numbers only (the layout check lays slides out: about 0.1 s each).
     With a `judge`, what the matcher cannot settle on the slides checked now (and on slides
     never judged before) goes to the LLM in one call.
+    Runs in the caller's transaction; a background job uses the three steps below instead, so
+    its layout checks and its judge's call hold no transaction (on SQLite, a transaction holds
+    the write lock).
+    """
+    plan = plan_verification(
+        session, user, session_id=session_id, layout=layout, judged=judge is not None
+    )
+    fresh = run_checks(plan, judge=judge)
+    judged = judge is not None and not judge.cost.errors
+    return store_checks(session, user, plan=plan, fresh=fresh, judged=judged)
+
+
+@dataclass(frozen=True)
+class VerificationPlan:
+    """What to check: the deck's slides that have no current rating, with their inputs."""
+
+    session_id: str
+    css: str
+    slides: list[Slide]
+    keys: list[str]  # content hash of each slide to check
+    results: list[dict[str, Any]]
+    data_key: str
+    images: Images
+    layout: bool
+
+
+def plan_verification(
+    session: Session,
+    user: User,
+    *,
+    session_id: str,
+    layout: bool = True,
+    judged: bool = False,
+) -> VerificationPlan:
+    """Read what `run_checks` needs: the slides whose rating is missing or out of date.
+
+    With `judged`, a slide the judge never saw is out of date too.
     """
     row = load_session(session, user, session_id)
     holder = deck_holder(row)
     deck = load_deck(row)
-    stored = holder.slide_deck
     results = deck_tool_results(session, holder)
     data_key = fingerprint(results)
-    cache: dict[str, Any] = dict(stored.verification_map or {}) if stored else {}
-    keys = [content_hash(slide, deck.css) for slide in deck.slides]
-    stale = [
-        i
-        for i, key in enumerate(keys)
-        if (cache.get(key) or {}).get("data") != data_key
-        or (layout and not cache[key].get("layout") and layout_available())
-        or (judge is not None and not cache[key].get("judged"))
-    ]
-    if stale:
-        chosen = [deck.slides[i] for i in stale]
-        images = image_data_uris(session, image_references(s.html for s in chosen))
-        fresh = check_slides(
-            deck.css, chosen, results, check_layout if layout else None, images, judge=judge
+    cache = _stored_map(holder.slide_deck)
+    check_layout_too = layout and layout_available()
+
+    def out_of_date(entry: dict[str, Any]) -> bool:
+        return (
+            entry.get("data") != data_key
+            or (check_layout_too and not entry.get("layout"))
+            or (judged and not entry.get("judged"))
         )
-        for i, (findings, laid_out) in zip(stale, fresh, strict=True):
-            cache[keys[i]] = {
-                "data": data_key,
-                "layout": laid_out,
-                "findings": [f.model_dump(exclude_none=True) for f in findings],
-            }
-            if judge is not None and not judge.cost.errors:
-                cache[keys[i]]["judged"] = True
+
+    stale = [s for s in deck.slides if out_of_date(cache.get(content_hash(s, deck.css)) or {})]
+    images = image_data_uris(session, image_references(s.html for s in stale)) if stale else {}
+    return VerificationPlan(
+        session_id=row.session_id,
+        css=deck.css,
+        slides=stale,
+        keys=[content_hash(slide, deck.css) for slide in stale],
+        results=results,
+        data_key=data_key,
+        images=images,
+        layout=layout,
+    )
+
+
+def run_checks(
+    plan: VerificationPlan, *, judge: Judge | None = None
+) -> list[tuple[list[Finding], bool]]:
+    """Check the planned slides (numbers, layout when asked, the judge when given).
+
+    Touches no database.
+    """
+    if not plan.slides:
+        return []
+    layout = check_layout if plan.layout else None
+    return check_slides(plan.css, plan.slides, plan.results, layout, plan.images, judge=judge)
+
+
+def store_checks(
+    session: Session,
+    user: User,
+    *,
+    plan: VerificationPlan,
+    fresh: list[tuple[list[Finding], bool]],
+    judged: bool = False,
+) -> DeckVerification:
+    """Store the checked slides' ratings and return the current deck's ratings.
+
+    The deck is read again: ratings are keyed by content hash, so results for slides changed
+    meanwhile are kept for an undo, and a slide added meanwhile is rated `unknown` until checked.
+    """
+    row = load_session(session, user, plan.session_id)
+    holder = deck_holder(row)
+    deck = load_deck(row)
+    stored = holder.slide_deck
+    cache = _stored_map(stored)
+    for key, (findings, laid_out) in zip(plan.keys, fresh, strict=True):
+        cache[key] = {
+            "data": plan.data_key,
+            "layout": laid_out,
+            "findings": [f.model_dump(exclude_none=True) for f in findings],
+        }
+        if judged:
+            cache[key]["judged"] = True
+    keys = [content_hash(slide, deck.css) for slide in deck.slides]
+    if fresh:
         _store(session, stored, cache, set(keys))
         # The usage dashboard counts each check's rating (stored decks only, like the results).
         if stored is not None:
@@ -102,10 +181,12 @@ def verify_session(
             )
     slides = [
         slide_result(slide.slide_id, cache[key])
+        if key in cache
+        else SlideVerification(slide_id=slide.slide_id, rating="unknown", findings=[])
         for slide, key in zip(deck.slides, keys, strict=True)
     ]
     return DeckVerification(
-        session_id=row.session_id, version=current_version(row), slides=slides, checked=len(stale)
+        session_id=row.session_id, version=current_version(row), slides=slides, checked=len(fresh)
     )
 
 
@@ -124,6 +205,10 @@ def stored_verification(
         return None
     slides = [checked[s.slide_id] for s in deck.slides if s.slide_id in checked]
     return DeckVerification(session_id=row.session_id, version=current_version(row), slides=slides)
+
+
+def _stored_map(stored: SessionSlideDeck | None) -> dict[str, Any]:
+    return dict(stored.verification_map or {}) if stored else {}
 
 
 def check_slides(
