@@ -124,7 +124,7 @@ def test_fix_corrects_a_wrong_chart_value_from_the_data_without_the_model(app_en
         )
     database.dispose()
     assert detail(app_env, session_id).slides[index].rating == "problem"
-    at = open_chat(session_id)
+    at = open_on(app_env, session_id, target.slide_id)
     at.button(key=f"fix-{target.slide_id}").click().run()
     assert not at.exception, at.exception
     assert any("Corrected from the data" in str(t.value) for t in at.toast)

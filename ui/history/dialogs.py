@@ -200,7 +200,7 @@ def share_dialog(user: User, item: SessionSummary) -> None:
                     principal_id=grant.principal_id,
                     permission=changed,
                 )
-            st.toast(f"{plain(grant.principal_id)} can now {changed} this deck.")
+            st.toast(f"{plain(grant.principal_id)} can now {plain(changed)} this deck.")
         if row[2].button("Remove", key=f"unshare-{grant.principal_type}-{grant.principal_id}"):
             with user_errors(), session_scope() as session:
                 sharing.unshare_session(

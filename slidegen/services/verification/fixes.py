@@ -148,9 +148,6 @@ def _series_cell(
     if not sources:
         return None
     source = max(set(sources), key=sources.count)
-    own = sorted((p, f.row or 0) for p, f in verified if (f.query, f.column) == source)
-    if len(own) < 2 or 2 * len(own) < len(verified):
-        return None
     query, column = source
     result = next(
         (
@@ -165,6 +162,9 @@ def _series_cell(
         return None
     rows = result.get("rows") or []
     at = [str(c) for c in result.get("columns") or []].index(column)
+    own = sorted(_own_rows(verified, source, rows, at))
+    if len(own) < 2 or 2 * len(own) < len(verified):
+        return None
     if any(not 1 <= r <= len(rows) for _, r in own):
         return None
     labels = set.intersection(
@@ -183,6 +183,34 @@ def _series_cell(
     where = f"row {row}, column {column}"
     source_text = " · ".join(p for p in (result.get("tool"), query, where) if p)
     return float(rows[row - 1][at]), source_text, row
+
+
+def _own_rows(
+    verified: list[tuple[int, Finding]],
+    source: tuple[str | None, str | None],
+    rows: list[list[Any]],
+    at: int,
+) -> list[tuple[int, int]]:
+    """Return (point, row) of the series' points found in the source's column.
+
+    A point matched elsewhere may be in this column too (a month's total is also the sum of
+    its SKUs' rows in another result): placed by its one exact value here, it counts as well.
+    """
+    own = []
+    for point, finding in verified:
+        if (finding.query, finding.column) == source:
+            own.append((point, finding.row or 0))
+            continue
+        try:
+            value = float(finding.number.replace(",", ""))
+        except (AttributeError, ValueError):
+            continue
+        found = [
+            i for i, row in enumerate(rows, 1) if _is_cell_number(row, at) and row[at] == value
+        ]
+        if len(found) == 1:
+            own.append((point, found[0]))
+    return own
 
 
 def _is_cell_number(row: list[Any], at: int) -> bool:
