@@ -9,7 +9,7 @@ from slidegen.services.profiles import queries as profiles
 from slidegen.services.sessions import queries as sessions
 from ui.chat import actions as chat_actions
 from ui.chat import start, state
-from ui.chat.live import live_deck
+from ui.chat.live import awaiting_ratings, live_deck
 from ui.chat.trace_link import trace_link
 from ui.chat.view import provider_line, request_box, show_messages
 from ui.db import session_scope
@@ -110,7 +110,13 @@ if (deck_place := slot(detail is not None, key="deck-screen")) and detail is not
         st.subheader(plain(detail.title))
         chat_actions.undo_bar(user, session_id, allowed=not (running or read_only))
         with st.container(key="deck"):
-            live_deck(user, session_id, running=running, read_only=read_only)
+            live_deck(
+                user,
+                session_id,
+                running=running,
+                read_only=read_only,
+                awaiting=awaiting_ratings(detail, running=running),
+            )
             show_save_points(
                 detail.versions,
                 on_restore=None

@@ -27,7 +27,14 @@ from slidegen.services.decks.store import show_session
 from tests.conftest import DatabaseFactory
 from tests.e2e.app_server import LOCAL_USER, run_app, seeded_database_url
 from tests.e2e.chat_fixtures import UNUSABLE_MLFLOW
-from tests.e2e.test_chat_in_browser import TIMEOUT_MS, open_chat, send, session_of, slide_boxes
+from tests.e2e.test_chat_in_browser import (
+    TIMEOUT_MS,
+    open_chat,
+    send,
+    session_of,
+    show_every_slide,
+    slide_boxes,
+)
 from tests.e2e.waits import settled
 
 pytestmark = pytest.mark.e2e
@@ -112,7 +119,7 @@ def test_ratings_appear_why_explains_and_fix_corrects_a_planted_number(
     reply = page.get_by_test_id("stChatMessage").filter(has_text=re.compile(r"Generated \d+"))
     expect(reply).to_be_visible(timeout=GENERATION_MS)
     count = int(re.search(r"Generated (\d+) slides", reply.inner_text()).group(1))
-    expect(slide_boxes(page)).to_have_count(count, timeout=TIMEOUT_MS)
+    show_every_slide(page, count)  # each slide's card with its rating bar
     session_id = session_of(page)
 
     # Every slide card shows its rating once the deck is checked, without a reload.
@@ -127,6 +134,7 @@ def test_ratings_appear_why_explains_and_fix_corrects_a_planted_number(
     index, slide_id = plant_wrong_chart_value(offline_app, detail)
     page.reload()
     settled(page)
+    show_every_slide(page, count)  # a reload starts in Focus again
     box = page.locator(f".st-key-slide-{slide_id}")
     expect(badge(box)).to_have_text(says("Problem"), timeout=TIMEOUT_MS)
 
@@ -142,7 +150,9 @@ def test_ratings_appear_why_explains_and_fix_corrects_a_planted_number(
     settled(page)  # a run the popover started has ended: no stale copy of the slide's buttons
 
     # Fix corrects it from the data in one click: the badge turns Verified, a save point says so.
-    box.locator(f".st-key-fix-{slide_id} button").click()
+    # The visible one: each button of a slide's bar also has a hidden copy in the page (an
+    # open question of issue 22, item 7; the edit buttons' tests do the same).
+    box.locator(f".st-key-fix-{slide_id} button").filter(visible=True).click()
     expect(badge(box)).to_have_text(says("Verified"), timeout=TIMEOUT_MS)
     fixed = deck(offline_app, session_id)
     assert (

@@ -273,8 +273,11 @@ def test_offline_generation_stores_a_sanitised_deck_with_charts_tools_and_a_save
     )
     tools = [m for m in chat if m.role == "tool"]
     rows = [(m.message_type, m.metadata["tool"], m.metadata["row_count"]) for m in tools]
-    # monthly, by SKU and month, by workspace and month, All-Purpose, anomalies, workspaces
-    assert rows == [("tool_call", "sample_consumption", n) for n in (12, 63, 72, 48, 35, 6)]
+    # monthly, by SKU and month, by workspace and month, quarterly, by workspace and quarter,
+    # GenAI by month, All-Purpose, anomalies, workspaces; then the two estimates (saving,
+    # incident), each computed by the data source in a second round
+    counts = (12, 63, 72, 5, 30, 9, 48, 35, 6, 1, 1)
+    assert rows == [("tool_call", "sample_consumption", n) for n in counts]
     assert all(m.metadata["error"] is None for m in tools)
     assert (chat[-1].role, chat[-1].message_type, chat[-1].content) == (
         "assistant",

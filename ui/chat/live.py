@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from slidegen.identity import User
+from slidegen.schemas.decks import SessionDetail
 from slidegen.services.decks import store as decks
 from ui.chat import actions as chat_actions
 from ui.chat.view import show_progress
@@ -16,33 +19,53 @@ from ui.widgets.google_slides import google_slides_control
 from ui.widgets.slots import slot
 
 POLL_SECONDS = 1.0  # while a job runs; each tick re-sends every slide on the page, so not faster
+# After a job, its slides are checked (numbers, layout): the page polls for their ratings this
+# long at most, so a deck whose checks cannot finish does not poll forever.
+RATINGS_WAIT_SECONDS = 120.0
 
 
-def live_deck(user: User, session_id: str, *, running: bool, read_only: bool) -> None:
+def awaiting_ratings(detail: SessionDetail, *, running: bool) -> bool:
+    """Whether the finished deck's slides are still being checked (some have no rating yet)."""
+    if running or not detail.slides or all(s.rating is not None for s in detail.slides):
+        return False
+    key = f"ratings-until-{detail.session_id}-{detail.version}"
+    return time.monotonic() < st.session_state.setdefault(
+        key, time.monotonic() + RATINGS_WAIT_SECONDS
+    )
+
+
+def live_deck(
+    user: User, session_id: str, *, running: bool, read_only: bool, awaiting: bool = False
+) -> None:
     """Show the deck; while a job runs, a fragment polls it and slides appear as stored.
 
     Otherwise it is part of the page, so a tick or a click reruns the whole page and the
     request box names the ticked slides at once. Both ways the deck is drawn into one
     container at the same place (a fragment draws into a container of its own), so every
     control inside keeps its position when the job ends: no stale copy stays beside it.
+    While the finished deck's ratings are `awaiting`, the fragment polls for them too.
     """
-    if running:
-        _polled(user, session_id, read_only)
+    if running or awaiting:
+        _polled(user, session_id, read_only, running)
     else:
         with st.container():
             _deck(user, session_id, running=False, read_only=read_only)
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _polled(user: User, session_id: str, read_only: bool) -> None:
-    _deck(user, session_id, running=True, read_only=read_only)
+def _polled(user: User, session_id: str, read_only: bool, running: bool) -> None:
+    _deck(user, session_id, running=running, read_only=read_only, polled=True)
 
 
-def _deck(user: User, session_id: str, *, running: bool, read_only: bool) -> None:
+def _deck(
+    user: User, session_id: str, *, running: bool, read_only: bool, polled: bool = False
+) -> None:
     with user_errors(), session_scope() as session:
         current = decks.show_session(session, user, session_id=session_id)
     still_running = bool(current.last_request and current.last_request.is_running)
     ended = running and not still_running  # the job ended since the page last ran
+    # Polled for ratings: once every slide has one (or the wait is over), the page runs whole.
+    rated = polled and not running and not awaiting_ratings(current, running=still_running)
     if progress := slot(still_running, key="deck-progress"):
         with progress:
             show_progress(current.last_request, len(current.slides))
@@ -72,5 +95,5 @@ def _deck(user: User, session_id: str, *, running: bool, read_only: bool) -> Non
                 chat_actions.slide_action(user, current, name, slide_id)
 
             show_deck(current, on_action=None if locked else action, editable=not locked)
-    if ended:  # the last slides are on the page now; refresh the rest (chat, save points)
+    if ended or rated:  # the last slides or ratings are on the page; refresh the rest
         st.rerun()
