@@ -103,7 +103,9 @@ class DeckTools:
         future.result()
         if request is not None and request.status == "error":
             raise SlidegenError(request.error_message or "The request failed.")
-        return detail
+        # Read once more: the job rates the slides after the request completes, and the poll
+        # above may have read the deck before the ratings were stored.
+        return await self._call(decks.show_session, session_id=handle.session_id)
 
     async def deck(self, session_id: str) -> SessionDetail:
         """Return a deck the user may read."""
