@@ -2,4 +2,6 @@
 
 from slidegen.services.verbs import lazy_verbs
 
-__getattr__ = lazy_verbs(__name__, ("agent", "chat_requests", "engine", "queue", "run_context"))
+__getattr__ = lazy_verbs(
+    __name__, ("agent", "chat_requests", "engine", "queue", "rating", "run_context")
+)

@@ -33,12 +33,11 @@ from slidegen.services.decks.store import (
 )
 from slidegen.services.generation.agent import AgentOutcome, SlideReady, ToolRan, run_agent
 from slidegen.services.generation.chat_requests import release_lock
+from slidegen.services.generation.rating import rate_request
 from slidegen.services.generation.run_context import RunContext, claim_request
 from slidegen.services.sessions.access import with_deck
 from slidegen.services.usage import request_logs
 from slidegen.services.verification import data as tool_data
-from slidegen.services.verification.judge import Judge
-from slidegen.services.verification.service import plan_verification, run_checks, store_checks
 
 __all__ = ["RunContext", "claim_request", "run_request"]
 from slidegen.tracing import RequestTrace, exporter, start_trace
@@ -66,7 +65,7 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
             _run_edit(db, ctx, settings, outcome)
         else:
             _run_generate(db, ctx, settings, outcome)
-        _verify(db, ctx, outcome)
+        rate_request(db, ctx, outcome)
         _end_trace(ctx, outcome, None)
     except Exception as exc:
         meter.failed(exc)
@@ -79,33 +78,6 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
             log.exception("request %s failed", ctx.request_pk)
         _end_trace(ctx, outcome, message)
         _finish_with_error(db, ctx, message, outcome)
-
-
-def _verify(db: Database, ctx: RunContext, outcome: AgentOutcome) -> None:
-    """Rate the changed slides now; a failed check must not fail the finished request.
-
-    The request's own provider judges what the matcher cannot settle, in one call (the
-    offline engine's numbers all come from its data: it needs no judge). The checks (layout
-    takes a second or more per slide; the judge is a model call) run between two short
-    transactions: on SQLite a transaction holds the write lock, and every page's reads wait.
-    """
-    provider = ctx.provider
-    judge = Judge(provider) if provider is not None and provider.name != "offline" else None
-    try:
-        with db.scope() as session:
-            plan = plan_verification(
-                session, ctx.user, session_id=ctx.session_public_id, judged=judge is not None
-            )
-        fresh = run_checks(plan, judge=judge)
-        if fresh:
-            judged = judge is not None and not judge.cost.errors
-            with db.scope() as session:
-                store_checks(session, ctx.user, plan=plan, fresh=fresh, judged=judged)
-    except Exception:
-        log.exception("verification of request %s failed", ctx.request_pk)
-    if judge is not None:  # the judge's tokens count on the request's trace
-        outcome.prompt_tokens += judge.cost.prompt_tokens
-        outcome.completion_tokens += judge.cost.completion_tokens
 
 
 def _start_trace(ctx: RunContext, settings: Settings) -> RequestTrace:
