@@ -151,7 +151,10 @@ def test_connect_export_and_open_in_google_slides(app_env: str, google: FakeGoog
     at.button(key=f"slidegen.export.chat.{session_id}.gslides.start").click().run()
     assert not at.exception, at.exception
     assert _wait_for_gslides(app_env, session_id).status == "error"
-    at.run()
-    assert not at.exception, at.exception
-    assert "connect your Google account again" in shown(at.warning[0].value)
-    assert at.button(key="gslides.connect.chat")
+    for _ in range(2):  # the reason stays on the page however often it reruns
+        at.run()
+        assert not at.exception, at.exception
+        assert "connect your Google account again" in shown(at.warning[0].value)
+    # Connecting again starts afresh: the failed export is no longer said.
+    at.button(key="gslides.connect.chat").click().run()
+    assert not at.warning and "Sign in with Google" in _links(at)

@@ -47,8 +47,9 @@ def google_slides_control(
         )
         return
     if not status.connected:
-        _last_failure(user, session_id, key)
-        _connect(user, status.message, key)
+        failed = job_slot(key, session_id, "gslides")
+        _last_failure(user, failed)
+        _connect(user, status.message, key, forget=failed)
     else:
         export_control(user, session_id, version, format="gslides", key=key)
         google_disconnect(user, key)
@@ -56,10 +57,12 @@ def google_slides_control(
         st.link_button("Open in Google Slides", link, icon=":material/open_in_new:")
 
 
-def _last_failure(user: User, session_id: str, key: str) -> None:
-    """Say why the last export failed when it cost the connection (a revoked grant)."""
-    slot = job_slot(key, session_id, "gslides")
-    remembered = st.session_state.pop(slot, None)
+def _last_failure(user: User, slot: str) -> None:
+    """Say why the last export failed when it cost the connection (a revoked grant).
+
+    The page may rerun before the user reads it, so it stays until they connect again.
+    """
+    remembered = st.session_state.get(slot)
     if not remembered:
         return
     try:
@@ -71,8 +74,11 @@ def _last_failure(user: User, session_id: str, key: str) -> None:
         st.warning(plain(job.error_message), icon=":material/link_off:")
 
 
-def _connect(user: User, message: str, key: str) -> None:
-    """A Connect button; it makes a one-time state and offers Google's consent page."""
+def _connect(user: User, message: str, key: str, forget: str) -> None:
+    """A Connect button; it makes a one-time state and offers Google's consent page.
+
+    Connecting drops the failed export remembered in `forget`: the next export is a new one.
+    """
     url = st.session_state.get(_CONSENT)
     if url:
         st.link_button("Sign in with Google", url, icon=":material/login:", type="primary")
@@ -93,6 +99,7 @@ def _connect(user: User, message: str, key: str) -> None:
             st.error(plain(exc.user_message), icon=":material/error:")
             return
         st.session_state[_CONSENT] = url
+        st.session_state.pop(forget, None)
         st.rerun()
 
 
