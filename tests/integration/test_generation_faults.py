@@ -536,9 +536,10 @@ def cli(ws: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli
         wait_until(lambda: _rejected_requests(ws) > known or rejected.poll() is not None, 60)
         generated = _wait(_spawn(ws, cwd, "generate", CLI_PROMPT, "--json"))
         session_id = json.loads(generated.stdout)["session_id"]
-        too_far = _spawn(ws, cwd, "edit", session_id, "Shorter", "--slides", "99", "--json")
         instruction = 'retitle it "Plan for today"'
         edit = _wait(_spawn(ws, cwd, "edit", session_id, instruction, "--slides", "2", "--json"))
+        # An edit of a running deck is refused as "already generating", so this one waits.
+        too_far = _spawn(ws, cwd, "edit", session_id, "Shorter", "--slides", "99", "--json")
         shown = _wait(_spawn(ws, cwd, "show", session_id, "--json"))
         yield CliRuns(generated, edit, shown, _wait(unknown), _wait(too_far), _wait(rejected))
 
