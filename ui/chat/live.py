@@ -43,29 +43,42 @@ def live_deck(
     request box names the ticked slides at once. Both ways the deck is drawn into one
     container at the same place (a fragment draws into a container of its own), so every
     control inside keeps its position when the job ends: no stale copy stays beside it.
-    While the finished deck's ratings are `awaiting`, the fragment polls for them too.
+
+    While the finished deck's ratings are `awaiting`, the deck stays part of the page and a
+    small fragment below it watches for them: redrawing the deck every second would re-send
+    every slide, and a click landing between a poll and the next would be lost.
     """
-    if running or awaiting:
-        _polled(user, session_id, read_only, running)
+    if running:
+        _polled(user, session_id, read_only)
     else:
         with st.container():
             _deck(user, session_id, running=False, read_only=read_only)
+    if watch := slot(awaiting and not running, key="ratings-watch"):
+        with watch:
+            _watch_ratings(user, session_id)
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _polled(user: User, session_id: str, read_only: bool, running: bool) -> None:
-    _deck(user, session_id, running=running, read_only=read_only, polled=True)
+def _polled(user: User, session_id: str, read_only: bool) -> None:
+    _deck(user, session_id, running=True, read_only=read_only)
 
 
-def _deck(
-    user: User, session_id: str, *, running: bool, read_only: bool, polled: bool = False
-) -> None:
+@st.fragment(run_every=POLL_SECONDS)
+def _watch_ratings(user: User, session_id: str) -> None:
+    """Say the slides are being checked; once they all have a rating, run the page again."""
+    with user_errors(), session_scope() as session:
+        current = decks.show_session(session, user, session_id=session_id)
+    if not awaiting_ratings(current, running=False):
+        st.rerun()
+    waiting = sum(1 for s in current.slides if s.rating is None)
+    st.caption(f"Checking {waiting:d} slide(s) against their data and layout…")
+
+
+def _deck(user: User, session_id: str, *, running: bool, read_only: bool) -> None:
     with user_errors(), session_scope() as session:
         current = decks.show_session(session, user, session_id=session_id)
     still_running = bool(current.last_request and current.last_request.is_running)
     ended = running and not still_running  # the job ended since the page last ran
-    # Polled for ratings: once every slide has one (or the wait is over), the page runs whole.
-    rated = polled and not running and not awaiting_ratings(current, running=still_running)
     if progress := slot(still_running, key="deck-progress"):
         with progress:
             show_progress(current.last_request, len(current.slides))
@@ -95,5 +108,5 @@ def _deck(
                 chat_actions.slide_action(user, current, name, slide_id)
 
             show_deck(current, on_action=None if locked else action, editable=not locked)
-    if ended or rated:  # the last slides or ratings are on the page; refresh the rest
+    if ended:  # the last slides are on the page; refresh the rest
         st.rerun()
