@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-
-import openai
+from typing import TYPE_CHECKING
 
 from slidegen.errors import SlidegenError
+
+if TYPE_CHECKING:  # openai takes a second to import: only code that calls a model needs it
+    import openai
 
 # Wording servers use when the prompt does not fit (OpenAI, vLLM, Databricks, Anthropic-backed).
 _CONTEXT_TOO_LONG = (
@@ -91,6 +93,8 @@ def translate_openai_error(exc: Exception, *, endpoint: str) -> LLMError:
     """Turn an exception raised by the openai client into an LLMError a user can act on."""
     if isinstance(exc, LLMError):
         return exc
+    import openai
+
     if isinstance(exc, openai.APITimeoutError):
         return LLMTimeoutError(
             f"The model endpoint '{endpoint}' did not answer in time. Try again, or raise the "
