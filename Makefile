@@ -13,8 +13,11 @@ run: $(VENV)/.deps-run
 	$(PY) -m slidegen db seed
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
+# Two workers (pytest-xdist): each keeps its modules whole; browser tests share one worker.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.deps-dev system-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: $(VENV)/.deps-dev
 	$(PY) -m ruff format --check .

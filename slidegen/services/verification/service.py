@@ -22,8 +22,9 @@ from slidegen.deck import Slide
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.images import image_references
-from slidegen.render.layout_check import LayoutIssue, check_layout
+from slidegen.render.layout_check import LayoutIssue
 from slidegen.render.layout_check import available as layout_available
+from slidegen.render.layout_worker import check_layout
 from slidegen.schemas.verification import DeckVerification, Finding, SlideVerification, worst
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
 from slidegen.services.library.images import image_data_uris
