@@ -18,6 +18,7 @@ from ui.profiles.state import SELECTED, apply_pending_selection, draft_of, key, 
 from ui.profiles.toolbar import save_bar, toolbar
 from ui.text import plain
 from ui.user import current_user
+from ui.widgets.slots import slot
 
 user = current_user()
 with user_errors(), session_scope() as session:
@@ -62,7 +63,11 @@ def _label(name: str) -> str:
 selected = st.selectbox("Profile", list(by_name), key=SELECTED, format_func=_label)
 st.query_params["profile"] = selected
 summary = by_name[selected]
-toolbar(summary, list(by_name))
+# Every part whose length varies (the toolbar's dialogs, the notice, the open section) has a
+# place of its own (ui/widgets/slots.py): the save bar below keeps its position, so no stale
+# copy of its "Unsaved changes" lingers beside the new one while a run is drawn.
+with st.container():
+    toolbar(summary, list(by_name))
 with user_errors(), session_scope() as session:
     profile = profile_admin.show_profile(session, user, name=selected)
 
@@ -72,8 +77,8 @@ st.caption(
     f"sessions · updated {profile.updated_at:%Y-%m-%d %H:%M} UTC by "
     f"{plain(profile.updated_by or 'system')} · your access: {plain(profile.my_permission)}"
 )
-if rebased:
-    st.info(
+if notice := slot(rebased, key="pf-rebased"):
+    notice.info(
         f"{plain(profile.updated_by or 'Somebody')} saved this profile while you were editing it. "
         "Your unsaved edits are kept on top of their version.",
         icon=":material/sync:",
@@ -107,7 +112,7 @@ section = st.segmented_control(
     key="pf.section",
     label_visibility="collapsed",
 )
-with user_errors():
+with user_errors(), st.container(key="pf-section-body"):
     SECTIONS[section or "AI infrastructure"]()
 
 with st.container(border=True):

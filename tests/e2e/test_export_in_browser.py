@@ -17,6 +17,7 @@ from tests.e2e.test_chat_in_browser import (
     send,
     show_every_slide,
 )
+from tests.e2e.waits import export_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -32,8 +33,7 @@ def test_download_pptx_shows_progress_and_saves_an_editable_deck(
     show_every_slide(page, count)
 
     activate(page.get_by_role("button", name="Download PPTX"))
-    save = page.get_by_role("button", name="Save PPTX")
-    expect(save).to_be_visible(timeout=TIMEOUT_MS)
+    save = export_ready(page, "Save PPTX")
     screenshot(page, tmp_path, f"export-ready-{backend}")
     with page.expect_download() as download_info:
         activate(save)

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.e2e.test_chat_in_browser import TIMEOUT_MS, activate, open_chat, send, show_every_slide
+from tests.e2e.waits import export_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -25,8 +26,7 @@ def test_export_pdf_downloads_one_page_per_slide(
     show_every_slide(page, count)
 
     activate(page.get_by_role("button", name="PDF", exact=True))
-    save = page.get_by_role("button", name="Save PDF")
-    expect(save).to_be_visible(timeout=TIMEOUT_MS)
+    save = export_ready(page, "Save PDF")
     with page.expect_download() as download_info:
         activate(save)
     download = download_info.value
