@@ -8,6 +8,7 @@ refused.
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +19,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from slidegen.config import Settings
+from slidegen.db import migrate
+from slidegen.db.database import Database
 from slidegen.db.models import FeedbackConversation, RequestLog, SurveyResponse
 from slidegen.errors import InvalidInputError, PermissionDeniedError
 from slidegen.identity import User
@@ -255,3 +258,39 @@ def test_non_admins_are_refused_with_one_sentence(db: Session, settings: Setting
 
 def report_as(db: Session, settings: Settings, user: User):
     return dashboard.usage_report(db, user, settings=settings, start=START, end=END)
+
+
+def test_requests_ending_at_once_each_count_in_the_shared_roll_ups(
+    backend: str, databases: Any, settings: Settings
+) -> None:
+    """Requests that end together upsert the same day's, user's and latency bucket's rows:
+    each of them must count (an upsert that read a stale row would lose one)."""
+    database = Database(Settings(DATABASE_URL=databases.url(backend)))
+    migrate.upgrade(database.engine)
+    writers = 8
+    together = threading.Barrier(writers)
+    failures: list[BaseException] = []
+
+    def end_request(number: int) -> None:
+        try:
+            with database.scope() as session:
+                together.wait(timeout=30)  # all transactions open, then all write at once
+                add_request_log(session, log(MONDAY, user_name=f"user{number % 3}@example.com"))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=end_request, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert not failures, failures
+        with database.scope() as session:
+            figures = dashboard.usage_report(
+                session, ADMIN, settings=settings, start=START, end=END
+            )
+        monday = {d.day: d for d in figures.days}[date(2026, 1, 5)]
+        assert (monday.decks, monday.active_users, figures.requests) == (writers, 3, writers)
+    finally:
+        database.dispose()
