@@ -418,10 +418,10 @@ def test_edit_selected_slides_then_move_and_restore(
     expect(save_points(page).get_by_text(re.compile(r"Edited slides 2, 4"))).to_be_visible()
     screenshot(page, tmp_path, f"3-edited-deck-{backend}", height=2400)
 
-    activate(page.locator(f".st-key-down-{ids[0]} button").filter(visible=True))
+    activate(page.locator(f".st-key-down-{ids[0]} button"))
     expect_titles(page, [edited[1], edited[0], *edited[2:]])
 
-    activate(save_points(page).locator(".st-key-restore-1 button").filter(visible=True))
+    activate(save_points(page).locator(".st-key-restore-1 button"))
     expect_titles(page, EDIT_TITLES)
     expect(save_points(page).get_by_text(re.compile(r"Restored"))).to_be_visible()
 

@@ -123,7 +123,7 @@ def test_markdown_images_in_model_text_are_never_fetched(
 
     # The slide editor, every tab.
     ids = slide_ids(page)
-    page.locator(f".st-key-edit-{ids[1]} button").filter(visible=True).click()
+    page.locator(f".st-key-edit-{ids[1]} button").click()
     dialog = page.get_by_role("dialog")
     for tab in ("HTML", "Speaker notes", "Charts (1)"):
         dialog.get_by_role("tab", name=tab).click()
@@ -134,7 +134,7 @@ def test_markdown_images_in_model_text_are_never_fetched(
     expect(dialog).to_have_count(0)
 
     # A save point's preview (the deck's slides in a dialog).
-    activate(save_points(page).locator(".st-key-preview-1 button").filter(visible=True))
+    activate(save_points(page).locator(".st-key-preview-1 button"))
     preview = page.get_by_role("dialog")
     expect(preview.locator(STREAMLIT_FRAME)).to_have_count(2, timeout=TIMEOUT_MS)
     expect_nothing_fetched(page, recorder)
