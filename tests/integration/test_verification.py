@@ -8,6 +8,7 @@ verified. Runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 
 import pytest
@@ -36,6 +37,7 @@ from tests.integration.test_generation import (
     generate,
     run_job,
     show,
+    start_edit,
     start_generation,
     workspace_fixture,  # noqa: F401  (the `ws` fixture)
 )
@@ -214,6 +216,40 @@ def test_a_finished_jobs_layout_checks_hold_no_transaction(
     session_id = scripted_deck(ws, llm)
     assert held == [False]
     assert all(s.layout_checked for s in show_verification(ws, session_id).slides)
+
+
+def test_ratings_stored_after_an_edit_made_meanwhile_keep_its_unrated_slides(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request is answered before its slides are checked, so the deck may change meanwhile:
+    here an edit adds a slide whose own checks fail. The first ratings are still stored."""
+    handle = generate(ws, prompt="Consumption review: spend, workloads and actions")
+    session_id = handle.session_id
+    real_check = service.check_layout
+    calls: list[int] = []
+
+    def check_while_another_edit_lands(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(len(calls))
+        if len(calls) == 2:  # the inserting edit's own checks, which fail
+            raise RuntimeError("layout checker gone")
+        if len(calls) == 1:
+            insert = start_edit(
+                ws, session_id=session_id, instruction="add a slide about prod-ml", slide_numbers=[1]
+            )
+            assert run_job(ws, insert).status == "completed"
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(service, "check_layout", check_while_another_edit_lands)
+    edit = start_edit(
+        ws, session_id=session_id, instruction="make the chart a line chart", slide_numbers=[3]
+    )
+    with caplog.at_level(logging.ERROR, logger="slidegen"):
+        assert run_job(ws, edit).status == "completed"
+    failed = [r.getMessage() for r in caplog.records if "verification of request" in r.message]
+    assert len(failed) == 1  # the inserting edit's, not the first edit's
+    ratings = [s.rating for s in show(ws, session_id).slides]
+    # Every slide is rated but the inserted one (after slide 1), whose checks failed.
+    assert ratings[1] is None and None not in ratings[:1] + ratings[2:]
 
 
 def show_verification(ws: Workspace, session_id: str) -> DeckVerification:

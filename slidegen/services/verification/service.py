@@ -254,9 +254,11 @@ def _store(
 ) -> None:
     if stored is None:
         return
-    # Keep results of slides that may come back (undo, restore), within a bound.
-    others = [k for k in cache if k not in current][: max(0, MAX_STORED_SLIDES - len(current))]
-    kept = {k: cache[k] for k in [*current, *others]}
+    # Keep results of slides that may come back (undo, restore), within a bound. A slide of
+    # the current deck may have no result yet: an edit made meanwhile is still being checked.
+    rated = [k for k in current if k in cache]
+    others = [k for k in cache if k not in current][: max(0, MAX_STORED_SLIDES - len(rated))]
+    kept = {k: cache[k] for k in [*rated, *others]}
     session.execute(
         update(SessionSlideDeck)
         .where(SessionSlideDeck.id == stored.id)
