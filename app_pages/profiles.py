@@ -33,7 +33,7 @@ if not rows:
     st.stop()
 
 by_name = {row.name: row for row in rows}
-with st.expander(f"All profiles ({len(rows)})"):
+with st.expander(f"All profiles ({len(rows)})", key="all-profiles"):  # stays open as N changes
     st.dataframe(
         [
             {

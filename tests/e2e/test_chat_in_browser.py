@@ -421,9 +421,13 @@ def test_edit_selected_slides_then_move_and_restore(
     activate(page.locator(f".st-key-down-{ids[0]} button"))
     expect_titles(page, [edited[1], edited[0], *edited[2:]])
 
-    activate(save_points(page).locator(".st-key-restore-1 button"))
+    points = save_points(page)
+    before = int(re.search(r"\((\d+)\)", points.locator("summary").inner_text()).group(1))
+    activate(points.locator(".st-key-restore-1 button"))
     expect_titles(page, EDIT_TITLES)
-    expect(save_points(page).get_by_text(re.compile(r"Restored"))).to_be_visible()
+    # The list stays open while the restore adds a save point (the count in its label changes).
+    listed = page.get_by_test_id("stExpander").filter(has_text=f"Save points ({before + 1})")
+    expect(listed.get_by_text(re.compile(r"Restored"))).to_be_visible()
 
 
 # -- 4. download, 5. present -------------------------------------------------------------------

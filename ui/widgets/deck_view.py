@@ -208,7 +208,9 @@ def show_save_points(
     """List the save points, newest first, each with Preview and Restore buttons."""
     if not versions:
         return
-    with st.expander(f"Save points ({len(versions)})"):
+    # Keyed: the expander's open state is kept by its key, so it stays open when the count in
+    # its label changes (a restore or an edit adds a save point).
+    with st.expander(f"Save points ({len(versions)})", key="save-points"):
         for version in versions:
             row = st.columns([5, 2, 2], vertical_alignment="center")
             row[0].caption(
