@@ -112,7 +112,7 @@ if (deck_place := slot(detail is not None, key="deck-screen")) and detail is not
         with st.container(key="deck"):
             live_deck(
                 user,
-                session_id,
+                detail,
                 running=running,
                 read_only=read_only,
                 awaiting=awaiting_ratings(detail, running=running),

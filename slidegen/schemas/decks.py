@@ -76,3 +76,12 @@ class SessionDetail(BaseModel):
     # The deck prompt and slide style the session's next requests use (for the Chat page).
     deck_prompt_id: int | None = Field(None, exclude=True)
     slide_style_id: int | None = Field(None, exclude=True)
+
+
+class DeckPulse(BaseModel):
+    """What a page showing a deck polls for: whether it changed, its job, its unrated slides."""
+
+    version: int
+    slide_count: int
+    last_request: RequestOut | None = None
+    unrated: int = 0  # slides not checked yet (counted once no job runs)

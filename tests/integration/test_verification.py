@@ -19,6 +19,7 @@ from slidegen.db.models import SessionSlideDeck, UserSession
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.schemas.verification import DeckVerification
 from slidegen.services.decks import hand_edits
+from slidegen.services.decks import store as decks
 from slidegen.services.doctor import run_doctor
 from slidegen.services.usage import dashboard
 from slidegen.services.usage.rollups import utc_day
@@ -234,7 +235,10 @@ def test_ratings_stored_after_an_edit_made_meanwhile_keep_its_unrated_slides(
             raise RuntimeError("layout checker gone")
         if len(calls) == 1:
             insert = start_edit(
-                ws, session_id=session_id, instruction="add a slide about prod-ml", slide_numbers=[1]
+                ws,
+                session_id=session_id,
+                instruction="add a slide about prod-ml",
+                slide_numbers=[1],
             )
             assert run_job(ws, insert).status == "completed"
         return real_check(*args, **kwargs)
@@ -247,9 +251,16 @@ def test_ratings_stored_after_an_edit_made_meanwhile_keep_its_unrated_slides(
         assert run_job(ws, edit).status == "completed"
     failed = [r.getMessage() for r in caplog.records if "verification of request" in r.message]
     assert len(failed) == 1  # the inserting edit's, not the first edit's
-    ratings = [s.rating for s in show(ws, session_id).slides]
+    detail = show(ws, session_id)
+    ratings = [s.rating for s in detail.slides]
     # Every slide is rated but the inserted one (after slide 1), whose checks failed.
     assert ratings[1] is None and None not in ratings[:1] + ratings[2:]
+    with ws.db.scope() as session:  # what the Chat page polls while it waits for ratings
+        pulse = decks.deck_pulse(session, ALICE, session_id=session_id)
+        with pytest.raises(NotFoundError):
+            decks.deck_pulse(session, BOB, session_id=session_id)
+    assert (pulse.version, pulse.slide_count, pulse.unrated) == (detail.version, len(ratings), 1)
+    assert pulse.last_request is not None and pulse.last_request.status == "completed"
 
 
 def show_verification(ws: Workspace, session_id: str) -> DeckVerification:

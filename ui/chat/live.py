@@ -1,4 +1,12 @@
-"""The open deck on the Chat page: polled while a job runs, drawn with the page otherwise."""
+"""The open deck on the Chat page, and the small fragment that watches it for changes.
+
+The deck is always part of the page, never inside a fragment: a widget drawn by a fragment
+belongs to it, and a click on one that lands just after the fragment stopped (the job ended
+and the page took the deck back) is sent to a fragment that no longer exists and is lost.
+While a job runs, or the finished deck's slides are being checked, a fragment above the deck
+polls a light summary of it every second, shows the progress, and runs the whole page again
+when there is something new to draw (a slide, the end of the job, the ratings).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,7 @@ import time
 import streamlit as st
 
 from slidegen.identity import User
-from slidegen.schemas.decks import SessionDetail
+from slidegen.schemas.decks import DeckPulse, SessionDetail
 from slidegen.services.decks import store as decks
 from ui.chat import actions as chat_actions
 from ui.chat.view import show_progress
@@ -18,7 +26,7 @@ from ui.widgets.export_control import export_control
 from ui.widgets.google_slides import google_slides_control
 from ui.widgets.slots import slot
 
-POLL_SECONDS = 1.0  # while a job runs; each tick re-sends every slide on the page, so not faster
+POLL_SECONDS = 1.0
 # After a job, its slides are checked (numbers, layout): the page polls for their ratings this
 # long at most, so a deck whose checks cannot finish does not poll forever.
 RATINGS_WAIT_SECONDS = 120.0
@@ -28,62 +36,51 @@ def awaiting_ratings(detail: SessionDetail, *, running: bool) -> bool:
     """Whether the finished deck's slides are still being checked (some have no rating yet)."""
     if running or not detail.slides or all(s.rating is not None for s in detail.slides):
         return False
-    key = f"ratings-until-{detail.session_id}-{detail.version}"
-    return time.monotonic() < st.session_state.setdefault(
-        key, time.monotonic() + RATINGS_WAIT_SECONDS
-    )
+    return _within_wait(detail.session_id, detail.version)
+
+
+def _within_wait(session_id: str, version: int) -> bool:
+    key = f"ratings-until-{session_id}-{version}"
+    deadline = st.session_state.setdefault(key, time.monotonic() + RATINGS_WAIT_SECONDS)
+    return time.monotonic() < deadline
 
 
 def live_deck(
-    user: User, session_id: str, *, running: bool, read_only: bool, awaiting: bool = False
+    user: User, detail: SessionDetail, *, running: bool, read_only: bool, awaiting: bool = False
 ) -> None:
-    """Show the deck; while a job runs, a fragment polls it and slides appear as stored.
-
-    Otherwise it is part of the page, so a tick or a click reruns the whole page and the
-    request box names the ticked slides at once. Both ways the deck is drawn into one
-    container at the same place (a fragment draws into a container of its own), so every
-    control inside keeps its position when the job ends: no stale copy stays beside it.
-
-    While the finished deck's ratings are `awaiting`, the deck stays part of the page and a
-    small fragment below it watches for them: redrawing the deck every second would re-send
-    every slide, and a click landing between a poll and the next would be lost.
-    """
-    if running:
-        _polled(user, session_id, read_only)
-    else:
-        with st.container():
-            _deck(user, session_id, running=False, read_only=read_only)
-    if watch := slot(awaiting and not running, key="ratings-watch"):
+    """Show the deck, with the watcher above it while a job runs or ratings are awaited."""
+    if watch := slot(running or awaiting, key="deck-watch"):
         with watch:
-            _watch_ratings(user, session_id)
+            _watch(user, detail.session_id, detail.version, running)
+    with st.container():
+        _deck(user, detail, running=running, read_only=read_only)
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _polled(user: User, session_id: str, read_only: bool) -> None:
-    _deck(user, session_id, running=True, read_only=read_only)
-
-
-@st.fragment(run_every=POLL_SECONDS)
-def _watch_ratings(user: User, session_id: str) -> None:
-    """Say the slides are being checked; once they all have a rating, run the page again."""
+def _watch(user: User, session_id: str, shown_version: int, running: bool) -> None:
+    """Show the job's progress or the checks under way; run the page when the deck changed."""
     with user_errors(), session_scope() as session:
-        current = decks.show_session(session, user, session_id=session_id)
-    if not awaiting_ratings(current, running=False):
+        pulse = decks.deck_pulse(session, user, session_id=session_id)
+    if _changed(pulse, session_id, shown_version, running):
         st.rerun()
-    waiting = sum(1 for s in current.slides if s.rating is None)
-    st.caption(f"Checking {waiting:d} slide(s) against their data and layout…")
+    if running and pulse.last_request is not None:
+        show_progress(pulse.last_request, pulse.slide_count)
+    else:
+        st.caption(f"Checking {pulse.unrated:d} slide(s) against their data and layout…")
 
 
-def _deck(user: User, session_id: str, *, running: bool, read_only: bool) -> None:
-    with user_errors(), session_scope() as session:
-        current = decks.show_session(session, user, session_id=session_id)
-    still_running = bool(current.last_request and current.last_request.is_running)
-    ended = running and not still_running  # the job ended since the page last ran
-    if progress := slot(still_running, key="deck-progress"):
-        with progress:
-            show_progress(current.last_request, len(current.slides))
-    # Never a half-written deck to download or export (and each tick sends less).
-    tools = slot(bool(current.slides) and not still_running and not ended, key="deck-tools")
+def _changed(pulse: DeckPulse, session_id: str, shown_version: int, running: bool) -> bool:
+    still_running = bool(pulse.last_request and pulse.last_request.is_running)
+    if pulse.version != shown_version or still_running != running:
+        return True  # a new slide, another edit, or the job ended: draw the deck again
+    # Every slide rated, or the wait is over: the page stops watching.
+    return not running and (pulse.unrated == 0 or not _within_wait(session_id, shown_version))
+
+
+def _deck(user: User, current: SessionDetail, *, running: bool, read_only: bool) -> None:
+    session_id = current.session_id
+    # Never a half-written deck to download or export.
+    tools = slot(bool(current.slides) and not running, key="deck-tools")
     presenting = False
     if tools:
         with tools:
@@ -102,11 +99,9 @@ def _deck(user: User, session_id: str, *, running: bool, read_only: bool) -> Non
             present(current)
     if slides := slot(bool(current.slides), key="deck-slides"):
         with slides:
-            locked = still_running or read_only
+            locked = running or read_only
 
             def action(name: str, slide_id: str) -> None:
                 chat_actions.slide_action(user, current, name, slide_id)
 
             show_deck(current, on_action=None if locked else action, editable=not locked)
-    if ended:  # the last slides are on the page; refresh the rest
-        st.rerun()

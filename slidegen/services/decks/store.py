@@ -22,6 +22,7 @@ from slidegen.errors import ConflictError, NotFoundError
 from slidegen.identity import User
 from slidegen.render.images import image_references
 from slidegen.schemas.decks import (
+    DeckPulse,
     MessageOut,
     RequestOut,
     SessionDetail,
@@ -246,12 +247,7 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         .where(SlideDeckVersion.session_id == deck_holder(row).id)
         .order_by(SlideDeckVersion.version_number.desc())
     ).all()
-    last = session.scalar(
-        select(ChatRequest)
-        .where(ChatRequest.session_id == row.id)
-        .order_by(ChatRequest.id.desc())
-        .limit(1)
-    )
+    last = _last_request(session, row)
     chosen = (row.agent_config or {}).get("prompts") or {}
     stored = deck_holder(row).slide_deck
     checked = stored_results(deck, stored.verification_map if stored else None)
@@ -286,6 +282,36 @@ def show_session(session: Session, user: User, *, session_id: str) -> SessionDet
         my_right=right_on(session, row, user) or "read",
         deck_prompt_id=chosen.get("selected_deck_prompt_id"),
         slide_style_id=chosen.get("selected_slide_style_id"),
+    )
+
+
+def deck_pulse(session: Session, user: User, *, session_id: str) -> DeckPulse:
+    """Return the deck's version, its latest request and how many slides await a rating.
+
+    Light enough to poll every second: no save points or images, and the deck itself is read
+    (to count unrated slides) only when no job is writing it.
+    """
+    row = load_session(session, user, session_id)
+    last = _last_request(session, row)
+    request = _request_out(session, last) if last else None
+    stored = deck_holder(row).slide_deck
+    pulse = DeckPulse(
+        version=current_version(row),
+        slide_count=stored.slide_count if stored else 0,
+        last_request=request,
+    )
+    if stored is not None and not (request and request.is_running):
+        deck = load_deck(row)
+        pulse.unrated = len(deck.slides) - len(stored_results(deck, stored.verification_map))
+    return pulse
+
+
+def _last_request(session: Session, row: UserSession) -> ChatRequest | None:
+    return session.scalar(
+        select(ChatRequest)
+        .where(ChatRequest.session_id == row.id)
+        .order_by(ChatRequest.id.desc())
+        .limit(1)
     )
 
 
