@@ -204,7 +204,6 @@ def show_all_slides(page: Page) -> None:
 
         print(f"TESTDBG {_t.time():.3f} click", flush=True)
         switch.click()
-        print(f"TESTDBG {_t.time():.3f} clicked", flush=True)
         expect(switch).to_be_checked()
 
 
