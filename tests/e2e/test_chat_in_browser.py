@@ -200,9 +200,6 @@ def show_all_slides(page: Page) -> None:
     """Switch the deck from Focus (one slide large) to All slides, when it has the switch."""
     switch = page.get_by_role("radio", name="All slides")
     if switch.count() and not switch.is_checked():
-        import time as _t
-
-        print(f"TESTDBG {_t.time():.3f} click", flush=True)
         switch.click()
         expect(switch).to_be_checked()
 
