@@ -14,6 +14,8 @@ from ui.widgets.google_slides import handle_google_return
 FAVICON = str(Path(__file__).parent / "ui" / "favicon.png")
 st.set_page_config(page_title="Slidegen", page_icon=FAVICON, layout="wide")
 
+# Less empty space above each page's title, so the slide being worked on sits higher.
+st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem}</style>")
 user = resolve_current_user()
 handle_google_return(user)  # Google's redirect back after consent, on whatever page
 

@@ -227,6 +227,11 @@ def test_the_focused_slide_is_large_and_the_conversation_stays_in_view(
     expect(page.get_by_test_id("stChatMessage").last).to_be_in_viewport()
     page.get_by_role("heading", name=f"Layout drill {width}").scroll_into_view_if_needed()
     expect(the_box(page)).to_be_in_viewport()
+    # With the deck's title on screen, the focused slide's top (its title) shows too, above
+    # the pinned request box: the header above the slide is compact.
+    slide_top, box = focused.locator(STREAMLIT_FRAME).bounding_box(), the_box(page).bounding_box()
+    assert slide_top is not None and box is not None
+    assert slide_top["y"] + slide_top["height"] / 4 <= box["y"], (slide_top, box)
     expect(page.get_by_test_id("stChatMessage").last).to_be_in_viewport()
     SHOTS.mkdir(parents=True, exist_ok=True)
     settled(page)

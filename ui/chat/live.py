@@ -83,17 +83,13 @@ def _deck(user: User, current: SessionDetail, *, running: bool, read_only: bool)
     tools = slot(bool(current.slides) and not running, key="deck-tools")
     presenting = False
     if tools:
-        with tools:
-            cells = st.columns([2, 2, 2, 2, 1], vertical_alignment="center")
-            with cells[0]:
-                download_html(current)
-            with cells[1]:
-                export_control(user, session_id, current.version)
-            with cells[2]:
-                export_control(user, session_id, current.version, format="pdf")
-            with cells[3]:
-                google_slides_control(user, session_id, current.version)
-            presenting = cells[4].toggle("Present", key="present")
+        # One row, each control as wide as its label (it wraps on a narrow screen).
+        with tools, st.container(horizontal=True, vertical_alignment="center", gap="xsmall"):
+            download_html(current)
+            export_control(user, session_id, current.version)
+            export_control(user, session_id, current.version, format="pdf")
+            google_slides_control(user, session_id, current.version)
+            presenting = st.toggle("Present", key="present")
     if presentation := slot(presenting, key="deck-presentation"):
         with presentation:
             present(current)

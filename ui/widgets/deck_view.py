@@ -80,7 +80,12 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     ids = [slide.slide_id for slide in deck.slides]
     selected = [i for i in state.selected_slides(sid) if i in ids]  # deleted slides drop out
     state.set_selected_slides(sid, selected)
-    view = deck_nav.choose_view(sid, len(deck.slides))
+    # The view switch and Focus's Previous / Slide N of M / Next share one row.
+    head = st.columns([2, 3], vertical_alignment="center")
+    with head[0]:
+        view = deck_nav.choose_view(sid, len(deck.slides))
+    with head[1]:
+        focus_nav = slot(view == deck_nav.FOCUS, key="deck-focus-nav")
 
     def tick(slide: Slide, number: int, *, collapsed: bool = False) -> None:
         key = state.tick_key(sid, slide.slide_id)
@@ -107,7 +112,9 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     # others at once, so no control of the old view lingers next to the new one.
     if focus := slot(view == deck_nav.FOCUS, key="deck-focus-view"):
         with focus:
-            deck_nav.focus_bar(sid, len(deck.slides))
+            if focus_nav:
+                with focus_nav:
+                    deck_nav.focus_bar(sid, len(deck.slides))
             index = deck_nav.focused_index(sid, len(deck.slides))
             _slide_card(deck, index, None, actions, bar, focused=True)
             deck_nav.show_strip(

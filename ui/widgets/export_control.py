@@ -51,8 +51,13 @@ def export_control(
         remembered = None  # the deck changed since: offer a new export
     if not remembered:
         label, icon = LABELS[format]
-        notes = _notes_choice(slot) if format == "pdf" else "none"
-        if st.button(label, icon=icon, key=f"{slot}.start", help=_help(format)):
+        row = st.container(
+            horizontal=True, vertical_alignment="center", width="content", wrap=False, gap="xsmall"
+        )
+        with row:
+            notes = _notes_choice(slot) if format == "pdf" else "none"  # beside the button
+            clicked = st.button(label, icon=icon, key=f"{slot}.start", help=_help(format))
+        if clicked:
             job = _start(user, session_id, format, notes)
             if job is None:
                 return
@@ -93,6 +98,7 @@ def _notes_choice(slot: str) -> str:
         format_func=NOTES.__getitem__,
         key=f"{slot}.notes",
         label_visibility="collapsed",
+        width=172,
     )
     return choice or "none"
 
