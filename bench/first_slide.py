@@ -142,7 +142,9 @@ def _visible_titles(page: Page) -> set[str]:
             box = shell.frame_element().bounding_box() if title else None
         except Exception:  # noqa: BLE001 (a frame replaced between listing and reading it)
             continue
-        if title and box and box["height"] > 100 and box["width"] > 100:
+        # Focus (the default view) shows one slide large and every slide in the strip below,
+        # as a thumbnail 62 px tall: a thumbnail counts.
+        if title and box and box["height"] > 40 and box["width"] > 60:
             seen.add(" ".join(title.split()))
     return seen
 
