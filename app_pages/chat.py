@@ -9,7 +9,7 @@ from slidegen.services.profiles import queries as profiles
 from slidegen.services.sessions import queries as sessions
 from ui.chat import actions as chat_actions
 from ui.chat import start, state
-from ui.chat.live import awaiting_ratings, live_deck
+from ui.chat.live import awaiting_ratings, live_deck, live_watch
 from ui.chat.trace_link import trace_link
 from ui.chat.view import provider_line, request_box, show_messages
 from ui.db import session_scope
@@ -43,9 +43,18 @@ running = bool(detail and detail.last_request and detail.last_request.is_running
 read_only = bool(detail and detail.my_right == "read")
 prompt = request_box(detail, running=running, read_only=read_only)  # drawn first, at the bottom
 
-st.title("Chat")
-top = st.columns([3, 2, 1], vertical_alignment="bottom")
-top[0].markdown(provider_line(active.name, active.provider, active.llm_endpoint, active.is_offline))
+# One header row: the page's title and the profile's LLM (start screen) or the deck's title,
+# then the profile switch and New deck. Every row above the deck pushes the focused slide
+# under the pinned request box, so the open deck's header spends one row.
+provider = provider_line(active.name, active.provider, active.llm_endpoint, active.is_offline)
+top = st.columns([4.5, 2.2, 1.4], vertical_alignment="center")
+with top[0]:
+    if title_place := slot(detail is None, key="head-start"):
+        with title_place, st.container(horizontal=True, vertical_alignment="center"):
+            st.title("Chat")
+            st.markdown(provider)
+    if (deck_title := slot(detail is not None, key="head-deck")) and detail is not None:
+        deck_title.subheader(plain(detail.title))
 current_profile = (detail.profile_name if detail else None) or active.name
 chosen = top[1].selectbox(
     "Profile",
@@ -53,6 +62,7 @@ chosen = top[1].selectbox(
     key=f"profile-{session_id}",
     disabled=running or read_only,
     index=profile_names.index(current_profile) if current_profile in profile_names else 0,
+    label_visibility="collapsed",
     help="A session copies the profile's configuration; switching loads another one.",
 )
 if detail and chosen != current_profile:
@@ -60,7 +70,7 @@ if detail and chosen != current_profile:
 if top[2].button("New deck", icon=":material/add:", disabled=session_id is None):
     state.open_session(None)
     st.rerun()
-if offline_note := slot(active.is_offline, key="offline-note"):
+if offline_note := slot(active.is_offline and detail is None, key="offline-note"):
     offline_note.info(
         "You are using the **offline demo engine**: it drafts decks from your request and the "
         "sample consumption data without calling an LLM. Configure Databricks model serving or "
@@ -97,9 +107,13 @@ if detail is not None and conversation_place is not None:
         st.subheader("Conversation")
         with st.container(height=CONVERSATION_HEIGHT, autoscroll=True, key="conversation"):
             show_messages(messages)
+        live_watch(
+            user, detail, running=running, awaiting=awaiting_ratings(detail, running=running)
+        )
         if detail.last_request and detail.last_request.status == "error" and not running:
             st.caption("The last request failed; send it again to retry, or restore a save point.")
         trace_link(detail.session_id)
+        st.markdown(provider)  # the profile and LLM the next request uses, above its pickers
         start.pickers(user, prompts, active, detail, disabled=running or read_only)
 if (deck_place := slot(detail is not None, key="deck-screen")) and detail is not None:
     with deck_place:
@@ -107,16 +121,9 @@ if (deck_place := slot(detail is not None, key="deck-screen")) and detail is not
             read_only_note.info(
                 "You can view this deck but not change it.", icon=":material/visibility:"
             )
-        st.subheader(plain(detail.title))
         chat_actions.undo_bar(user, session_id, allowed=not (running or read_only))
         with st.container(key="deck"):
-            live_deck(
-                user,
-                detail,
-                running=running,
-                read_only=read_only,
-                awaiting=awaiting_ratings(detail, running=running),
-            )
+            live_deck(user, detail, running=running, read_only=read_only)
             show_save_points(
                 detail.versions,
                 on_restore=None

@@ -149,8 +149,15 @@ def other_hosts(urls: list[str], app_host: str) -> list[str]:
 
 
 def open_chat(page: Page, url: str) -> None:
+    """Open Chat: the start screen (titled "Chat"), or the deck named in the URL (titled with
+    the deck's title, the request box below it)."""
     page.goto(url)
-    expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    if "session=" in url:
+        expect(page.get_by_test_id("stChatInput")).to_be_visible(timeout=TIMEOUT_MS)
+    else:
+        expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible(
+            timeout=TIMEOUT_MS
+        )
 
 
 def chat_box(page: Page) -> Locator:
@@ -257,7 +264,8 @@ def screenshot(page: Page, tmp_path: Path, name: str, *, height: int = 1000) -> 
     if height != viewport["height"]:
         page.set_viewport_size({"width": viewport["width"], "height": height})
         frames_loaded(page)  # the slide shells rescale on resize
-    page.get_by_role("heading", name="Chat", exact=True).scroll_into_view_if_needed()
+    # The page's first heading: "Chat" on the start screen, the deck's title with a deck open.
+    page.get_by_role("main").get_by_role("heading").first.scroll_into_view_if_needed()
     painted(page)
     path = tmp_path / f"{name}.png"
     page.screenshot(path=str(path))
@@ -667,7 +675,7 @@ def test_hostile_slides_cannot_script_navigate_or_fetch(
     assert not [url for url in fetched if TRAP_HOST in url]
     foreign = other_hosts(fetched, app_host)
     assert foreign == [], foreign
-    expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Quarterly numbers", exact=True)).to_be_visible()
 
 
 # -- 7. errors -----------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 The deck is always part of the page, never inside a fragment: a widget drawn by a fragment
 belongs to it, and a click on one that lands just after the fragment stopped (the job ended
 and the page took the deck back) is sent to a fragment that no longer exists and is lost.
-While a job runs, or the finished deck's slides are being checked, a fragment above the deck
-polls a light summary of it every second, shows the progress, and runs the whole page again
-when there is something new to draw (a slide, the end of the job, the ratings).
+While a job runs, or the finished deck's slides are being checked, a fragment under the
+conversation polls a light summary of it every second, shows the progress, and runs the whole
+page again when there is something new to draw (a slide, the end of the job, the ratings).
 """
 
 from __future__ import annotations
@@ -45,15 +45,17 @@ def _within_wait(session_id: str, version: int) -> bool:
     return time.monotonic() < deadline
 
 
-def live_deck(
-    user: User, detail: SessionDetail, *, running: bool, read_only: bool, awaiting: bool = False
-) -> None:
-    """Show the deck, with the watcher above it while a job runs or ratings are awaited."""
+def live_watch(user: User, detail: SessionDetail, *, running: bool, awaiting: bool) -> None:
+    """Show the watcher while a job runs or ratings are awaited (under the conversation: its
+    line comes and goes without moving the deck under the reader's pointer)."""
     if watch := slot(running or awaiting, key="deck-watch"):
         with watch:
             _watch(user, detail.session_id, detail.version, running)
-    with st.container():
-        _deck(user, detail, running=running, read_only=read_only)
+
+
+def live_deck(user: User, detail: SessionDetail, *, running: bool, read_only: bool) -> None:
+    """Show the deck: its tools, and its slides in the chosen view."""
+    _deck(user, detail, running=running, read_only=read_only)
 
 
 @st.fragment(run_every=POLL_SECONDS)

@@ -168,6 +168,8 @@ def _slide_card(
                 key = f"{prefix}-{action}" if prefix else f"{action}-{slide.slide_id}"
                 if st.button(name, icon=icon, key=key, type="tertiary"):
                     on_action(action, slide.slide_id)
+        # Above the slide, not under it: a slide frame takes its height when it loads, and a
+        # control under it would move meanwhile (a click aimed at it lands on the slide).
         bar(slide.slide_id)  # rating, Why, Fix, thumbs
         show_slide(slide, deck.css, f"Slide {number}", deck.images)
         if slide.notes:
