@@ -4,8 +4,8 @@ The engine starts a `RequestMeter` when it picks a request up, notes each slide 
 failure, and writes the row in the same unit of work that closes the request, so a request's
 result and its log commit together (no extra commit). Every row goes through
 `add_request_log`, which also adds it to the dashboard's daily roll-ups in the same unit of
-work. Old rows and roll-ups are removed after SLIDEGEN_REQUEST_LOG_RETENTION_DAYS, at most
-once an hour per process.
+work (on PostgreSQL the row and its roll-ups are one statement). Old rows and roll-ups are
+removed after SLIDEGEN_REQUEST_LOG_RETENTION_DAYS, at most once an hour per process.
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ from slidegen import bootstrap
 from slidegen.config import Settings
 from slidegen.db.base import utcnow
 from slidegen.db.models import ChatRequest, ExportJob, RequestLog, UserSession
-from slidegen.services.usage.rollups import log_values, purge_rollups, roll_up_logs, utc_day
+from slidegen.services.usage.rollups import (
+    insert_log_and_roll_up,
+    log_values,
+    purge_rollups,
+    roll_up_logs,
+    utc_day,
+)
 
 PROMPT_EXCERPT_CHARS = 200
 PURGE_EVERY_S = 3600.0
@@ -156,8 +162,16 @@ def write_export_log(session: Session, job: ExportJob, *, error_class: str | Non
 
 
 def add_request_log(session: Session, row: RequestLog) -> RequestLog:
-    """Add a log row and count it in the daily roll-ups, in this unit of work."""
+    """Add a log row and count it in the daily roll-ups, in this unit of work.
+
+    On PostgreSQL the row and its roll-ups are written now, in one statement (one round trip):
+    the row gets its id and is not added to the session. On SQLite the row is added to the
+    session (written at the next flush) and its roll-ups are three upserts.
+    """
     row.finished_at = row.finished_at or utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        row.id = insert_log_and_roll_up(session, row)
+        return row
     session.add(row)
     roll_up_logs(session, [log_values(row)])
     return row
