@@ -1,11 +1,12 @@
 """Request logs: one row per finished chat request or export, written in its own transaction.
 
-The engine starts a `RequestMeter` when it picks a request up, notes each slide and the
-failure, and writes the row in the same unit of work that closes the request, so a request's
-result and its log commit together (no extra commit). Every row goes through
-`add_request_log`, which also adds it to the dashboard's daily roll-ups in the same unit of
-work (on PostgreSQL the row and its roll-ups are one statement). Old rows and roll-ups are
-removed after SLIDEGEN_REQUEST_LOG_RETENTION_DAYS, at most once an hour per process.
+The engine starts a `RequestMeter` when it picks a request up (with the times its claim
+returned), notes each slide and the failure, and writes the row in the same unit of work that
+closes the request, so a request's result and its log commit together (no extra commit, no
+read). Every row goes through `add_request_log`, which also adds it to the dashboard's daily
+roll-ups in the same unit of work (on PostgreSQL the row and its roll-ups are one statement).
+Old rows and roll-ups are removed after SLIDEGEN_REQUEST_LOG_RETENTION_DAYS, at most once an
+hour per process.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class RequestMeter:
     model: str | None
     prompt_excerpt: str | None
     retention_days: int
+    # The request's, from its claim (no read at the end); None: read them then.
+    request_id: str | None = None
+    created_at: datetime | None = None
+    started_at: datetime | None = None
     first_slide_at: datetime | None = None
     slides: int = 0
     error_class: str | None = None
@@ -71,8 +76,15 @@ def start_meter(
     session_id: str | None,
     config: dict[str, Any],
     prompt: str,
+    request_id: str | None = None,
+    created_at: datetime | None = None,
+    started_at: datetime | None = None,
 ) -> RequestMeter:
-    """Start measuring a chat request; never raises (a bad profile fails the request itself)."""
+    """Start measuring a chat request; never raises (a bad profile fails the request itself).
+
+    `request_id`, `created_at` and `started_at` are the claimed row's: given, the log row is
+    written without reading the request back.
+    """
     try:
         llm = bootstrap.llm_settings(config, settings)
         provider, model = llm.provider, llm.endpoint or None
@@ -87,6 +99,9 @@ def start_meter(
         model=model,
         prompt_excerpt=prompt[:PROMPT_EXCERPT_CHARS] if settings.log_prompts else None,
         retention_days=settings.request_log_retention_days,
+        request_id=request_id,
+        created_at=created_at,
+        started_at=started_at,
     )
 
 
@@ -101,13 +116,18 @@ def write_chat_request_log(
     tool_calls: int,
     provider: str | None = None,
 ) -> None:
-    """Add the log row of a chat request that ends in this unit of work."""
+    """Add the log row of a chat request that ends in this unit of work.
+
+    Its times come from the meter (the claim's row); a meter without them reads them back.
+    """
     now = utcnow()
-    created_at, started_at, request_id = session.execute(
-        select(ChatRequest.created_at, ChatRequest.started_at, ChatRequest.request_id).where(
-            ChatRequest.id == request_pk
-        )
-    ).one()
+    request_id, created_at, started_at = meter.request_id, meter.created_at, meter.started_at
+    if request_id is None or created_at is None:  # not started from a claim
+        created_at, started_at, request_id = session.execute(
+            select(ChatRequest.created_at, ChatRequest.started_at, ChatRequest.request_id).where(
+                ChatRequest.id == request_pk
+            )
+        ).one()
     add_request_log(
         session,
         RequestLog(
