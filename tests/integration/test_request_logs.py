@@ -6,14 +6,22 @@ the real openai client against the fake server. Fixtures come from test_generati
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from slidegen.db.base import utcnow
 from slidegen.db.models import RequestLog, UsageDay, UsageDayUser, UserSession
 from slidegen.services.exports import jobs as export
+from slidegen.services.generation import engine
 from slidegen.services.jobs.pool import JobRunner
+from slidegen.services.usage import request_logs
 from slidegen.services.usage.request_logs import add_request_log, purge_request_logs
 from slidegen.services.usage.rollups import utc_day
 from tests.fakes.openai_server import Reply
@@ -62,9 +70,75 @@ def test_a_generation_writes_one_log_row_with_timings_tokens_and_no_prompt(
     assert log.queue_wait_ms is not None and log.queue_wait_ms >= 0
     assert log.first_slide_ms is not None and log.total_ms is not None
     assert log.queue_wait_ms <= log.first_slide_ms <= log.total_ms
+    # Measured from the request's stored times (the claim's, carried to the end).
+    assert log.queue_wait_ms == ms(request.started_at - request.created_at)
+    assert log.total_ms == ms(log.finished_at - request.created_at)
     assert log.prompt_excerpt is None  # no prompt text unless the setting asks for it
     # The row commits with the request's result: it is as old as the request's end.
     assert abs((log.finished_at - request.completed_at).total_seconds()) < 5
+
+
+def ms(delta: timedelta) -> int:
+    return max(0, round(delta.total_seconds() * 1000))
+
+
+@contextmanager
+def closing_statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    """The statements of each request's closing write (its UPDATE and its log), as the job runs
+    it; what the transaction wrote before is flushed first and not counted."""
+    monkeypatch.setattr(request_logs, "_last_purge", [time.monotonic()])  # no hourly purge now
+    closings: list[list[str]] = []
+    close = engine._close_request
+
+    def counted(session: Session, *args: Any, **kwargs: Any) -> None:
+        session.flush()
+        statements: list[str] = []
+        connection = session.connection()  # this transaction's only (not the heartbeat's)
+
+        def count(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+            statements.append(statement)
+
+        event.listen(connection, "before_cursor_execute", count)
+        try:
+            close(session, *args, **kwargs)
+            session.flush()  # SQLite writes the log row itself at the flush
+        finally:
+            event.remove(connection, "before_cursor_execute", count)
+        closings.append(statements)
+
+    monkeypatch.setattr(engine, "_close_request", counted)
+    yield closings
+
+
+def test_closing_a_request_writes_its_log_without_reading_the_request_back(
+    ws: Workspace, llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim's times travel with the job: closing a request (generated, edited or failed)
+    is its UPDATE and its log, one statement on PostgreSQL (the row's INSERT and three upserts
+    on SQLite), with no read of the request."""
+    llm.server.enqueue(Reply.text(deck_text(2)))
+    with closing_statements(monkeypatch) as closings:
+        handle = start_generation(ws, profile_name=BARE_PROFILE)
+        done = run_job(ws, handle, llm.settings)
+        first = show(ws, handle.session_id).slides[0].slide_id
+        llm.server.enqueue(
+            Reply.text(f'<section class="slide" data-slide-id="{first}"><h1>New</h1></section>')
+        )
+        edit = start_edit(
+            ws, session_id=handle.session_id, instruction="retitle", slide_ids=[first]
+        )
+        edited = run_job(ws, edit, llm.settings)
+        llm.server.enqueue(Reply.text("No slides today."))
+        failed = run_job(ws, start_generation(ws, profile_name=BARE_PROFILE), llm.settings)
+    assert (done.status, edited.status, failed.status) == ("completed", "completed", "error")
+    expected = 2 if ws.backend == "postgresql" else 5
+    assert [len(statements) for statements in closings] == [expected] * 3, closings
+    for statements in closings:
+        assert not [s for s in statements if s.lstrip().upper().startswith("SELECT")], statements
+    for request in (done, edited, failed):
+        log = log_of(ws, request.request_id)
+        assert isinstance(request.started_at, datetime)
+        assert log.queue_wait_ms == ms(request.started_at - request.created_at)
 
 
 def test_an_edit_is_logged_as_an_edit_with_the_slides_it_produced(

@@ -15,18 +15,25 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
-from slidegen.db.models import FeedbackConversation, RequestLog, SurveyResponse
+from slidegen.db.models import (
+    FeedbackConversation,
+    RequestLog,
+    SurveyResponse,
+    UsageDay,
+    UsageDayUser,
+    UsageLatency,
+)
 from slidegen.errors import InvalidInputError, PermissionDeniedError
 from slidegen.identity import User
 from slidegen.services.usage import dashboard
 from slidegen.services.usage.request_logs import add_request_log
-from slidegen.services.usage.rollups import latency_bucket
+from slidegen.services.usage.rollups import latency_bucket, roll_up_logs
 from tests.factories import make_session
 
 ADMIN = User(name="admin@example.com", display_name="Admin", groups=("slidegen-admins",))
@@ -294,3 +301,62 @@ def test_requests_ending_at_once_each_count_in_the_shared_roll_ups(
         assert (monday.decks, monday.active_users, figures.requests) == (writers, 3, writers)
     finally:
         database.dispose()
+
+
+def test_a_log_and_its_roll_ups_are_one_statement_on_postgresql(backend: str, db: Session) -> None:
+    """On PostgreSQL the row and its three upserts are one round trip (a data-modifying WITH);
+    SQLite, in process, keeps the row's INSERT and three upserts."""
+    db.execute(select(1))  # the test's savepoint is open: only the log's statements count
+    with counted_statements(db) as statements:
+        row = add_request_log(db, log(MONDAY, profile_name="default", first_slide_ms=100))
+        db.flush()
+    assert len(statements) == (1 if backend == "postgresql" else 4), statements
+    stored = db.execute(select(RequestLog).where(RequestLog.id == row.id)).scalar_one()
+    assert (stored.user_name, stored.first_slide_ms, stored.input_tokens) == (ALICE.name, 100, 1000)
+
+
+def test_logs_written_one_by_one_roll_up_as_a_bulk_load_does(db: Session) -> None:
+    """Each log's own write (one statement on PostgreSQL) leaves the same roll-ups as the bulk
+    path (the migration's and the benchmark's load), conflicts and all."""
+    rng = random.Random(6)
+    for _ in range(120):
+        failed = rng.random() < 0.3
+        add_request_log(
+            db,
+            log(
+                MONDAY + timedelta(hours=rng.randrange(60)),
+                user_name=f"user{rng.randrange(4)}@example.com",
+                profile_name=rng.choice(["default", "finance", None]),
+                provider=rng.choice(["openai", None]),
+                model=rng.choice(["gpt-fake", None]),
+                kind=rng.choice(["generate", "edit", "export:pptx", "verify"]),
+                status="error" if failed else "completed",
+                error_class=rng.choice(["LLMTimeoutError", None]) if failed else None,
+                first_slide_ms=rng.choice([None, rng.randrange(900, 1100)]),
+                total_ms=rng.choice([None, rng.randrange(1, 5), rng.randrange(2000, 2300)]),
+                input_tokens=rng.choice([None, rng.randrange(5000)]),
+                output_tokens=rng.randrange(900),
+            ),
+        )
+    db.flush()
+    written = _stored_rollups(db)
+    logs = [dict(row._mapping) for row in db.execute(select(*RequestLog.__table__.columns))]
+    assert len(logs) == 120 and all(row["input_tokens"] is not None for row in logs)
+    for model in ROLLUPS:
+        db.execute(delete(model))
+    roll_up_logs(db, logs)
+    assert _stored_rollups(db) == written
+    # The comparison compared conflicts: rows counted more than once, extremes kept.
+    assert max(requests for *_, requests, _tokens_in, _tokens_out in written[UsageDay]) > 1
+    assert any(low != high for *_, low, high in written[UsageLatency])
+
+
+ROLLUPS = (UsageDay, UsageDayUser, UsageLatency)
+
+
+def _stored_rollups(db: Session) -> dict[type, list[tuple[Any, ...]]]:
+    found = {}
+    for model in ROLLUPS:
+        columns = [c for c in model.__table__.columns if c.key != "id"]
+        found[model] = sorted(tuple(row) for row in db.execute(select(*columns)))
+    return found

@@ -58,6 +58,9 @@ def run_request(db: Database, ctx: RunContext, settings: Settings) -> None:
         session_id=ctx.session_public_id,
         config=ctx.config,
         prompt=ctx.prompt,
+        request_id=ctx.request_id,
+        created_at=ctx.created_at,  # as the claim returned them: the log needs no read
+        started_at=ctx.started_at,
     )
     ctx.trace = _start_trace(ctx, settings)
     try:

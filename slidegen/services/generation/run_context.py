@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final, Literal
 
 from sqlalchemy import select, update
@@ -38,6 +39,9 @@ class RunContext:
     start_version: int
     parts: PromptParts
     request_id: str = ""
+    # The claimed row's times, as stored: the request's log row measures from them.
+    created_at: datetime | None = None
+    started_at: datetime | None = None
     session_public_id: str = ""
     slide_count: int = 0
     deck_pk: int | None = None
@@ -117,6 +121,8 @@ def _context(session: Session, request: ChatRequest) -> RunContext:
         deck_pk=deck_holder(row).slide_deck.id if deck_holder(row).slide_deck else None,
         parts=prompt_parts(session, config),
         request_id=request.request_id,
+        created_at=request.created_at,
+        started_at=request.started_at,
         session_public_id=row.session_id,
         conversations=dict(config.get("genie_conversations") or {}),
     )

@@ -1,11 +1,12 @@
 """Request logs: one row per finished chat request or export, written in its own transaction.
 
-The engine starts a `RequestMeter` when it picks a request up, notes each slide and the
-failure, and writes the row in the same unit of work that closes the request, so a request's
-result and its log commit together (no extra commit). Every row goes through
-`add_request_log`, which also adds it to the dashboard's daily roll-ups in the same unit of
-work. Old rows and roll-ups are removed after SLIDEGEN_REQUEST_LOG_RETENTION_DAYS, at most
-once an hour per process.
+The engine starts a `RequestMeter` when it picks a request up (with the times its claim
+returned), notes each slide and the failure, and writes the row in the same unit of work that
+closes the request, so a request's result and its log commit together (no extra commit, no
+read). Every row goes through `add_request_log`, which also adds it to the dashboard's daily
+roll-ups in the same unit of work (on PostgreSQL the row and its roll-ups are one statement).
+Old rows and roll-ups are removed after SLIDEGEN_REQUEST_LOG_RETENTION_DAYS, at most once an
+hour per process.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from slidegen import bootstrap
 from slidegen.config import Settings
 from slidegen.db.base import utcnow
 from slidegen.db.models import ChatRequest, ExportJob, RequestLog, UserSession
-from slidegen.services.usage.rollups import log_values, purge_rollups, roll_up_logs, utc_day
+from slidegen.services.usage.rollups import (
+    insert_log_and_roll_up,
+    log_values,
+    purge_rollups,
+    roll_up_logs,
+    utc_day,
+)
 
 PROMPT_EXCERPT_CHARS = 200
 PURGE_EVERY_S = 3600.0
@@ -43,6 +50,10 @@ class RequestMeter:
     model: str | None
     prompt_excerpt: str | None
     retention_days: int
+    # The request's, from its claim (no read at the end); None: read them then.
+    request_id: str | None = None
+    created_at: datetime | None = None
+    started_at: datetime | None = None
     first_slide_at: datetime | None = None
     slides: int = 0
     error_class: str | None = None
@@ -65,8 +76,15 @@ def start_meter(
     session_id: str | None,
     config: dict[str, Any],
     prompt: str,
+    request_id: str | None = None,
+    created_at: datetime | None = None,
+    started_at: datetime | None = None,
 ) -> RequestMeter:
-    """Start measuring a chat request; never raises (a bad profile fails the request itself)."""
+    """Start measuring a chat request; never raises (a bad profile fails the request itself).
+
+    `request_id`, `created_at` and `started_at` are the claimed row's: given, the log row is
+    written without reading the request back.
+    """
     try:
         llm = bootstrap.llm_settings(config, settings)
         provider, model = llm.provider, llm.endpoint or None
@@ -81,6 +99,9 @@ def start_meter(
         model=model,
         prompt_excerpt=prompt[:PROMPT_EXCERPT_CHARS] if settings.log_prompts else None,
         retention_days=settings.request_log_retention_days,
+        request_id=request_id,
+        created_at=created_at,
+        started_at=started_at,
     )
 
 
@@ -95,13 +116,18 @@ def write_chat_request_log(
     tool_calls: int,
     provider: str | None = None,
 ) -> None:
-    """Add the log row of a chat request that ends in this unit of work."""
+    """Add the log row of a chat request that ends in this unit of work.
+
+    Its times come from the meter (the claim's row); a meter without them reads them back.
+    """
     now = utcnow()
-    created_at, started_at, request_id = session.execute(
-        select(ChatRequest.created_at, ChatRequest.started_at, ChatRequest.request_id).where(
-            ChatRequest.id == request_pk
-        )
-    ).one()
+    request_id, created_at, started_at = meter.request_id, meter.created_at, meter.started_at
+    if request_id is None or created_at is None:  # not started from a claim
+        created_at, started_at, request_id = session.execute(
+            select(ChatRequest.created_at, ChatRequest.started_at, ChatRequest.request_id).where(
+                ChatRequest.id == request_pk
+            )
+        ).one()
     add_request_log(
         session,
         RequestLog(
@@ -156,8 +182,16 @@ def write_export_log(session: Session, job: ExportJob, *, error_class: str | Non
 
 
 def add_request_log(session: Session, row: RequestLog) -> RequestLog:
-    """Add a log row and count it in the daily roll-ups, in this unit of work."""
+    """Add a log row and count it in the daily roll-ups, in this unit of work.
+
+    On PostgreSQL the row and its roll-ups are written now, in one statement (one round trip):
+    the row gets its id and is not added to the session. On SQLite the row is added to the
+    session (written at the next flush) and its roll-ups are three upserts.
+    """
     row.finished_at = row.finished_at or utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        row.id = insert_log_and_roll_up(session, row)
+        return row
     session.add(row)
     roll_up_logs(session, [log_values(row)])
     return row

@@ -2,19 +2,21 @@
 
 Each log adds to its day's counts and tokens (usage_days), marks its user active that day
 (usage_day_users, per profile and across all), and drops its times into 10% latency buckets
-(usage_latency). One upsert statement per table, whatever the number of logs given, so the
-engine's one log costs three statements and a bulk load a few per chunk. Rows are sorted by
-key before an upsert, so concurrent writers lock them in the same order (no deadlock).
+(usage_latency). Many logs (a bulk load) take one upsert statement per table and chunk. On
+PostgreSQL the engine's one log takes one statement in all: its row and its three upserts in
+one data-modifying WITH (`insert_log_and_roll_up`). Rows are sorted by key before an upsert,
+so concurrent writers lock them in the same order (no deadlock).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, func
+from sqlalchemy import Table, bindparam, delete, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,6 +32,39 @@ LATENCY_KINDS = ("generate", "edit")
 BUCKET_RATIO = 1.1
 _LOG_RATIO = math.log(BUCKET_RATIO)
 _LOG_COLUMNS = tuple(column.key for column in RequestLog.__table__.columns)
+
+
+@dataclass(frozen=True)
+class _Rollup:
+    """A roll-up table: its key, the columns a conflict adds up or keeps the extreme of, and
+    the most rows one log adds to it."""
+
+    table: Table
+    keys: tuple[str, ...]
+    add: tuple[str, ...] = ()
+    lowest: tuple[str, ...] = ()
+    highest: tuple[str, ...] = ()
+    per_log: int = 1
+
+
+_DAYS = _Rollup(
+    UsageDay.__table__,
+    ("day", "profile_name", "kind", "status", "model", "error_class"),
+    add=("requests", "input_tokens", "output_tokens"),
+)
+_USERS = _Rollup(UsageDayUser.__table__, ("profile_scope", "day", "week", "user_name"), per_log=2)
+_LATENCY = _Rollup(
+    UsageLatency.__table__,
+    ("day", "profile_name", "kind", "metric", "bucket"),
+    add=("requests",),
+    lowest=("low_ms",),
+    highest=("high_ms",),
+    per_log=2,  # first slide and total
+)
+_VERIFICATION_COUNTS = ("slides", "thumbs_up", "thumbs_down")
+_VERIFICATION = _Rollup(
+    UsageVerification.__table__, ("day", "profile_name", "rating"), add=_VERIFICATION_COUNTS
+)
 
 
 def latency_bucket(ms: int) -> int:
@@ -54,6 +89,28 @@ def log_values(row: RequestLog) -> dict[str, Any]:
 
 def roll_up_logs(session: Session, logs: Iterable[Mapping[str, Any]]) -> None:
     """Add request logs (their column values) to the daily roll-ups."""
+    for rollup, rows in zip((_DAYS, _USERS, _LATENCY), _rollup_rows(logs), strict=True):
+        _upsert(session, rollup, rows)
+
+
+def insert_log_and_roll_up(session: Session, row: RequestLog) -> int:
+    """Insert a log row and add it to the roll-ups in one statement (PostgreSQL); its id."""
+    values = {key: getattr(row, key) for key in _INSERTED}
+    for key in _INSERTED:  # as the ORM does: a column's default where the row has None
+        default = RequestLog.__table__.c[key].default
+        if values[key] is None and default is not None and default.is_scalar:
+            values[key] = default.arg
+    params = {f"log_{key}": value for key, value in values.items()}
+    for name, rollup, rows in zip(_CTE_NAMES, _CTE_ROLLUPS, _rollup_rows([values]), strict=True):
+        assert len(rows) <= rollup.per_log, (name, rows)
+        for slot in range(rollup.per_log):
+            row_values = rows[slot] if slot < len(rows) else {}
+            params |= {f"{name}{slot}_{c}": row_values.get(c) for c in _columns(rollup.table)}
+    return int(session.execute(_LOG_AND_ROLLUPS, params).scalar_one())
+
+
+def _rollup_rows(logs: Iterable[Mapping[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Return the rows the logs add to usage_days, usage_day_users and usage_latency."""
     days: dict[tuple[Any, ...], list[int]] = {}
     users: set[tuple[str, date, date, str]] = set()
     latency: dict[tuple[Any, ...], list[int]] = {}
@@ -79,41 +136,19 @@ def roll_up_logs(session: Session, logs: Iterable[Mapping[str, Any]]) -> None:
             key = (day, profile, kind, metric, latency_bucket(ms))
             bucket = latency.setdefault(key, [0, ms, ms])
             bucket[0], bucket[1], bucket[2] = bucket[0] + 1, min(bucket[1], ms), max(bucket[2], ms)
-    _upsert(
-        session,
-        UsageDay.__table__,
+    return [
         [
-            dict(zip(_DAY_KEY, key, strict=True))
+            dict(zip(_DAYS.keys, key, strict=True))
             | {"requests": n, "input_tokens": tokens_in, "output_tokens": tokens_out}
             for key, (n, tokens_in, tokens_out) in sorted(days.items())
         ],
-        keys=_DAY_KEY,
-        add=("requests", "input_tokens", "output_tokens"),
-    )
-    _upsert(
-        session,
-        UsageDayUser.__table__,
-        [dict(zip(_USER_KEY, key, strict=True)) for key in sorted(users)],
-        keys=_USER_KEY,
-    )
-    _upsert(
-        session,
-        UsageLatency.__table__,
+        [dict(zip(_USERS.keys, key, strict=True)) for key in sorted(users)],
         [
-            dict(zip(_LATENCY_KEY, key, strict=True))
+            dict(zip(_LATENCY.keys, key, strict=True))
             | {"requests": n, "low_ms": low, "high_ms": high}
             for key, (n, low, high) in sorted(latency.items())
         ],
-        keys=_LATENCY_KEY,
-        add=("requests",),
-        lowest=("low_ms",),
-        highest=("high_ms",),
-    )
-
-
-_DAY_KEY = ("day", "profile_name", "kind", "status", "model", "error_class")
-_USER_KEY = ("profile_scope", "day", "week", "user_name")
-_LATENCY_KEY = ("day", "profile_name", "kind", "metric", "bucket")
+    ]
 
 
 def count_checked_slides(
@@ -142,14 +177,7 @@ def count_vote(
 
 
 def _add_verification(session: Session, rows: list[dict[str, Any]]) -> None:
-    counts = ("slides", "thumbs_up", "thumbs_down")
-    _upsert(
-        session,
-        UsageVerification.__table__,
-        [{c: 0 for c in counts} | row for row in rows],
-        keys=("day", "profile_name", "rating"),
-        add=counts,
-    )
+    _upsert(session, _VERIFICATION, [{c: 0 for c in _VERIFICATION_COUNTS} | row for row in rows])
 
 
 def purge_rollups(session: Session, *, before: date) -> None:
@@ -160,25 +188,14 @@ def purge_rollups(session: Session, *, before: date) -> None:
         )
 
 
-def _upsert(
-    session: Session,
-    table: Table,
-    rows: list[dict[str, Any]],
-    *,
-    keys: tuple[str, ...],
-    add: tuple[str, ...] = (),
-    lowest: tuple[str, ...] = (),
-    highest: tuple[str, ...] = (),
-) -> None:
+def _upsert(session: Session, rollup: _Rollup, rows: list[dict[str, Any]]) -> None:
     """Insert rows; where a key exists, add the `add` columns and keep the extremes."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    statement = _UPSERTS.get((dialect, table.name))
+    statement = _UPSERTS.get((dialect, rollup.table.name))
     if statement is None:
-        statement = _UPSERTS[(dialect, table.name)] = _upsert_statement(
-            dialect, table, keys, add, lowest, highest
-        )
+        statement = _UPSERTS[(dialect, rollup.table.name)] = _upsert_statement(dialect, rollup)
     session.execute(statement, rows)
 
 
@@ -187,25 +204,70 @@ def _upsert(
 _UPSERTS: dict[tuple[str, str], Any] = {}
 
 
-def _upsert_statement(
-    dialect: str,
-    table: Table,
-    keys: tuple[str, ...],
-    add: tuple[str, ...],
-    lowest: tuple[str, ...],
-    highest: tuple[str, ...],
-) -> Any:
+def _upsert_statement(dialect: str, rollup: _Rollup) -> Any:
     postgres = dialect == "postgresql"
+    table = rollup.table
     statement = (postgresql.insert if postgres else sqlite.insert)(table)
     least, greatest = (func.least, func.greatest) if postgres else (func.min, func.max)
     new = statement.excluded
-    updates: dict[str, Any] = {c: table.c[c] + new[c] for c in add}
-    updates |= {c: least(table.c[c], new[c]) for c in lowest}
-    updates |= {c: greatest(table.c[c], new[c]) for c in highest}
+    updates: dict[str, Any] = {c: table.c[c] + new[c] for c in rollup.add}
+    updates |= {c: least(table.c[c], new[c]) for c in rollup.lowest}
+    updates |= {c: greatest(table.c[c], new[c]) for c in rollup.highest}
+    keys = list(rollup.keys)
     if updates:
-        statement = statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
+        statement = statement.on_conflict_do_update(index_elements=keys, set_=updates)
     else:
-        statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
     # SQLAlchemy batches an executemany upsert into one multi-row INSERT only when it returns
     # something (sqlalchemy#13130); without it psycopg2 sends each row on its own round trip.
     return statement.returning(table.c.id) if postgres else statement
+
+
+def _columns(table: Table) -> list[str]:
+    return [column.key for column in table.columns if column.key != "id"]
+
+
+def _upsert_cte(name: str, rollup: _Rollup) -> str:
+    """`name AS (INSERT ... ON CONFLICT ...)` of up to `per_log` rows, given as parameters
+    `<name><slot>_<column>`; an unused slot's parameters are all NULL and insert nothing."""
+    table, columns = rollup.table, _columns(rollup.table)
+    pg = postgresql.dialect()
+    # Typed: a slot of NULLs alone would leave VALUES' column types unknown.
+    types = {c: table.c[c].type.compile(dialect=pg) for c in columns}
+    rows = ", ".join(
+        "(" + ", ".join(f"CAST(:{name}{slot}_{c} AS {types[c]})" for c in columns) + ")"
+        for slot in range(rollup.per_log)
+    )
+    updates = [f"{c} = t.{c} + EXCLUDED.{c}" for c in rollup.add]
+    updates += [f"{c} = LEAST(t.{c}, EXCLUDED.{c})" for c in rollup.lowest]
+    updates += [f"{c} = GREATEST(t.{c}, EXCLUDED.{c})" for c in rollup.highest]
+    action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+    listed = ", ".join(columns)
+    return (
+        f"{name} AS (INSERT INTO {table.name} AS t ({listed})"
+        f" SELECT * FROM (VALUES {rows}) AS v ({listed}) WHERE v.{rollup.keys[0]} IS NOT NULL"
+        f" ON CONFLICT ({', '.join(rollup.keys)}) {action})"
+    )
+
+
+_INSERTED = tuple(key for key in _LOG_COLUMNS if key != "id")
+_CTE_NAMES, _CTE_ROLLUPS = ("days", "users", "latency"), (_DAYS, _USERS, _LATENCY)
+# Built once (see _UPSERTS). The sub-statements see one snapshot, but no row is the target of
+# two of them (each upserts its own table, and one log's rows in a table have distinct keys),
+# and ON CONFLICT locks and updates a row's latest version whatever the snapshot: requests that
+# end at once each count, as with separate upserts. Slots are filled in key order, so every
+# writer locks rows in the same order.
+_LOG_AND_ROLLUPS = text(
+    f"WITH logged AS (INSERT INTO request_logs ({', '.join(_INSERTED)})"
+    f" VALUES ({', '.join(f':log_{key}' for key in _INSERTED)}) RETURNING id),\n"
+    + ",\n".join(_upsert_cte(n, r) for n, r in zip(_CTE_NAMES, _CTE_ROLLUPS, strict=True))
+    + "\nSELECT id FROM logged"
+).bindparams(
+    *(bindparam(f"log_{key}", type_=RequestLog.__table__.c[key].type) for key in _INSERTED),
+    *(
+        bindparam(f"{name}{slot}_{c}", type_=rollup.table.c[c].type)
+        for name, rollup in zip(_CTE_NAMES, _CTE_ROLLUPS, strict=True)
+        for slot in range(rollup.per_log)
+        for c in _columns(rollup.table)
+    ),
+)
