@@ -94,3 +94,15 @@ def test_share_read_only_then_view_download_but_not_edit(
         bob.get_by_role("button", name="Download HTML").press("Enter")  # see activate()
     assert "Slide 1" in Path(download.value.path()).read_text()
     bob.screenshot(path=shots / "chat-read-only.png", full_page=True)
+
+    # Alice raises Bob's grant to edit in place (one row, no remove and add again): Bob's open
+    # deck becomes editable on his next page run.
+    # (Its accessible name carries the label's Markdown escapes: "bob@example\\.com".)
+    grant = dialog.get_by_role("combobox", name=re.compile(r"^Permission of bob@example"))
+    grant.click()
+    alice.get_by_role("option", name="edit", exact=True).click()
+    expect(alice.get_by_text(f"{BOB} can now edit this deck.")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(dialog.get_by_text(f"user: {BOB}")).to_have_count(1)
+    bob.reload()
+    expect(bob.get_by_test_id("stChatInputTextArea")).to_be_enabled(timeout=TIMEOUT_MS)
+    expect(bob.get_by_text("You can view this deck but not change it.")).to_have_count(0)
