@@ -135,7 +135,7 @@ def pager(page: SessionPage) -> None:
         st.rerun()
 
 
-MENU_ROOM_PX = 300  # the five entries of a card's More menu
+MENU_ROOM_PX = 480  # a card's More menu: five entries, PPTX, PDF and Google Slides
 
 
 def menu_room() -> None:
