@@ -75,10 +75,18 @@ def check_layout(
         return []
     if not available():
         return None
+    palette = palette_from_css(css)
+    # Charts only need their box here: an empty SVG of the same size, not the drawing.
+    bodies = [slide_body(s, palette, images, draw_charts=False) for s in slides]
+    pages = layout_pages(css, bodies)
+    # Each slide is one page (its height is fixed and it clips); guard against surprises.
+    return [_page_issues(pages[i]) if i < len(pages) else [] for i in range(len(slides))]
+
+
+def layout_pages(css: str, bodies: list[str]) -> list[Any]:
+    """Lay slide bodies out as the check sees them; return the page boxes, one per slide."""
     from weasyprint import HTML
 
-    palette = palette_from_css(css)
-    bodies = "".join(slide_body(slide, palette, images) for slide in slides)
     safe_css = css.replace("</", "<\\/")  # stored CSS is sanitised; keep it inside <style>
     head = f"{PAGE_CSS}{BASE_CSS}{safe_css}"
     # The PDF's print-only rules: the same boxes as the style's own layout in far fewer
@@ -87,10 +95,9 @@ def check_layout(
     probe = HTML(string=f"<html><head><style>{head}</style></head><body>{PROBE_HTML}</body>")
     rules = layout_css(probe_styles(probe.render()))
     style = f"<style>{head}{rules}</style>"
-    document = HTML(string=f"<html><head>{style}</head><body>{bodies}</body></html>").render()
-    pages = [page._page_box for page in document.pages]
-    # Each slide is one page (its height is fixed and it clips); guard against surprises.
-    return [_page_issues(pages[i]) if i < len(pages) else [] for i in range(len(slides))]
+    body = "".join(bodies)
+    document = HTML(string=f"<html><head>{style}</head><body>{body}</body></html>").render()
+    return [page._page_box for page in document.pages]
 
 
 def _page_issues(page: Any) -> list[LayoutIssue]:
