@@ -89,15 +89,25 @@ def layout_pages(css: str, bodies: list[str]) -> list[Any]:
 
     safe_css = css.replace("</", "<\\/")  # stored CSS is sanitised; keep it inside <style>
     head = f"{PAGE_CSS}{BASE_CSS}{safe_css}"
-    # The PDF's print-only rules: the same boxes as the style's own layout in far fewer
-    # layout passes (nested flex made a slide take seconds), and charts as wide as their
-    # column, as Chromium draws them. Each rule is used only where this style's probe allows.
-    probe = HTML(string=f"<html><head><style>{head}</style></head><body>{PROBE_HTML}</body>")
-    rules = layout_css(probe_styles(probe.render()))
-    style = f"<style>{head}{rules}</style>"
+    style = f"<style>{head}{_print_rules(head)}</style>"
     body = "".join(bodies)
     document = HTML(string=f"<html><head>{style}</head><body>{body}</body></html>").render()
     return [page._page_box for page in document.pages]
+
+
+@lru_cache(maxsize=16)
+def _print_rules(head: str) -> str:
+    """The PDF's print-only rules for a style, from its probe slide; kept per style.
+
+    The same boxes as the style's own layout in far fewer layout passes (nested flex made a
+    slide take seconds), and charts as wide as their column, as Chromium draws them. Each rule
+    is used only where this style's probe allows; the probe depends on the CSS alone, and a
+    handful of styles serve every deck, so it is rendered once per style, not once per check.
+    """
+    from weasyprint import HTML
+
+    probe = HTML(string=f"<html><head><style>{head}</style></head><body>{PROBE_HTML}</body>")
+    return layout_css(probe_styles(probe.render()))
 
 
 def _page_issues(page: Any) -> list[LayoutIssue]:
