@@ -9,6 +9,7 @@ without it `check_layout` returns None and callers say the check is unavailable.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +35,7 @@ PAGE_CSS = (
     ".slide{break-after:page;overflow:visible!important}"
 )
 
+_ROOT = re.compile(r"""\s*<([A-Za-z][\w-]*)\b(?:[^>"']|"[^"]*"|'[^']*')*>""")  # a start tag
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
 
@@ -82,7 +84,8 @@ def check_layout(
 
     `only`: check just these slides (by index; the others get no issues), so that two
     processes can share a deck. The others stay in the document, undisplayed, so every
-    slide keeps its place among its siblings, as selectors counting them expect.
+    slide keeps its place among its siblings, as selectors counting them expect; they are
+    left empty, as styling their contents would cost each part as much as the whole deck.
     """
     if not slides:
         return []
@@ -92,7 +95,7 @@ def check_layout(
     palette = palette_from_css(css)
     # Charts only need their box here: an empty SVG of the same size, not the drawing.
     bodies = [
-        slide_body(s, palette, images, draw_charts=False) if i in shown else s.html
+        slide_body(s, palette, images, draw_charts=False) if i in shown else _empty(s.html)
         for i, s in enumerate(slides)
     ]
     hidden = [i for i in range(len(slides)) if i not in shown]
@@ -104,6 +107,12 @@ def check_layout(
     for page, index in zip(pages, shown, strict=False):
         issues[index] = _page_issues(page)
     return issues
+
+
+def _empty(html: str) -> str:
+    """The slide's own element without its contents: it keeps the slide's place and classes."""
+    root = _ROOT.match(html)
+    return f"{root.group(0)}</{root.group(1)}>" if root else html
 
 
 def layout_pages(css: str, bodies: list[str], *, hidden: Collection[int] = ()) -> list[Any]:

@@ -71,3 +71,8 @@ def test_only_decks_of_one_element_slides_and_enough_of_them_are_split() -> None
 
 def test_the_worker_processes_find_what_this_process_finds() -> None:
     assert layout_worker.check_layout(CSS, deck()) == layout_check.check_layout(CSS, deck())
+
+
+def test_a_slide_left_out_of_a_part_keeps_its_own_element_only() -> None:
+    html = """<section class="slide" data-note='a > b'><h1>Title</h1></section>"""
+    assert layout_check._empty(html) == """<section class="slide" data-note='a > b'></section>"""
