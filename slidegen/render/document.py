@@ -16,6 +16,7 @@ from slidegen.deck import Deck, Slide
 from slidegen.render.charts import (
     ChartPalette,
     ChartRenderError,
+    chart_box_svg,
     palette_from_css,
     render_chart_fallback,
     render_chart_svg,
@@ -35,16 +36,23 @@ BASE_CSS = (
 _PLACEHOLDER = re.compile(r'<figure class="chart" data-chart-id="([A-Za-z0-9_-]+)"></figure>')
 
 
-def slide_body(slide: Slide, palette: ChartPalette, images: Images | None = None) -> str:
-    """Return the slide's HTML with charts as SVG and library images as data URIs."""
+def slide_body(
+    slide: Slide, palette: ChartPalette, images: Images | None = None, *, draw_charts: bool = True
+) -> str:
+    """Return the slide's HTML with charts as SVG and library images as data URIs.
+
+    draw_charts=False puts an empty SVG of the same box in each chart's place: for layout
+    checks, which need the box only and would otherwise wait for every drawing.
+    """
     charts = {chart.chart_id: chart for chart in slide.charts}
+    draw = render_chart_svg if draw_charts else chart_box_svg
 
     def render(match: re.Match[str]) -> str:
         spec = charts.get(match.group(1))
         if spec is None:
             return ""
         try:
-            inner = render_chart_svg(spec, palette)
+            inner = draw(spec, palette)
         except ChartRenderError:
             inner = render_chart_fallback(spec)
         return f'<figure class="chart">{inner}</figure>'

@@ -9,7 +9,8 @@ without it `check_layout` returns None and callers say the check is unavailable.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,6 +35,7 @@ PAGE_CSS = (
     ".slide{break-after:page;overflow:visible!important}"
 )
 
+_ROOT = re.compile(r"""\s*<([A-Za-z][\w-]*)\b(?:[^>"']|"[^"]*"|'[^']*')*>""")  # a start tag
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
 
@@ -67,30 +69,81 @@ def available() -> bool:
     return True
 
 
+class PartMismatch(RuntimeError):
+    """Checking part of a deck gave more or fewer pages than slides: check it whole instead."""
+
+
 def check_layout(
-    css: str, slides: list[Slide], images: dict[str, str] | None = None
+    css: str,
+    slides: list[Slide],
+    images: dict[str, str] | None = None,
+    *,
+    only: Collection[int] | None = None,
 ) -> list[list[LayoutIssue]] | None:
-    """Return each slide's layout issues, or None when WeasyPrint cannot run here."""
+    """Return each slide's layout issues, or None when WeasyPrint cannot run here.
+
+    `only`: check just these slides (by index; the others get no issues), so that two
+    processes can share a deck. The others stay in the document, undisplayed, so every
+    slide keeps its place among its siblings, as selectors counting them expect; they are
+    left empty, as styling their contents would cost each part as much as the whole deck.
+    """
     if not slides:
         return []
     if not available():
         return None
+    shown = range(len(slides)) if only is None else sorted(only)
+    palette = palette_from_css(css)
+    # Charts only need their box here: an empty SVG of the same size, not the drawing.
+    bodies = [
+        slide_body(s, palette, images, draw_charts=False) if i in shown else _empty(s.html)
+        for i, s in enumerate(slides)
+    ]
+    hidden = [i for i in range(len(slides)) if i not in shown]
+    pages = layout_pages(css, bodies, hidden=hidden)
+    if hidden and len(pages) != len(shown):
+        raise PartMismatch(f"{len(pages)} pages for {len(shown)} slides")
+    # Each slide is one page (its height is fixed and it clips); guard against surprises.
+    issues: list[list[LayoutIssue]] = [[] for _ in slides]
+    for page, index in zip(pages, shown, strict=False):
+        issues[index] = _page_issues(page)
+    return issues
+
+
+def _empty(html: str) -> str:
+    """The slide's own element without its contents: it keeps the slide's place and classes."""
+    root = _ROOT.match(html)
+    return f"{root.group(0)}</{root.group(1)}>" if root else html
+
+
+def layout_pages(css: str, bodies: list[str], *, hidden: Collection[int] = ()) -> list[Any]:
+    """Lay slide bodies out as the check sees them; return the page boxes, one per slide.
+
+    `hidden`: slides (by index, each one element) that keep their place but are not laid out.
+    """
     from weasyprint import HTML
 
-    palette = palette_from_css(css)
-    bodies = "".join(slide_body(slide, palette, images) for slide in slides)
     safe_css = css.replace("</", "<\\/")  # stored CSS is sanitised; keep it inside <style>
     head = f"{PAGE_CSS}{BASE_CSS}{safe_css}"
-    # The PDF's print-only rules: the same boxes as the style's own layout in far fewer
-    # layout passes (nested flex made a slide take seconds), and charts as wide as their
-    # column, as Chromium draws them. Each rule is used only where this style's probe allows.
+    skip = "".join(f"body>:nth-child({i + 1}){{display:none!important}}" for i in hidden)
+    style = f"<style>{head}{_print_rules(head)}{skip}</style>"
+    body = "".join(bodies)
+    document = HTML(string=f"<html><head>{style}</head><body>{body}</body></html>").render()
+    return [page._page_box for page in document.pages]
+
+
+@lru_cache(maxsize=16)
+def _print_rules(head: str) -> str:
+    """The PDF's print-only rules for a style, from its probe slide; kept per style.
+
+    The same boxes as the style's own layout in far fewer layout passes (nested flex made a
+    slide take seconds), and charts as wide as their column, as Chromium draws them. Each rule
+    is used only where this style's probe allows; the probe depends on the CSS alone, and a
+    handful of styles serve every deck, so it is rendered once per style, not once per check.
+    """
+    from weasyprint import HTML
+
     probe = HTML(string=f"<html><head><style>{head}</style></head><body>{PROBE_HTML}</body>")
-    rules = layout_css(probe_styles(probe.render()))
-    style = f"<style>{head}{rules}</style>"
-    document = HTML(string=f"<html><head>{style}</head><body>{bodies}</body></html>").render()
-    pages = [page._page_box for page in document.pages]
-    # Each slide is one page (its height is fixed and it clips); guard against surprises.
-    return [_page_issues(pages[i]) if i < len(pages) else [] for i in range(len(slides))]
+    return layout_css(probe_styles(probe.render()))
 
 
 def _page_issues(page: Any) -> list[LayoutIssue]:

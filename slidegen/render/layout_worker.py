@@ -1,10 +1,15 @@
-"""Layout checks in a worker process, so WeasyPrint never holds the app's interpreter lock.
+"""Layout checks in worker processes, so WeasyPrint never holds the app's interpreter lock.
 
 WeasyPrint lays slides out in pure Python: a 9-slide deck takes seconds of CPU. Run in the
 app's own process, that work shares the interpreter lock with every page being drawn and every
-export running, so all of them slow down while a finished deck is checked. A worker process
-runs it on another core instead. The worker starts on first use (spawned: the app's threads are
-never forked) and stays; if it cannot start or dies, the check runs here, as before.
+export running, so all of them slow down while a finished deck is checked. Worker processes
+run it on other cores instead. They start on first use (spawned: the app's threads are never
+forked) and stay; if they cannot start or die, the check runs here, as before.
+
+Two workers where there are two cores: many decks finishing at once do not queue on one, and
+a deck checked alone is split between both (its slides share out by size), so its rating
+comes in about half the time. A deck is split only while no other check runs: when checks
+queue, each whole deck in one worker costs less in all (each part repeats the document).
 """
 
 from __future__ import annotations
@@ -13,34 +18,104 @@ import logging
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from slidegen.deck import Slide
 from slidegen.render import layout_check
-from slidegen.render.layout_check import LayoutIssue
+from slidegen.render.layout_check import LayoutIssue, PartMismatch
 
 log = logging.getLogger("slidegen.layout")
-WORKERS = max(1, min(2, (os.cpu_count() or 1) - 1))
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+PARTS = 2 * WORKERS  # the workers take parts as they finish: a slow part does not hold both
+MIN_SPLIT = 4  # fewer slides: a part's fixed cost (parsing, styling) outweighs the gain
 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
+_running = 0  # checks in the workers now
 
 
 def check_layout(
     css: str, slides: list[Slide], images: dict[str, str] | None = None
 ) -> list[list[LayoutIssue]] | None:
-    """`layout_check.check_layout`, run in the worker process when there is one."""
+    """`layout_check.check_layout`, run in the worker processes when there are any."""
     if not slides:
         return []
     pool = _worker_pool()
     if pool is not None:
         try:
-            return pool.submit(layout_check.check_layout, css, slides, images).result()
+            return _in_workers(pool, css, slides, images)
         except BrokenProcessPool:
             log.warning("the layout worker stopped; checking in this process", exc_info=True)
             _discard(pool)
     return layout_check.check_layout(css, slides, images)
+
+
+def _in_workers(
+    pool: ProcessPoolExecutor, css: str, slides: list[Slide], images: dict[str, str] | None
+) -> list[list[LayoutIssue]] | None:
+    global _running
+    with _lock:
+        alone = _running == 0
+        _running += 1
+    try:
+        parts = _parts(slides) if alone else []
+        if len(parts) > 1:
+            futures = [_submit(pool, css, slides, images, part) for part in parts]
+            try:
+                return _merge([future.result() for future in futures])
+            except PartMismatch:
+                log.warning("a part of the deck gave other pages; checking it whole")
+        return _submit(pool, css, slides, images, None).result()
+    finally:
+        with _lock:
+            _running -= 1
+
+
+def _submit(
+    pool: ProcessPoolExecutor,
+    css: str,
+    slides: list[Slide],
+    images: dict[str, str] | None,
+    only: list[int] | None,
+) -> Future:
+    return pool.submit(layout_check.check_layout, css, slides, images, only=only)
+
+
+def _parts(slides: list[Slide]) -> list[list[int]]:
+    """Share the slides out in parts, largest first to the lightest part.
+
+    A slide's HTML length stands in for its layout time, roughly (a KPI row in a column costs
+    far more than its length says); with two parts a worker, one that finishes early takes
+    the next part. Only decks of slides that are one element each are split: hiding the
+    others by their place needs one element per slide.
+    """
+    if WORKERS < 2 or len(slides) < MIN_SPLIT or not all(map(_one_element, slides)):
+        return []
+    parts: list[list[int]] = [[] for _ in range(PARTS)]
+    sizes = [0] * PARTS
+    for index in sorted(range(len(slides)), key=lambda i: -len(slides[i].html)):
+        lighter = sizes.index(min(sizes))
+        parts[lighter].append(index)
+        sizes[lighter] += len(slides[index].html)
+    return [sorted(part) for part in parts]
+
+
+def _one_element(slide: Slide) -> bool:
+    from lxml import html
+
+    try:
+        fragments = html.fragments_fromstring(slide.html)
+    except (ValueError, TypeError):  # lxml's errors for empty or odd input
+        return False
+    return len(fragments) == 1 and not isinstance(fragments[0], str)
+
+
+def _merge(results: list[list[list[LayoutIssue]] | None]) -> list[list[LayoutIssue]] | None:
+    """Each part lists every slide, with no issues for those it did not check."""
+    if any(result is None for result in results):
+        return None
+    return [sum((result[i] for result in results if result), []) for i in range(len(results[0]))]
 
 
 def _worker_pool() -> ProcessPoolExecutor | None:

@@ -16,7 +16,10 @@ style) before a rule is used:
   row's items get `min-height: 0` (browsers give cross-axis items no automatic minimum);
 - the slide's one growing area (`.columns`) gets a zero flex basis: as the only item that
   grows, it takes exactly what is left either way; so does the one filling card of a column
-  (it ends as tall as what the others leave or as its content, whichever is taller);
+  (it ends as tall as what the others leave or as its content, whichever is taller), in a
+  column whose other items are content-sized;
+- in a column that stays a flex column, the content-sized items without an inline style get
+  `min-height: 0; flex-shrink: 0` as the slide's header items do;
 - a KPI tile whose items are reordered or have margins is a one-column grid instead;
 - a column of cards, KPI rows and tables none of which grows or has margins is a block whose
   children are separated by the column's gap (a flex column whose items do not grow stacks
@@ -51,6 +54,7 @@ CHART_WIDTH = (
 PLAIN_SLIDE = 'section[class="slide"]'
 HEADER_ITEMS = ("h1", "subtitle", "kpis")
 COLUMN_ITEMS = ("card", "kpis", "table")
+COLUMN_SELECTORS = {"card": ".card", "kpis": ".kpis", "table": "table"}
 Styles = dict[str, Any]
 
 
@@ -113,16 +117,38 @@ def layout_css(styles: Styles) -> str:
             f"{still}{{display:block}}{still}>*+*{{margin-top:{gap:g}px}}"
             f"{still}>.card{{display:flow-root}}"
         )
-    if _flex_column(column) and all(_content_sized(s, grows=True) for s in items):
-        # The one card with an inline style (flex: 1 1 auto: it fills the column) among
-        # content-sized cards, KPI rows and tables ends as tall as what the others leave or
-        # as its content, whichever is taller, with any basis: zero spares a layout.
-        lone = ".slide .column:not(:has(>:not(.card,.kpis,table),>[style]~[style]))"
-        rules.append(f'{lone}>.card[style]:not([style*="height"]){{flex-basis:0 !important}}')
+    rules += _column_item_rules(column, styles)
     chart = styles.get("column>chart")
     if _flex_column(column) and chart is not None and _full_width(chart):
         rules.append(CHART_WIDTH)
     return "".join(rules)
+
+
+def _column_item_rules(column: Any, styles: Styles) -> list[str]:
+    """Rules for the items of a column that stays a flex column (one of them fills it).
+
+    Only items the style keeps content-sized take part (a table that clips, for one, can
+    shrink below its rows, so a column holding it keeps the style's own layout).
+    """
+    if not _flex_column(column):
+        return []
+    sized = [n for n in COLUMN_ITEMS if _content_sized(styles.get(f"column>{n}"), grows=True)]
+    allowed = ",".join(COLUMN_SELECTORS[n] for n in sized)
+    rules = []
+    if "card" in sized:
+        # The one card with an inline style (flex: 1 1 auto: it fills the column) among
+        # content-sized cards, KPI rows and tables ends as tall as what the others leave or
+        # as its content, whichever is taller, with any basis: zero spares a layout.
+        lone = f".slide .column:not(:has(>:not({allowed}),>[style]~[style]))"
+        rules.append(f'{lone}>.card[style]:not([style*="height"]){{flex-basis:0 !important}}')
+    still = [n for n in sized if _content_sized(styles.get(f"column>{n}"))]
+    if still:
+        # Items that do not grow keep their content's height either way (see the header
+        # rule); an inline style may make one grow, so those keep the automatic minimum.
+        items = ",".join(COLUMN_SELECTORS[n] for n in still)
+        flexed = '.slide .column:not([style*="direction"],[style*="flow"])'
+        rules.append(f"{flexed}>:is({items}):not([style]){{min-height:0;flex-shrink:0}}")
+    return rules
 
 
 def _full_width(style: Any) -> bool:

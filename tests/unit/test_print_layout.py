@@ -18,9 +18,11 @@ from slidegen.export.pdf import layout_pages
 from slidegen.llm.offline_slides import (
     Card,
     Kpi,
+    card_html,
     comparison_slide,
     kpi_chart_slide,
     kpi_slide,
+    kpis_html,
     table_html,
     table_slide,
 )
@@ -51,6 +53,12 @@ def offline_slides() -> list[Slide]:
         ),
         # Cards that do not fill their column, beside a chart's figure (left empty here).
         kpi_chart_slide("Spend is growing", KPIS, {"type": "line"}, CARDS, "Source: sample", ""),
+        # Flex columns with items that do not grow beside the card that fills: a table (which
+        # clips in some styles), and a KPI row above a plain card.
+        '<section class="slide"><h1>Mixed columns</h1><div class="columns">'
+        f'<div class="column">{table}{card_html(CARDS[0], fill=True, larger=False)}</div>'
+        f'<div class="column">{kpis_html(KPIS[:1])}{card_html(CARDS[1])}'
+        f"{card_html(CARDS[0], fill=True)}</div></div></section>",
     ]
     return [Slide(html=h) for h in html]
 
@@ -89,7 +97,7 @@ def test_print_layout_keeps_every_box_and_line_where_the_style_puts_it(style: st
     deck = Deck(title="Layout", css=STYLES[style], slides=offline_slides())
     plain = layout_pages(deck, print_layout=False)
     fast = layout_pages(deck)
-    assert len(plain) == len(fast) == 4
+    assert len(plain) == len(fast) == 5
     for number, (before, after) in enumerate(zip(plain, fast, strict=True), 1):
         expected, got = geometry(before), geometry(after)
         assert len(got) == len(expected) > 20
@@ -156,6 +164,17 @@ def test_a_kpi_tile_the_rules_cannot_copy_keeps_the_style_s_flex_layout(
 
     assert ".kpi{display:block}" not in _Engine(css).layout_css, kept
     assert ".kpi{display:block}" in _Engine(SYSTEM_DEFAULT_CSS).layout_css
+
+
+def test_a_column_holding_a_table_that_clips_keeps_the_style_s_flex_layout() -> None:
+    """Midnight's table clips (overflow: hidden), so it may shrink below its rows: the card
+    beside it keeps its flex basis and the table its automatic minimum height."""
+    from slidegen.export.pdf import _Engine
+
+    midnight, plain = _Engine(MIDNIGHT_CSS).layout_css, _Engine(SYSTEM_DEFAULT_CSS).layout_css
+    assert ":not(.card,.kpis),>[style]~[style]" in midnight
+    assert ">:is(.card,.kpis):not([style]){min-height:0" in midnight
+    assert ">:is(.card,.kpis,table):not([style]){min-height:0" in plain
 
 
 def test_a_style_without_the_slide_contract_gets_no_rules() -> None:
