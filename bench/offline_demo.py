@@ -38,8 +38,9 @@ from slidegen import seed_content, tracing
 from slidegen.bootstrap import SAMPLE_PATH
 from slidegen.config import Settings
 from slidegen.db import migrate
+from slidegen.db.base import utcnow
 from slidegen.db.database import Database
-from slidegen.db.models import ConfigProfile, SlideDeckPrompt, SlideStyle
+from slidegen.db.models import ChatRequest, ConfigProfile, SlideDeckPrompt, SlideStyle
 from slidegen.deck import Slide
 from slidegen.identity import User
 from slidegen.llm.offline_data import QUERIES
@@ -126,14 +127,21 @@ class Demo:
             profile.prompts.selected_slide_style_id = slide_style.id
             return slide_style.style_content
 
-    def generate(self, request: str) -> tuple[float, str]:
-        """Generate a deck; return the seconds from start to completion and the session id."""
+    def generate(self, request: str) -> tuple[float, str, float]:
+        """Generate a deck; return the seconds from start to the job's end (its slides rated),
+        the session id, and the seconds to the request's completion (the whole deck shown)."""
+        started_at = utcnow()  # the clock the request's completed_at is written with
         started = time.perf_counter()
         with self.db.scope() as session:
             handle = start_generation(session, USER, prompt=request)
         ctx = claim_request(self.db, handle.request_id, "bench")
         run_request(self.db, ctx, self.settings)
-        return time.perf_counter() - started, handle.session_id
+        rated = time.perf_counter() - started
+        with self.db.scope() as session:
+            completed = session.scalar(
+                select(ChatRequest.completed_at).where(ChatRequest.request_id == handle.request_id)
+            )
+        return rated, handle.session_id, (completed - started_at).total_seconds()
 
 
 def baseline_s() -> float:
@@ -205,7 +213,8 @@ def _row(style: str, prompt: str, title: str, runs: list, measured: list[dict]) 
         "overflowing": [(n, m["overflow"][:2]) for n, m in enumerate(measured, 1) if m["overflow"]],
         "thin": thin,
         "min_coverage": min(m["coverage"] for m in measured if not m["exempt"]),
-        "seconds": statistics.median(t for t, _ in runs),
+        "seconds": statistics.median(t for t, _, _ in runs),
+        "shown": statistics.median(shown for _, _, shown in runs),
     }
 
 
@@ -243,13 +252,14 @@ def _report(rows: list[dict], base: float, runs: int) -> None:
     )
     print(
         f"{'style':15} {'deck prompt':26} {'slides':>6} {'ph':>3} {'unv':>3} {'ovf':>4} "
-        f"{'thin':>4} {'min cov':>7} {'ms':>6} {'x base':>6}  title"
+        f"{'thin':>4} {'min cov':>7} {'shown':>6} {'rated':>6} {'x base':>6}  title"
     )
     for r in rows:
         print(
             f"{r['style']:15} {r['prompt']:26} {r['slides']:6} {r['placeholders']:3} "
             f"{r['unverified']:3} {len(r['overflowing']):4} {len(r['thin']):4} "
-            f"{r['min_coverage']:7.0%} {r['seconds'] * 1000:6.0f} {r['seconds'] / base:6.1f}  "
+            f"{r['min_coverage']:7.0%} {r['shown'] * 1000:6.0f} {r['seconds'] * 1000:6.0f} "
+            f"{r['seconds'] / base:6.1f}  "
             f"{r['title']}"
         )
         for n, why in r["overflowing"]:
@@ -257,14 +267,17 @@ def _report(rows: list[dict], base: float, runs: int) -> None:
         for n, cov in r["thin"]:
             print(f"    slide {n} covers {cov:.0%}")
     worst = max(r["seconds"] for r in rows)
+    worst_shown = max(r["shown"] for r in rows)
     print(
         f"Totals: {sum(r['slides'] for r in rows)} slides; placeholders "
         f"{sum(r['placeholders'] for r in rows)} (goal 0); rated other than verified "
         f"{sum(r['unverified'] for r in rows)} (goal 0); overflowing "
         f"{sum(len(r['overflowing']) for r in rows)} (goal 0); under {MIN_COVERAGE:.0%} "
-        f"coverage {sum(len(r['thin']) for r in rows)} (goal 0); slowest deck "
-        f"{worst:.2f} s (goal < {GOAL_S:.0f} s)"
+        f"coverage {sum(len(r['thin']) for r in rows)} (goal 0); slowest deck shown "
+        f"{worst_shown:.2f} s, rated {worst:.2f} s (goal < {GOAL_S:.0f} s)"
     )
+    print("ms: shown = start to the request's completion (every slide stored, the whole deck on")
+    print("screen); rated = start to the job's end, after it rated the slides (x base: rated)")
 
 
 if __name__ == "__main__":

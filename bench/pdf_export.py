@@ -93,7 +93,7 @@ def offline_decks(folder: Path) -> dict[str, Deck]:
             key = style.name.lower().replace(" ", "_")
             for prompt in seed_content.DECK_PROMPTS:
                 css = demo.select(prompt.name, style.name)
-                _seconds, session_id = demo.generate(seed_content.starter_request(prompt.name))
+                _, session_id, _ = demo.generate(seed_content.starter_request(prompt.name))
                 with demo.db.scope() as session:
                     deck = load_deck(load_session(session, USER, session_id))
                 joined = decks.setdefault(key, Deck(title=f"Offline decks, {style.name}", css=css))
