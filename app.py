@@ -15,7 +15,14 @@ FAVICON = str(Path(__file__).parent / "ui" / "favicon.png")
 st.set_page_config(page_title="Slidegen", page_icon=FAVICON, layout="wide")
 
 # Less empty space above each page's title, so the slide being worked on sits higher.
-st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem}</style>")
+# A slide card's frame takes its 16:9 height from its width at once, not when its content has
+# loaded and reported it: frames loading one after another no longer move what lies below
+# them (a click aimed at a slide's controls landed on another slide meanwhile).
+st.html(
+    "<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem}"
+    "[class*='st-key-slide-'] iframe[data-testid='stIFrame']"
+    " {aspect-ratio: 16 / 9; height: auto !important}</style>"
+)
 user = resolve_current_user()
 handle_google_return(user)  # Google's redirect back after consent, on whatever page
 

@@ -29,6 +29,7 @@ from tests.e2e.app_server import LOCAL_USER, run_app, seeded_database_url
 from tests.e2e.chat_fixtures import UNUSABLE_MLFLOW
 from tests.e2e.test_chat_in_browser import (
     TIMEOUT_MS,
+    activate,
     open_chat,
     send,
     session_of,
@@ -139,7 +140,7 @@ def test_ratings_appear_why_explains_and_fix_corrects_a_planted_number(
     expect(badge(box)).to_have_text(says("Problem"), timeout=TIMEOUT_MS)
 
     # Why names the wrong number, the value the data gives and where it comes from.
-    box.get_by_role("button", name=re.compile("Why")).click()
+    activate(box.get_by_role("button", name=re.compile("Why")))  # a click can miss: see activate
     panel = page.get_by_test_id("stPopoverBody")
     expect(panel).to_be_visible(timeout=TIMEOUT_MS)
     expect(panel).to_contain_text(f"{PLANTED:.0f} contradicts the data")
@@ -152,7 +153,7 @@ def test_ratings_appear_why_explains_and_fix_corrects_a_planted_number(
     # Fix corrects it from the data in one click: the badge turns Verified, a save point says so.
     # By its role: Streamlit 1.67 draws a button that has a tooltip (`help`) twice, the one
     # you see and a hidden copy it measures (not in the accessibility tree).
-    box.locator(f".st-key-fix-{slide_id}").get_by_role("button", name="Fix").click()
+    activate(box.locator(f".st-key-fix-{slide_id}").get_by_role("button", name="Fix"))
     expect(badge(box)).to_have_text(says("Verified"), timeout=TIMEOUT_MS)
     fixed = deck(offline_app, session_id)
     assert (
