@@ -75,6 +75,9 @@ def go_to(page: Page, name: str) -> None:
 
 def tick(page: Page, number: int) -> None:
     checkbox = page.get_by_role("checkbox", name=f"Slide {number}", exact=True)
+    # Ticks are disabled while a job runs: the reply can show (the conversation is drawn
+    # first) a moment before the deck's run enables them, and a key on a disabled box is lost.
+    expect(checkbox).to_be_enabled(timeout=TIMEOUT_MS)
     checkbox.press("Space")
     expect(checkbox).to_be_checked()
 
