@@ -53,11 +53,6 @@ def live_watch(user: User, detail: SessionDetail, *, running: bool, awaiting: bo
             _watch(user, detail.session_id, detail.version, running)
 
 
-def live_deck(user: User, detail: SessionDetail, *, running: bool, read_only: bool) -> None:
-    """Show the deck: its tools, and its slides in the chosen view."""
-    _deck(user, detail, running=running, read_only=read_only)
-
-
 @st.fragment(run_every=POLL_SECONDS)
 def _watch(user: User, session_id: str, shown_version: int, running: bool) -> None:
     """Show the job's progress or the checks under way; run the page when the deck changed."""
@@ -79,7 +74,8 @@ def _changed(pulse: DeckPulse, session_id: str, shown_version: int, running: boo
     return not running and (pulse.unrated == 0 or not _within_wait(session_id, shown_version))
 
 
-def _deck(user: User, current: SessionDetail, *, running: bool, read_only: bool) -> None:
+def live_deck(user: User, current: SessionDetail, *, running: bool, read_only: bool) -> None:
+    """Show the deck: its tools, and its slides in the chosen view."""
     session_id = current.session_id
     # Never a half-written deck to download or export.
     tools = slot(bool(current.slides) and not running, key="deck-tools")
