@@ -3,21 +3,16 @@ is the last thing on the page (its entries were cut off at the bottom of the scr
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import delete
 
-from slidegen.config import Settings
-from slidegen.db.database import Database
-from slidegen.db.models import SessionPermission
 from tests.conftest import DatabaseFactory
-from tests.e2e.app_server import LOCAL_USER, run_app, seeded_database_url
+from tests.e2e.app_server import LOCAL_USER
 from tests.e2e.test_chat_in_browser import activate
-from tests.integration.test_permission_matrix import shared_deck
+from tests.e2e.test_sharing_in_browser import app_with_decks
 
 pytestmark = pytest.mark.e2e
 TIMEOUT_MS = 20_000
@@ -37,16 +32,7 @@ SCROLL_TO_END = """element => {
 def history_app(
     databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    url = seeded_database_url("sqlite", databases)
-    database = Database(Settings(DATABASE_URL=url))
-    with database.scope() as session:
-        for _ in range(DECKS):
-            shared_deck(session, visibility="private", owner=LOCAL_USER)
-        session.execute(delete(SessionPermission))
-    database.dispose()
-    env = {**os.environ, "DATABASE_URL": url, "SLIDEGEN_USER": LOCAL_USER}
-    env.pop("SLIDEGEN_LLM_PROVIDER", None)
-    with run_app(env, tmp_path_factory.mktemp("history-app") / "streamlit.log") as app:
+    with app_with_decks(databases, tmp_path_factory, [LOCAL_USER] * DECKS) as app:
         yield app
 
 

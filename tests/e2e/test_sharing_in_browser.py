@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,21 +29,37 @@ TIMEOUT_MS = 20_000
 ALICE, BOB = "alice@example.com", "bob@example.com"
 
 
+@contextmanager
+def app_with_decks(
+    databases: DatabaseFactory,
+    tmp_path_factory: pytest.TempPathFactory,
+    owners: list[str],
+    *,
+    users: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """Run the app on a seeded SQLite database holding a private deck per owner (no grants)
+    and these users as people who have used the app; yield its URL."""
+    url = seeded_database_url("sqlite", databases)
+    database = Database(Settings(DATABASE_URL=url))
+    with database.scope() as session:
+        for owner in owners:
+            shared_deck(session, visibility="private", owner=owner)
+        session.execute(delete(SessionPermission))  # the fixture's grants: other people
+        for name in users:
+            record_identity(session, User(name=name, display_name=name.split("@")[0]))
+    database.dispose()
+    env = {**os.environ, "DATABASE_URL": url, "SLIDEGEN_USER": LOCAL_USER}
+    env.pop("SLIDEGEN_LLM_PROVIDER", None)
+    with run_app(env, tmp_path_factory.mktemp("decks-app") / "streamlit.log") as app:
+        yield app
+
+
 @pytest.fixture(scope="module")
 def sharing_app(
     databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    url = seeded_database_url("sqlite", databases)
-    database = Database(Settings(DATABASE_URL=url))
-    with database.scope() as session:
-        shared_deck(session, visibility="private", owner=ALICE)
-        session.execute(delete(SessionPermission))  # the fixture's grants: other people
-        record_identity(session, User(name=BOB, display_name="Bob"))  # Bob has used the app
-    database.dispose()
-    env = {**os.environ, "DATABASE_URL": url, "SLIDEGEN_USER": LOCAL_USER}
-    env.pop("SLIDEGEN_LLM_PROVIDER", None)
-    with run_app(env, tmp_path_factory.mktemp("sharing-app") / "streamlit.log") as app:
-        yield app
+    with app_with_decks(databases, tmp_path_factory, [ALICE], users=(BOB,)) as app:
+        yield app  # Bob has used the app: the share picker offers him
 
 
 def as_user(browser: Browser, email: str) -> Page:
