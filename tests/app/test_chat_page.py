@@ -131,7 +131,7 @@ def lengthen(url: str, session_id: str, copies: int) -> list[str]:
 def shown_slides(at: AppTest) -> list[str]:
     """The slide ids whose full-size cards are on the page, in order."""
     return [
-        key.removeprefix("sel-").split("-", 1)[1]
+        key.removeprefix("sel-").split("-", 2)[2]  # sel-SESSION-ROUND-SLIDE
         for key in (c.key for c in at.checkbox)
         if key and key.startswith("sel-")
     ]
@@ -197,16 +197,60 @@ def all_slides(at: AppTest, session_id: str) -> AppTest:
 
 def test_ticked_slides_are_named_above_the_request_box(app_env: str) -> None:
     session_id = generate(app_env)
-    ids = [s.slide_id for s in detail(app_env, session_id).slides]
     at = open_chat(session_id)
-    at.checkbox(key=f"sel-{session_id}-{ids[1]}").check().run()
-    at.checkbox(key=f"sel-{session_id}-{ids[3]}").check().run()
+    tick_box(at, 2).check().run()
+    tick_box(at, 4).check().run()
     assert not at.exception
     assert "Your next request edits slides 2, 4." in [c.value for c in at.caption]
     assert at.chat_input(key="request").placeholder == "Edit 2 selected slides"
     at.button(key="clear-selection").click().run()
-    assert not at.checkbox(key=f"sel-{session_id}-{ids[1]}").value
+    assert not tick_box(at, 2).value
     assert at.chat_input(key="request").placeholder.startswith("Ask for a change")
+
+
+def tick_box(at: AppTest, number: int):
+    """The tick box of slide `number`, wherever the current view draws it."""
+    (box,) = [c for c in at.checkbox if c.label == f"Slide {number:d}"]
+    return box
+
+
+def test_ticks_used_by_a_request_stay_cleared_when_an_older_message_arrives(
+    app_env: str,
+) -> None:
+    """The browser sends every widget's value with each message. One it composed before it
+    saw the ticks cleared (a fragment's timer, a click) reaches the server after the request
+    that used them: it must not tick them again for the next request.
+    """
+    session_id = generate(app_env)
+    at = open_chat(session_id)
+    tick_box(at, 2).check().run()
+    tick_box(at, 4).check().run()
+    assert "Your next request edits slides 2, 4." in [c.value for c in at.caption]
+    # AppTest has no public way to send a message out of order: keep the page's widget
+    # values as the browser would have put them in a message now, and send it later.
+    composed_before_the_request = at._tree.get_widget_states()
+
+    at.chat_input(key="request").set_value("Make these shorter").run()
+    assert not at.exception, at.exception
+    done = wait_for_request(app_env, session_id)
+    assert done.last_request.status == "completed"
+    at._run(composed_before_the_request)  # the older message arrives
+    at.run()
+    assert not at.exception, at.exception
+    assert not [c.value for c in at.caption if "Your next request edits" in str(c.value)]
+    assert not tick_box(at, 2).value and not tick_box(at, 4).value
+    assert at.chat_input(key="request").placeholder.startswith("Ask for a change")
+
+
+def wait_for_request(url: str, session_id: str) -> decks.SessionDetail:
+    """Wait for the session's last request to end; return the deck."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        current = detail(url, session_id)
+        if current.last_request and current.last_request.status in ("completed", "error"):
+            return current
+        time.sleep(0.2)
+    raise AssertionError("the request did not end within 30 s")
 
 
 def test_without_a_session_the_page_offers_the_most_recent_decks(app_env: str) -> None:

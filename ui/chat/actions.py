@@ -138,13 +138,12 @@ def send(user: User, detail: SessionDetail | None, prompt: str, profile_name: st
         state.withdraw_undo(detail.session_id)  # an undo would now also undo this request
     with user_errors(), session_scope() as session:
         if detail and detail.slides:
-            known = {s.slide_id for s in detail.slides}
             handle = requests.start_edit(
                 session,
                 user,
                 session_id=detail.session_id,
                 instruction=prompt,
-                slide_ids=[i for i in ticked if i in known],
+                slide_ids=[s.slide_id for s in detail.slides if s.slide_id in ticked],
             )
         else:
             handle = requests.start_generation(

@@ -7,6 +7,7 @@ import streamlit as st
 _OPEN = "slidegen.open_session"
 _SELECTED = "slidegen.selected.{}"
 _SENT_WITH = "slidegen.sent_with.{}"
+_ROUND = "slidegen.tick_round.{}"
 
 
 def active_session_id() -> str | None:
@@ -35,24 +36,46 @@ def open_session(session_id: str | None) -> None:
 
 
 def selected_slides(session_id: str) -> list[str]:
-    """Return the slide ids the user ticked on this session's deck."""
-    return list(st.session_state.get(_SELECTED.format(session_id), []))
+    """Return the slide ids ticked on this session's deck.
+
+    Each tick box on the page says itself whether it is ticked (its value arrived with the
+    browser's message, before any callback runs); a slide whose box is not on the page (another
+    page of the deck, the grid) keeps the tick it had when its box was last drawn.
+    """
+    remembered = list(st.session_state.get(_SELECTED.format(session_id), []))
+    prefix = _tick_prefix(session_id)
+    shown = {
+        key.removeprefix(prefix): bool(st.session_state.get(key))
+        for key in list(st.session_state.keys())
+        if isinstance(key, str) and key.startswith(prefix)
+    }
+    chosen = [i for i in remembered if shown.get(i, True)]
+    return chosen + [i for i, ticked in shown.items() if ticked and i not in chosen]
 
 
 def set_selected_slides(session_id: str, slide_ids: list[str]) -> None:
-    """Remember the ticked slide ids."""
+    """Remember the ticked slide ids (for slides whose boxes leave the page)."""
     st.session_state[_SELECTED.format(session_id)] = list(slide_ids)
 
 
 def tick_key(session_id: str, slide_id: str) -> str:
     """Return the widget key of a slide's tick box."""
-    return f"sel-{session_id}-{slide_id}"
+    return f"{_tick_prefix(session_id)}{slide_id}"
+
+
+def _tick_prefix(session_id: str) -> str:
+    # Clearing the ticks gives every box a new key instead of setting the old boxes to False.
+    # The browser sends every widget's value with each message; one it composed before it saw
+    # the boxes cleared (a fragment's timer, a click) would tick them again. A message about
+    # the old boxes is about widgets no longer on the page, and Streamlit drops it.
+    round_ = int(st.session_state.get(_ROUND.format(session_id), 0))
+    return f"sel-{session_id}-{round_:d}-"
 
 
 def clear_selection(session_id: str) -> None:
-    """Untick every slide (call it from a callback: it resets the tick boxes too)."""
-    for slide_id in selected_slides(session_id):
-        st.session_state[tick_key(session_id, slide_id)] = False
+    """Untick every slide (the boxes are drawn anew, unticked)."""
+    key = _ROUND.format(session_id)
+    st.session_state[key] = int(st.session_state.get(key, 0)) + 1
     set_selected_slides(session_id, [])
 
 

@@ -94,8 +94,6 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
             value=slide.slide_id in selected,
             key=key,
             disabled=not editable,
-            on_change=_toggle,
-            args=(sid, slide.slide_id, key, ids),
             label_visibility="collapsed" if collapsed else "visible",
             help=None if not collapsed else f"Tick slide {number:d} for the next request",
         )
@@ -132,15 +130,6 @@ def show_deck(detail: SessionDetail, *, on_action: SlideAction | None, editable:
     if grid := slot(view == deck_nav.GRID, key="deck-grid-view"):
         with grid:
             deck_nav.show_grid(sid, deck, thumbnail)
-
-
-def _toggle(session_id: str, slide_id: str, key: str, deck_order: list[str]) -> None:
-    # A callback: runs before the page, so the request box names the new selection in the
-    # same run. Ticks on other pages of the deck are kept.
-    chosen = set(state.selected_slides(session_id)) - {slide_id}
-    if st.session_state.get(key):
-        chosen.add(slide_id)
-    state.set_selected_slides(session_id, [i for i in deck_order if i in chosen])
 
 
 def _slide_card(
