@@ -9,6 +9,7 @@ kept out of `repr` so it cannot reach a log by accident.
 from __future__ import annotations
 
 import json
+import math
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -78,9 +79,10 @@ def _json_object(content: bytes) -> dict[str, Any]:
             "The file is empty; choose the credentials.json Google Cloud downloaded."
         )
     if len(content) > MAX_CLIENT_FILE_BYTES:
+        size_kb = math.ceil(len(content) / 1024)
         raise InvalidInputError(
-            f"The file is too large ({len(content) // 1024} KB) to be a Google OAuth client "
-            f"file (at most {MAX_CLIENT_FILE_BYTES // 1024} KB)."
+            f"The file is too large ({size_kb} KB) to be a Google OAuth client file "
+            f"(at most {MAX_CLIENT_FILE_BYTES // 1024} KB)."
         )
     try:
         data = json.loads(content.decode("utf-8-sig"))
