@@ -25,7 +25,7 @@ _UPLOADS = "slidegen.admin.gclient.uploads"  # bumped to empty the file chooser 
 
 def google_client_section(user: User) -> None:
     """Render the section; the service refuses non-admins (the page stops with its sentence)."""
-    st.header("Google Slides: OAuth client")
+    st.subheader("Google Slides: OAuth client")
     with user_errors(), session_scope() as session:
         status = google_client.google_client_status(session, user, settings=get_settings())
     kept = st.session_state.pop(_FLASH, None)
@@ -90,6 +90,7 @@ def _upload(user: User, *, replace: bool) -> None:
     chosen = st.file_uploader(
         label,
         type=["json"],
+        max_upload_size=1,  # MB, the least Streamlit takes; the service allows 64 KB
         key=f"admin.gclient.file.{uploads}",
         help="The JSON Google Cloud downloads for an OAuth client ID (Web application or "
         "Desktop app). It is stored encrypted; its secret is never shown.",
