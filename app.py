@@ -34,6 +34,9 @@ pages = [
 ]
 if is_admin(user):  # the page refuses others itself too
     pages.append(st.Page("app_pages/usage.py", title="Usage", icon=":material/monitoring:"))
+    pages.append(
+        st.Page("app_pages/admin.py", title="Admin", icon=":material/admin_panel_settings:")
+    )
 navigation = st.navigation(pages)
 with st.sidebar:
     st.caption(f"Signed in as **{user.display_name}**")

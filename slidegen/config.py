@@ -111,17 +111,6 @@ class Settings(BaseSettings):
         return bool(self.databricks_app_name)
 
     @property
-    def google_missing(self) -> list[str]:
-        """The environment variables Google Slides export still needs (empty: configured)."""
-        needed = {
-            "SLIDEGEN_GOOGLE_CLIENT_ID": self.google_client_id,
-            "SLIDEGEN_GOOGLE_CLIENT_SECRET": self.google_client_secret,
-            "SLIDEGEN_GOOGLE_REDIRECT_URI": self.google_redirect_uri,
-            "SLIDEGEN_GOOGLE_TOKEN_KEY": self.google_token_key,
-        }
-        return [name for name, value in needed.items() if not value]
-
-    @property
     def local_groups(self) -> tuple[str, ...]:
         """The development user's groups from SLIDEGEN_USER_GROUPS (comma-separated)."""
         return tuple(g.strip() for g in self.user_groups.split(",") if g.strip())

@@ -19,6 +19,7 @@ from slidegen.errors import SlidegenError
 from slidegen.llm.base import Message
 from slidegen.render.layout_check import available as layout_available
 from slidegen.schemas.profile_config import WAREHOUSE_SCHEME, parse_warehouse_url
+from slidegen.services.exports.google_client import describe_google_client
 from slidegen.services.profiles.queries import profile_snapshot
 
 PROBE_TIMEOUT_S = 10
@@ -65,7 +66,28 @@ def run_doctor(db: Database, settings: Settings) -> DoctorReport:
     checks.append(
         _unreachable(_mlflow_name(config, settings), mlflow_down) or _check_mlflow(config, settings)
     )
+    if checks[0].ok:
+        checks.append(_check_google_client(db, settings))
     return DoctorReport(checks=[*checks, _check_layout(), _check_pdf_engine()])
+
+
+def _check_google_client(db: Database, settings: Settings) -> Check:
+    """Where Google Slides' OAuth client comes from: uploaded, env or none (and if it works)."""
+    with db.scope() as session:
+        status = describe_google_client(session, settings=settings)
+    facts = [f"source: {status.source}"]
+    if status.client_id:
+        kind = f" ({status.client_type})" if status.client_type else ""
+        facts.append(f"client {status.client_id}{kind}")
+    if status.uploaded_by and status.uploaded_at:
+        facts.append(f"uploaded by {status.uploaded_by} on {status.uploaded_at:%Y-%m-%d %H:%M} UTC")
+    # Nothing configured at all is an optional feature left off, not a fault.
+    unused = status.source == "none" and not settings.google_token_key
+    ok = status.usable or unused
+    detail = ", ".join(facts) + ("; Google Slides export is off" if unused else "")
+    return Check(
+        name="Google Slides client", ok=ok, detail=detail, fix="" if ok else status.message
+    )
 
 
 def _check_pdf_engine() -> Check:

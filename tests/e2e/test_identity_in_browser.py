@@ -223,7 +223,7 @@ def test_admin_sees_the_doctors_checks_and_a_non_admin_does_not(
     sidebar(page).get_by_text("App status").click()
     sidebar(page).get_by_role("button", name="Run checks").click()
     panel = sidebar(page).get_by_test_id("stExpander").filter(has_text="App status")
-    expect(panel.get_by_text("1 of 6 checks failed.")).to_be_visible(timeout=DOCTOR_TIMEOUT_MS)
+    expect(panel.get_by_text("1 of 7 checks failed.")).to_be_visible(timeout=DOCTOR_TIMEOUT_MS)
     settled(page)
     shot(page, "status-panel")
     checks = (  # (passed, title, what it found)
@@ -231,6 +231,7 @@ def test_admin_sees_the_doctors_checks_and_a_non_admin_does_not(
         (True, "Model endpoint", f"openai: {MODEL}\nanswered a chat completion"),
         (False, "Genie space Usage", "space-usage\nPermissionDenied: You need CAN VIEW"),
         (True, "MLflow experiment slidegen", "writable (a probe run was created and deleted)"),
+        (True, "Google Slides client", "source: none; Google Slides export is off"),
     )
     for passed, title, found in checks:
         header = panel.get_by_test_id("stMarkdown").filter(has_text=title)

@@ -3,8 +3,14 @@
 The real google-auth and google-api-python-client talk to it over HTTP (the client is built from
 the library's static discovery document with `client_options={"api_endpoint": base_url}`).
 
-- `POST /token`: `authorization_code` (a code made by `issue_code`, once) and `refresh_token`
-  grants; a revoked refresh token gets `400 invalid_grant`, as Google answers.
+- `POST /token`: `authorization_code` (a code made by `issue_code` or by the consent page, once)
+  and `refresh_token` grants; a revoked refresh token gets `400 invalid_grant`, as Google answers.
+  Once a client is registered (`register_client`), every exchange and refresh must carry a known
+  client's id and secret (else `401 invalid_client`), a code from the consent page only works
+  for the client and redirect URI it was issued to, and a refresh token only for its client.
+- `GET /auth`: the consent page, as if the user agreed at once: a registered client and one of
+  its redirect URIs get a 302 back to that URI with a fresh `code` and the `state`; anything else
+  an error page (`invalid_client`, `redirect_uri_mismatch`), as Google shows.
 - `POST /v1/presentations`, `GET /v1/presentations/{id}`, `POST /v1/presentations/{id}:batchUpdate`:
   presentations kept in memory with their slides and each slide's speaker-notes shape; requests
   need a live access token (else 401) and are checked like Google checks them (unknown object
@@ -74,6 +80,9 @@ class FakeGoogle:
         self._codes: dict[str, str] = {}  # code -> refresh token it grants
         self._refresh: dict[str, bool] = {}  # refresh token -> revoked
         self._access: dict[str, str] = {}  # access token -> refresh token
+        self._clients: dict[str, tuple[str, tuple[str, ...]]] = {}  # id -> (secret, redirects)
+        self._code_client: dict[str, tuple[str, str]] = {}  # consent code -> (client, redirect)
+        self._refresh_client: dict[str, str] = {}  # refresh token -> the client it was granted to
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.fail_batch_update_with: int | None = None  # an HTTP status to answer batchUpdate
@@ -101,6 +110,32 @@ class FakeGoogle:
             self._refresh[f"refresh-{n}"] = False
         return f"code-{n}"
 
+    def register_client(
+        self, client_id: str, client_secret: str, redirect_uris: tuple[str, ...] = ()
+    ) -> None:
+        """Know this OAuth client: from now on the token endpoint checks clients as Google does."""
+        with self._lock:
+            self._clients[client_id] = (client_secret, tuple(redirect_uris))
+
+    def consent(self, query: dict[str, str]) -> tuple[int, str]:
+        """The consent page's answer: (302, where to) for a good request, else (status, error)."""
+        client = self._clients.get(query.get("client_id", ""))
+        if client is None:
+            return 401, "Error 401: invalid_client (The OAuth client was not found.)"
+        redirect = query.get("redirect_uri", "")
+        if redirect not in client[1]:
+            return 400, "Error 400: redirect_uri_mismatch"
+        code = self.issue_code()
+        with self._lock:
+            self._code_client[code] = (query["client_id"], redirect)
+        back = {"code": code, "state": query.get("state", ""), "scope": query.get("scope", "")}
+        joiner = "&" if urllib.parse.urlsplit(redirect).query else "?"
+        return 302, f"{redirect}{joiner}{urllib.parse.urlencode(back)}"
+
+    @property
+    def consents(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path == "/auth"]
+
     def revoke(self, refresh_token: str) -> None:
         """Revoke a grant: its refresh token and every access token from it stop working."""
         with self._lock:
@@ -124,11 +159,20 @@ class FakeGoogle:
 
     def _token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         with self._lock:
-            grant = form.get("grant_type")
+            grant, client_id = form.get("grant_type"), form.get("client_id", "")
+            known = self._clients.get(client_id)
+            if self._clients and (known is None or known[0] != form.get("client_secret")):
+                return 401, {"error": "invalid_client", "error_description": "Unauthorized"}
             if grant == "authorization_code":
-                refresh = self._codes.pop(form.get("code", ""), None)
+                code = form.get("code", "")
+                refresh = self._codes.pop(code, None)
+                bound = self._code_client.pop(code, None)
                 if refresh is None:
                     return 400, {"error": "invalid_grant", "error_description": "Bad code."}
+                if bound and bound != (client_id, form.get("redirect_uri")):
+                    return 400, {"error": "redirect_uri_mismatch"}
+                if self._clients:
+                    self._refresh_client[refresh] = client_id
             elif grant == "refresh_token":
                 refresh = form.get("refresh_token", "")
                 if self._refresh.get(refresh, True):
@@ -136,6 +180,8 @@ class FakeGoogle:
                         "error": "invalid_grant",
                         "error_description": "Token has been expired or revoked.",
                     }
+                if self._refresh_client.get(refresh, client_id) != client_id:
+                    return 400, {"error": "unauthorized_client"}
             else:
                 return 400, {"error": "unsupported_grant_type"}
             access = f"access-{next(self._ids)}"
@@ -290,6 +336,9 @@ class FakeGoogle:
 
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 path = urllib.parse.urlsplit(self.path).path
+                if path == "/auth":
+                    self._consent()
+                    return
                 auth = self.headers.get("Authorization")
                 fake.requests.append(Recorded("GET", path, None, auth))
                 grant = fake._authorised(auth)
@@ -302,5 +351,22 @@ class FakeGoogle:
                     self._error(404, "Requested entity was not found.")
                     return
                 self._reply(200, fake._describe(pres))
+
+            def _consent(self) -> None:
+                query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+                fake.requests.append(Recorded("GET", "/auth", query, None))
+                status, where = fake.consent(query)
+                if status == 302:
+                    self.send_response(302)
+                    self.send_header("Location", where)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                page = f"<html><body><h1>{where}</h1></body></html>".encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
 
         return Handler

@@ -146,8 +146,9 @@ def test_an_unreachable_workspace_fails_each_of_its_checks_with_one_probe(
         MLFLOW_TRACKING_URI="databricks",
     )
     report = run_doctor(ws.db, settings)
-    database, *others, layout, pdf = report.checks
+    database, *others, google, layout, pdf = report.checks
     assert database.ok and layout.ok  # layout checks need no workspace
+    assert google.ok and google.detail.startswith("source: none")  # Google is no workspace
     assert pdf.ok and pdf.name.startswith("PDF export")  # local: no workspace involved
     assert [c.name.split(" (")[0].split(" ")[0] for c in others] == [
         "Model",

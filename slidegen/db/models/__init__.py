@@ -1,7 +1,12 @@
 """All models, imported here so the metadata is complete wherever models are used."""
 
 from slidegen.db.models.assets import ImageAsset
-from slidegen.db.models.google import GoogleOAuthState, GoogleOAuthToken, GooglePresentation
+from slidegen.db.models.google import (
+    GoogleGlobalCredential,
+    GoogleOAuthState,
+    GoogleOAuthToken,
+    GooglePresentation,
+)
 from slidegen.db.models.jobs import ChatRequest, ExportFile, ExportJob
 from slidegen.db.models.library import SlideDeckPrompt, SlideStyle
 from slidegen.db.models.operations import (
@@ -46,6 +51,7 @@ __all__ = [
     "ExportFile",
     "ExportJob",
     "FeedbackConversation",
+    "GoogleGlobalCredential",
     "GoogleOAuthState",
     "GoogleOAuthToken",
     "GooglePresentation",

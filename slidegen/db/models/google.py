@@ -1,13 +1,37 @@
-"""Google Slides export: encrypted per-user tokens, one-time OAuth states, presentations."""
+"""Google Slides export: the workspace's OAuth client, encrypted per-user tokens, one-time OAuth
+states, presentations."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from slidegen.db.base import Base, utcnow
+from slidegen.db.base import Base, in_check, utcnow
+
+GOOGLE_CLIENT_TYPES = ("web", "installed")
+
+
+class GoogleGlobalCredential(Base):
+    """The workspace's Google OAuth client file as an admin uploaded it: one row at most.
+
+    The file (client secret included) is one Fernet token (SLIDEGEN_GOOGLE_TOKEN_KEY); only
+    non-secret facts about it are kept in the clear.
+    """
+
+    __tablename__ = "google_global_credentials"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),  # one client per deployment
+        CheckConstraint(in_check("client_type", GOOGLE_CLIENT_TYPES), name="client_type_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    encrypted_client: Mapped[bytes] = mapped_column(LargeBinary)
+    client_id: Mapped[str] = mapped_column(String(255))
+    client_type: Mapped[str] = mapped_column(String(16))
+    uploaded_by: Mapped[str] = mapped_column(String(255))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class GoogleOAuthToken(Base):

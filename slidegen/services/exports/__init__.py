@@ -2,4 +2,4 @@
 
 from slidegen.services.verbs import lazy_verbs
 
-__getattr__ = lazy_verbs(__name__, ("jobs", "google_auth", "google_slides"))
+__getattr__ = lazy_verbs(__name__, ("jobs", "google_auth", "google_client", "google_slides"))

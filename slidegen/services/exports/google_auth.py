@@ -1,12 +1,13 @@
 """Connecting a user's Google account: OAuth 2.0 authorisation code flow, encrypted tokens.
 
 `start_google_connect` stores a one-time random `state` bound to the user and returns Google's
-consent URL; Google redirects back to SLIDEGEN_GOOGLE_REDIRECT_URI with `code` and `state`, and
+consent URL; Google redirects back to the client's redirect URI with `code` and `state`, and
 `complete_google_connect` accepts the code only with a state this user started (and not yet
 used or expired), exchanges it at the token endpoint and stores the tokens encrypted with
-Fernet (key: SLIDEGEN_GOOGLE_TOKEN_KEY). Without the key or the client the feature is off and
-says which variables are missing. A row the key cannot read (a rotated key) asks the user to
-connect again. Scopes: presentations and drive.file only.
+Fernet (key: SLIDEGEN_GOOGLE_TOKEN_KEY). The OAuth client is the one an admin uploaded, else the
+environment's (google_client.py); without the key or a client the feature is off and says why.
+A row the key cannot read (a rotated key), or tokens granted to a client since replaced, ask
+the user to connect again. Scopes: presentations and drive.file only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
 from google.oauth2.credentials import Credentials
 from pydantic import BaseModel
 from sqlalchemy import delete, select
@@ -27,8 +28,13 @@ from sqlalchemy.orm import Session
 from slidegen.config import Settings
 from slidegen.db.base import utcnow
 from slidegen.db.models import GoogleOAuthState, GoogleOAuthToken
-from slidegen.errors import ConfigurationError, InvalidInputError, SlidegenError
+from slidegen.errors import InvalidInputError, SlidegenError
 from slidegen.identity import User
+from slidegen.services.exports.google_client import (
+    GoogleNotConfiguredError,
+    oauth_client,
+    token_fernet,
+)
 
 SCOPES = (
     "https://www.googleapis.com/auth/presentations",
@@ -36,10 +42,6 @@ SCOPES = (
 )
 STATE_TTL = timedelta(minutes=15)
 TOKEN_TIMEOUT_S = 30
-
-
-class GoogleNotConfiguredError(ConfigurationError):
-    """Google Slides export lacks its environment variables."""
 
 
 class GoogleReconnectError(SlidegenError):
@@ -61,7 +63,7 @@ class GoogleConnectionOut(BaseModel):
 def google_connection(session: Session, user: User, *, settings: Settings) -> GoogleConnectionOut:
     """Say whether the feature is configured and the user has readable tokens."""
     try:
-        _require(settings)
+        oauth_client(session, settings=settings)
     except GoogleNotConfiguredError as exc:
         return GoogleConnectionOut(configured=False, connected=False, message=exc.user_message)
     try:
@@ -73,7 +75,7 @@ def google_connection(session: Session, user: User, *, settings: Settings) -> Go
 
 def start_google_connect(session: Session, user: User, *, settings: Settings) -> str:
     """Store a one-time state for the user and return Google's consent URL."""
-    client_id = _require(settings)[0]
+    client = oauth_client(session, settings=settings)
     session.execute(
         delete(GoogleOAuthState).where(GoogleOAuthState.created_at < utcnow() - STATE_TTL)
     )
@@ -81,8 +83,8 @@ def start_google_connect(session: Session, user: User, *, settings: Settings) ->
     session.add(GoogleOAuthState(state=state, user_name=user.name))
     session.flush()
     query = {
-        "client_id": client_id,
-        "redirect_uri": settings.google_redirect_uri,
+        "client_id": client.client_id,
+        "redirect_uri": client.redirect_uri,
         "response_type": "code",
         "scope": " ".join(SCOPES),
         "state": state,
@@ -97,7 +99,7 @@ def complete_google_connect(
     session: Session, user: User, *, settings: Settings, state: str, code: str
 ) -> GoogleConnectionOut:
     """Check the state is this user's, unused and fresh; exchange the code; store the tokens."""
-    client_id, client_secret = _require(settings)
+    client = oauth_client(session, settings=settings)
     row = session.scalar(select(GoogleOAuthState).where(GoogleOAuthState.state == state))
     if row is None or row.user_name != user.name:
         raise InvalidInputError(
@@ -112,9 +114,9 @@ def complete_google_connect(
         {
             "grant_type": "authorization_code",
             "code": code,
-            "client_id": client_id,
-            "client_secret": client_secret,
-            "redirect_uri": settings.google_redirect_uri or "",
+            "client_id": client.client_id,
+            "client_secret": client.client_secret,
+            "redirect_uri": client.redirect_uri,
         },
     )
     if not answer.get("refresh_token"):
@@ -127,6 +129,7 @@ def complete_google_connect(
         access_token=str(answer["access_token"]),
         refresh_token=str(answer["refresh_token"]),
         expiry=expiry,
+        client_id=client.client_id,
     )
     return GoogleConnectionOut(configured=True, connected=True, message="Google account connected.")
 
@@ -150,24 +153,30 @@ def disconnect_google(session: Session, user: User) -> bool:
 
 def user_credentials(session: Session, user_name: str, *, settings: Settings) -> Credentials:
     """The user's google-auth credentials (refreshed by the library when they expire)."""
-    client_id, client_secret = _require(settings)
+    client = oauth_client(session, settings=settings)
     row = session.scalar(select(GoogleOAuthToken).where(GoogleOAuthToken.user_name == user_name))
     if row is None:
         raise GoogleReconnectError("Connect your Google account first to export to Google Slides.")
     try:
-        tokens = json.loads(_fernet(settings).decrypt(row.encrypted_tokens))
+        tokens = json.loads(token_fernet(settings).decrypt(row.encrypted_tokens))
     except (InvalidToken, ValueError):
         raise GoogleReconnectError(
             "Your stored Google authorisation can no longer be read (the key changed); "
             "connect your Google account again."
         ) from None
+    if tokens.get("client_id", client.client_id) != client.client_id:
+        # Google grants refresh tokens to one client: the admin replaced it since.
+        raise GoogleReconnectError(
+            "This server's Google client changed since you connected; "
+            "connect your Google account again."
+        )
     expiry = datetime.fromisoformat(tokens["expiry"]).astimezone(UTC).replace(tzinfo=None)
     return Credentials(  # type: ignore[no-untyped-call]
         token=tokens["access_token"],
         refresh_token=tokens["refresh_token"],
         token_uri=settings.google_token_uri,
-        client_id=client_id,
-        client_secret=client_secret,
+        client_id=client.client_id,
+        client_secret=client.client_secret,
         scopes=list(SCOPES),
         expiry=expiry,  # google-auth compares naive UTC
     )
@@ -181,46 +190,20 @@ def store_tokens(
     access_token: str,
     refresh_token: str,
     expiry: datetime,
+    client_id: str | None = None,
 ) -> None:
-    """Encrypt and keep (or replace) the user's tokens."""
+    """Encrypt and keep (or replace) the user's tokens (and the client they were granted to)."""
     payload = {"access_token": access_token, "refresh_token": refresh_token}
     payload["expiry"] = expiry.replace(tzinfo=expiry.tzinfo or UTC).isoformat()
-    encrypted = _fernet(settings).encrypt(json.dumps(payload).encode())
+    if client_id:
+        payload["client_id"] = client_id
+    encrypted = token_fernet(settings).encrypt(json.dumps(payload).encode())
     row = session.scalar(select(GoogleOAuthToken).where(GoogleOAuthToken.user_name == user_name))
     if row is None:
         session.add(GoogleOAuthToken(user_name=user_name, encrypted_tokens=encrypted))
     else:
         row.encrypted_tokens, row.updated_at = encrypted, utcnow()
     session.flush()
-
-
-def _off(missing: list[str]) -> str:
-    return (
-        "Google Slides export is not configured on this server: the administrator must set "
-        + ", ".join(missing)
-        + "."
-    )
-
-
-def _require(settings: Settings) -> tuple[str, str]:
-    missing = settings.google_missing
-    if missing:
-        raise GoogleNotConfiguredError(_off(missing))
-    _fernet(settings)
-    assert settings.google_client_id and settings.google_client_secret
-    return settings.google_client_id, settings.google_client_secret.get_secret_value()
-
-
-def _fernet(settings: Settings) -> Fernet:
-    key = settings.google_token_key.get_secret_value() if settings.google_token_key else ""
-    try:
-        return Fernet(key.encode())
-    except ValueError:
-        raise GoogleNotConfiguredError(
-            "SLIDEGEN_GOOGLE_TOKEN_KEY is not a Fernet key (32 url-safe base64-encoded bytes); "
-            "make one with `python -c 'from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())'`."
-        ) from None
 
 
 def _token_request(settings: Settings, form: dict[str, str]) -> dict[str, Any]:

@@ -114,6 +114,7 @@ def export_google_slides(
                 access_token=credentials.token,
                 refresh_token=credentials.refresh_token,
                 expiry=credentials.expiry,
+                client_id=credentials.client_id,
             )
     return url, [w for plan in plans for w in plan.warnings]
 

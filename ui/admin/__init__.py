@@ -1,0 +1,1 @@
+"""The Admin page (admins): workspace-wide settings kept in the database."""

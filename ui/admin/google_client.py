@@ -1,0 +1,127 @@
+"""The Admin page's Google Slides section: upload, show, replace and remove the OAuth client.
+
+The section says where the client comes from (uploaded, the environment, none) and, without
+SLIDEGEN_GOOGLE_TOKEN_KEY, why the feature is off and how to make a key. Everything taken
+from the file or from a user (client id, uploader, redirect URI) is shown through `plain`.
+The client secret is never shown: the service never returns it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from slidegen.config import get_settings
+from slidegen.errors import SlidegenError
+from slidegen.identity import User
+from slidegen.services.exports import google_client
+from slidegen.services.exports.google_client import KEY_COMMAND, GoogleClientOut
+from ui.db import session_scope
+from ui.errors import user_errors
+from ui.text import plain
+
+_FLASH = "slidegen.admin.gclient.flash"
+_UPLOADS = "slidegen.admin.gclient.uploads"  # bumped to empty the file chooser after a save
+
+
+def google_client_section(user: User) -> None:
+    """Render the section; the service refuses non-admins (the page stops with its sentence)."""
+    st.subheader("Google Slides: OAuth client")
+    with user_errors(), session_scope() as session:
+        status = google_client.google_client_status(session, user, settings=get_settings())
+    kept = st.session_state.pop(_FLASH, None)
+    if kept:
+        st.success(plain(kept), icon=":material/check:")
+    if not status.key_ready:
+        _key_missing(status)
+    _source(status)
+    if status.key_ready:
+        _upload(user, replace=status.source == "uploaded")
+    if status.source == "uploaded":
+        _remove(user)
+
+
+def _key_missing(status: GoogleClientOut) -> None:
+    st.warning(plain(status.message), icon=":material/key_off:")
+    st.caption(
+        "Make a key once, set it as SLIDEGEN_GOOGLE_TOKEN_KEY in the app's environment (a "
+        "secret in a Databricks App) and restart the app; keep it: with a new key the client "
+        "must be uploaded again and users must connect again."
+    )
+    st.code(KEY_COMMAND, language="bash")
+
+
+def _source(status: GoogleClientOut) -> None:
+    if status.source == "uploaded":
+        st.markdown(
+            f"**Uploaded client** · id {plain(status.client_id or '')} · "
+            f"type {plain(status.client_type or '')}"
+        )
+        if status.uploaded_at:
+            st.caption(
+                f"Uploaded by {plain(status.uploaded_by or '')} on "
+                f"{status.uploaded_at:%Y-%m-%d %H:%M} UTC. It takes precedence over "
+                "SLIDEGEN_GOOGLE_CLIENT_ID and SLIDEGEN_GOOGLE_CLIENT_SECRET."
+            )
+    elif status.source == "env":
+        st.markdown(
+            f"**Client from the environment** (SLIDEGEN_GOOGLE_CLIENT_ID) · id "
+            f"{plain(status.client_id or '')}"
+        )
+        st.caption("An uploaded credentials.json would take precedence over it.")
+    else:
+        st.markdown("**No client yet.**")
+        st.caption(
+            "In Google Cloud, create an OAuth client ID of type Web application with this "
+            "app's URL as an authorised redirect URI, enable the Google Slides API, and upload "
+            "the client's JSON here."
+        )
+    if status.redirect_uri:
+        st.caption(f"Google sends users back to {plain(status.redirect_uri)}")
+    if status.key_ready:
+        say = st.success if status.usable else st.error
+        say(plain(status.message), icon=":material/check:" if status.usable else ":material/error:")
+    for note in status.notes:
+        st.warning(plain(note), icon=":material/warning:")
+
+
+def _upload(user: User, *, replace: bool) -> None:
+    label = "Replace with another credentials.json" if replace else "Upload credentials.json"
+    uploads = st.session_state.get(_UPLOADS, 0)
+    chosen = st.file_uploader(
+        label,
+        type=["json"],
+        max_upload_size=1,  # MB, the least Streamlit takes; the service allows 64 KB
+        key=f"admin.gclient.file.{uploads}",
+        help="The JSON Google Cloud downloads for an OAuth client ID (Web application or "
+        "Desktop app). It is stored encrypted; its secret is never shown.",
+    )
+    if replace:
+        st.caption("Users who connected with a different client id must connect again.")
+    button = "Replace" if replace else "Upload"
+    if chosen is None or not st.button(button, type="primary", key="admin.gclient.upload"):
+        return
+    try:
+        with session_scope() as session:
+            stored = google_client.upload_google_client(
+                session, user, settings=get_settings(), content=chosen.getvalue()
+            )
+    except SlidegenError as exc:
+        st.error(plain(exc.user_message), icon=":material/error:")
+        return
+    st.session_state[_FLASH] = f"Stored the Google OAuth client {stored.client_id}."
+    st.session_state[_UPLOADS] = uploads + 1
+    st.rerun()
+
+
+def _remove(user: User) -> None:
+    with st.popover("Remove", icon=":material/delete:"):
+        st.write(
+            "Remove the uploaded client? Google sign-ins then use the environment's client, "
+            "if one is set, and users who connected with this one must connect again."
+        )
+        if not st.button("Remove for good", type="primary", key="admin.gclient.remove"):
+            return
+    with user_errors(), session_scope() as session:
+        google_client.remove_google_client(session, user, settings=get_settings())
+    st.session_state[_FLASH] = "Removed the uploaded Google OAuth client."
+    st.rerun()
