@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     google_slides_endpoint: str | None = Field(
         None, validation_alias="SLIDEGEN_GOOGLE_SLIDES_ENDPOINT"
     )
+    google_sheets_endpoint: str | None = Field(
+        None, validation_alias="SLIDEGEN_GOOGLE_SHEETS_ENDPOINT"
+    )
 
     @field_validator("llm_provider")
     @classmethod

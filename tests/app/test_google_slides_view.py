@@ -34,6 +34,7 @@ def google(app_env: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogle
     monkeypatch.setenv("SLIDEGEN_GOOGLE_AUTH_URI", f"{fake.base_url}/auth")
     monkeypatch.setenv("SLIDEGEN_GOOGLE_TOKEN_URI", f"{fake.base_url}/token")
     monkeypatch.setenv("SLIDEGEN_GOOGLE_SLIDES_ENDPOINT", fake.base_url)
+    monkeypatch.setenv("SLIDEGEN_GOOGLE_SHEETS_ENDPOINT", fake.base_url)
     reload_settings()
     yield fake
     fake.stop()

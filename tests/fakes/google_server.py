@@ -15,7 +15,10 @@ the library's static discovery document with `client_options={"api_endpoint": ba
   presentations kept in memory with their slides and each slide's speaker-notes shape; requests
   need a live access token (else 401) and are checked like Google checks them (unknown object
   ids, duplicate ids, empty insertText, a text range outside the shape's or cell's text counted
-  in UTF-16 units: 400; one bad request fails the whole batch).
+  in UTF-16 units: 400; one bad request fails the whole batch). `createSheetsChart` needs a
+  valid new object id on a known slide, a spreadsheet the same grant created and a chart in it
+  (tests/fakes/google_sheets: `FakeSheets`), and a known linking mode.
+- `/v4/spreadsheets...`: the Sheets API, served by `sheets` (tests/fakes/google_sheets).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fakes.google_sheets import FakeSheets
 
 _PRESENTATION = re.compile(r"^/v1/presentations/([A-Za-z0-9_-]+)(:batchUpdate)?$")
 
@@ -88,6 +93,7 @@ class FakeGoogle:
         self.fail_batch_update_with: int | None = None  # an HTTP status to answer batchUpdate
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.sheets = FakeSheets()
 
     @property
     def base_url(self) -> str:
@@ -225,15 +231,19 @@ class FakeGoogle:
                 _Slide(s.object_id, s.notes_id, s.notes_text, set(s.elements), dict(s.text_lengths))
                 for s in pres.slides
             ]
-            replies = [self._apply(slides, request) for request in requests]
+            replies = [self._apply(slides, request, pres.owner_grant) for request in requests]
             pres.slides = slides  # all or nothing, like Google
         return {"presentationId": pres.presentation_id, "replies": replies}
 
-    def _apply(self, slides: list[_Slide], request: dict[str, Any]) -> dict[str, Any]:
+    def _apply(
+        self, slides: list[_Slide], request: dict[str, Any], grant: str = ""
+    ) -> dict[str, Any]:
         ((kind, body),) = request.items()
         ids = {s.object_id for s in slides} | {e for s in slides for e in s.elements}
         ids |= {s.notes_id for s in slides}
         object_id = body.get("objectId")
+        if kind == "createSheetsChart":
+            return self._sheets_chart(slides, ids, body, grant)
         if kind == "createSlide":
             if object_id in ids:
                 raise _BadRequest(f"The object ({object_id}) already exists.")
@@ -277,6 +287,27 @@ class FakeGoogle:
                 raise _BadRequest(f"The range [{start}, {end}) is outside the text (0-{length}).")
         return {}
 
+    def _sheets_chart(
+        self, slides: list[_Slide], ids: set[str], body: dict[str, Any], grant: str
+    ) -> dict[str, Any]:
+        """createSheetsChart, checked as the Slides API reference describes it."""
+        object_id = body.get("objectId", "")
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_:-]{4,49}", object_id) or object_id in ids:
+            raise _BadRequest(f"Invalid or duplicate object id ({object_id}).")
+        page = (body.get("elementProperties") or {}).get("pageObjectId")
+        owner = next((s for s in slides if s.object_id == page), None)
+        if owner is None:
+            raise _BadRequest(f"The page ({page}) could not be found.")
+        if body.get("linkingMode", "NOT_LINKED_IMAGE") not in ("LINKED", "NOT_LINKED_IMAGE"):
+            raise _BadRequest(f"Invalid linkingMode {body.get('linkingMode')}.")
+        if not self.sheets.chart(body.get("spreadsheetId", ""), body.get("chartId"), grant):
+            raise _BadRequest(
+                f"The chart {body.get('chartId')} of spreadsheet {body.get('spreadsheetId')} "
+                "could not be found."
+            )
+        owner.elements.add(object_id)
+        return {"createSheetsChart": {"objectId": object_id}}
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -315,6 +346,9 @@ class FakeGoogle:
                 if token is None:
                     self._error(401, "Request had invalid authentication credentials.")
                     return
+                if path.startswith("/v4/"):
+                    self._reply(*fake.sheets.post(path, token, body))
+                    return
                 if path == "/v1/presentations":
                     self._reply(200, fake._create(token, body))
                     return
@@ -344,6 +378,9 @@ class FakeGoogle:
                 grant = fake._authorised(auth)
                 if grant is None:
                     self._error(401, "Request had invalid authentication credentials.")
+                    return
+                if path.startswith("/v4/"):
+                    self._reply(*fake.sheets.get(path, grant))
                     return
                 match = _PRESENTATION.match(path)
                 pres = fake.presentations.get(match.group(1)) if match else None

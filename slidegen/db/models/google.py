@@ -71,4 +71,6 @@ class GooglePresentation(Base):
     user_name: Mapped[str] = mapped_column(String(255))
     presentation_id: Mapped[str] = mapped_column(String(255))
     url: Mapped[str] = mapped_column(String(500))
+    # The spreadsheet holding the charts' data (one sheet and linked chart each); None: none yet.
+    spreadsheet_id: Mapped[str | None] = mapped_column(String(255))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

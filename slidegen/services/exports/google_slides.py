@@ -2,10 +2,12 @@
 
 Runs inside an export job (jobs.run_export) with the requesting user's tokens only. The first
 export creates a presentation (`presentations.create`); the deck remembers its id per user, and
-re-exports replace its slides in place, so the link stays stable. Requests go in two
-`batchUpdate` calls (a very large deck in chunks): every slide with its elements and the
-removal of the old slides, then the speaker notes, whose shape ids Google assigns and which a
-`presentations.get` between the two reads.
+re-exports replace its slides in place, so the link stays stable. Charts are drawn first, as
+native charts in the deck's Google Sheets spreadsheet (google_sheets), and linked into their
+slides (`createSheetsChart`); a chart Sheets did not draw is a native table of its data. Requests
+go in two `batchUpdate` calls (a very large deck in chunks): every slide with its elements and
+the removal of the old slides, then the speaker notes, whose shape ids Google assigns and which
+a `presentations.get` between the two reads.
 """
 
 from __future__ import annotations
@@ -28,14 +30,16 @@ from slidegen.db.database import Database
 from slidegen.db.models import GoogleOAuthToken, GooglePresentation
 from slidegen.deck import Deck
 from slidegen.errors import SlidegenError
-from slidegen.export.gslides import PAGE_SIZE, SlidePlan, plan_deck
+from slidegen.export.gslides import PAGE_SIZE, DrawnCharts, SlidePlan, plan_deck
 from slidegen.identity import User
+from slidegen.render.charts import palette_from_css
 from slidegen.services.exports.google_auth import (
     GoogleApiError,
     GoogleReconnectError,
     store_tokens,
     user_credentials,
 )
+from slidegen.services.exports.google_sheets import draw_charts, sheets_service
 from slidegen.services.sessions.access import load_session
 
 log = logging.getLogger("slidegen.export")
@@ -74,7 +78,7 @@ def export_google_slides(
     """Export the deck to the user's Google Slides; return the presentation's URL and warnings."""
     with db.scope() as session:
         credentials = user_credentials(session, user_name, settings=settings)
-        known = _remembered(session, session_pk, user_name)
+        known, known_sheet = _remembered(session, session_pk, user_name)
     plans = plan_deck(deck, prefix=f"sg{secrets.token_hex(4)}")
     options = (
         {"api_endpoint": settings.google_slides_endpoint}
@@ -92,7 +96,17 @@ def export_google_slides(
         )
         presentations = service.presentations()
         presentation_id, old = _target(presentations, known, deck.title)
-        _build(presentations, presentation_id, plans, old, on_step)
+        drawn = DrawnCharts()
+        slots = [slot for plan in plans for slot in plan.charts]
+        if slots:
+            drawn = draw_charts(
+                sheets_service(credentials, settings).spreadsheets(),
+                known=known_sheet,
+                deck_title=deck.title,
+                slots=slots,
+                palette=palette_from_css(deck.css),
+            )
+        warnings = _build(presentations, presentation_id, plans, old, drawn, on_step)
     except RefreshError:
         with db.scope() as session:  # the grant is dead: the user must connect again
             _forget_tokens(session, user_name)
@@ -105,7 +119,7 @@ def export_google_slides(
         ) from None
     url = presentation_url(presentation_id)
     with db.scope() as session:
-        _remember(session, session_pk, user_name, presentation_id, url)
+        _remember(session, session_pk, user_name, presentation_id, url, drawn.spreadsheet_id)
         if credentials.token and credentials.expiry and credentials.refresh_token:
             store_tokens(  # keep a refreshed access token for the next export
                 session,
@@ -116,7 +130,7 @@ def export_google_slides(
                 expiry=credentials.expiry,
                 client_id=credentials.client_id,
             )
-    return url, [w for plan in plans for w in plan.warnings]
+    return url, warnings
 
 
 def _target(presentations: Any, known: str | None, title: str) -> tuple[str, list[str]]:
@@ -138,17 +152,19 @@ def _build(
     presentation_id: str,
     plans: list[SlidePlan],
     old: list[str],
+    drawn: DrawnCharts,
     on_step: Callable[[int, int], None] | None,
-) -> None:
-    chunks: list[list[dict[str, Any]]] = [[]]
+) -> list[str]:
+    """Add the slides, remove the old ones, fill the notes; return the warnings."""
+    chunks: list[list[SlidePlan]] = [[]]
     for plan in plans:
-        if chunks[-1] and len(chunks[-1]) + len(plan.requests) > MAX_REQUESTS_PER_CALL:
+        if chunks[-1] and sum(p.size for p in chunks[-1]) + plan.size > MAX_REQUESTS_PER_CALL:
             chunks.append([])
-        chunks[-1].extend(plan.requests)
-    chunks[-1].extend({"deleteObject": {"objectId": object_id}} for object_id in old)
-    steps = len(chunks) + 1
-    for done, requests in enumerate(chunks, 1):
-        _batch(presentations, presentation_id, requests)
+        chunks[-1].append(plan)
+    steps, warnings = len(chunks) + 1, []
+    for done, group in enumerate(chunks, 1):
+        removals = [{"deleteObject": {"objectId": o}} for o in old] if done == len(chunks) else []
+        warnings += _chunk(presentations, presentation_id, group, removals, drawn)
         if on_step:
             on_step(done, steps)
     if any(plan.notes for plan in plans):
@@ -171,6 +187,46 @@ def _build(
             if p.notes and p.object_id in notes_ids
         ]
         _batch(presentations, presentation_id, notes)
+    return warnings
+
+
+def _chunk(
+    presentations: Any,
+    presentation_id: str,
+    group: list[SlidePlan],
+    removals: list[dict[str, Any]],
+    drawn: DrawnCharts,
+) -> list[str]:
+    """One batchUpdate; if Slides refuses a linked chart in it, again with those as tables."""
+    requests, warnings = _resolved(group, drawn)
+    linked = {s.object_id for p in group for s in p.charts if s.object_id in drawn.chart_ids}
+    try:
+        _batch(presentations, presentation_id, requests + removals)
+        return warnings
+    except HttpError as exc:
+        if exc.resp.status != 400 or not linked:
+            raise
+        log.warning("Google Slides refused the linked charts: %s", exc)
+    # A batch is all or nothing: nothing of the refused one was applied.
+    reason = "Google Slides could not link the Sheets chart"
+    tables = DrawnCharts(
+        drawn.spreadsheet_id,
+        {k: v for k, v in drawn.chart_ids.items() if k not in linked},
+        {**drawn.reasons, **dict.fromkeys(linked, reason)},
+    )
+    requests, warnings = _resolved(group, tables)
+    _batch(presentations, presentation_id, requests + removals)
+    return warnings
+
+
+def _resolved(group: list[SlidePlan], drawn: DrawnCharts) -> tuple[list[dict[str, Any]], list[str]]:
+    requests: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    for plan in group:
+        more, said = plan.resolve(drawn)
+        requests += more
+        warnings += said
+    return requests, warnings
 
 
 def _batch(presentations: Any, presentation_id: str, requests: list[dict[str, Any]]) -> None:
@@ -195,25 +251,38 @@ def _api_error(exc: HttpError) -> SlidegenError:
     return GoogleApiError(f"Google Slides refused the export (HTTP {status}); try again later.")
 
 
-def _remembered(session: Session, session_pk: int, user_name: str) -> str | None:
-    return session.scalar(
-        select(GooglePresentation.presentation_id).where(
+def _remembered(session: Session, session_pk: int, user_name: str) -> tuple[str | None, str | None]:
+    """The presentation and the chart spreadsheet this user exported the deck to, if any."""
+    row = session.execute(
+        select(GooglePresentation.presentation_id, GooglePresentation.spreadsheet_id).where(
             GooglePresentation.session_id == session_pk, GooglePresentation.user_name == user_name
         )
-    )
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
-def _remember(session: Session, session_pk: int, user_name: str, pid: str, url: str) -> None:
+def _remember(
+    session: Session, session_pk: int, user_name: str, pid: str, url: str, sheet: str | None
+) -> None:
     row = session.scalar(
         select(GooglePresentation).where(
             GooglePresentation.session_id == session_pk, GooglePresentation.user_name == user_name
         )
     )
     if row is None:
-        session.add(GooglePresentation(session_id=session_pk, user_name=user_name,
-                                       presentation_id=pid, url=url))  # fmt: skip
+        session.add(
+            GooglePresentation(
+                session_id=session_pk,
+                user_name=user_name,
+                presentation_id=pid,
+                url=url,
+                spreadsheet_id=sheet,
+            )
+        )
     else:
         row.presentation_id, row.url, row.updated_at = pid, url, utcnow()
+        if sheet:  # a deck without charts this time keeps its spreadsheet for the next
+            row.spreadsheet_id = sheet
 
 
 def _forget_tokens(session: Session, user_name: str) -> None:
