@@ -1,5 +1,7 @@
 """Chat: generate a deck, watch it stream in, select slides, edit, restore and download."""
 
+from functools import partial
+
 import streamlit as st
 
 from slidegen.config import get_settings
@@ -41,7 +43,17 @@ def load():
 active, profile_names, detail, messages, prompts, recent = load()
 running = bool(detail and detail.last_request and detail.last_request.is_running)
 read_only = bool(detail and detail.my_right == "read")
-prompt = request_box(detail, running=running, read_only=read_only)  # drawn first, at the bottom
+# Drawn first, at the bottom. In an open session, Enter starts the request in its callback.
+prompt = request_box(
+    detail,
+    running=running,
+    read_only=read_only,
+    on_submit=partial(
+        chat_actions.send_request, user, session_id, [s.slide_id for s in detail.slides]
+    )
+    if detail
+    else None,
+)
 
 # One header row: the page's title and the profile's LLM (start screen) or the deck's title,
 # then the profile switch and New deck. Every row above the deck pushes the focused slide
@@ -121,6 +133,7 @@ if (deck_place := slot(detail is not None, key="deck-screen")) and detail is not
             read_only_note.info(
                 "You can view this deck but not change it.", icon=":material/visibility:"
             )
+        chat_actions.send_error(session_id)
         chat_actions.undo_bar(user, session_id, allowed=not (running or read_only))
         with st.container(key="deck"):
             live_deck(user, detail, running=running, read_only=read_only)
@@ -136,5 +149,3 @@ if (deck_place := slot(detail is not None, key="deck-screen")) and detail is not
 
 if prompt and detail is None:
     start.start_deck(user, prompt, chosen, choices)
-elif prompt:
-    chat_actions.send(user, detail, prompt, None)

@@ -12,6 +12,10 @@ from slidegen.errors import SlidegenError
 from ui.text import plain
 
 log = logging.getLogger("slidegen.ui")
+SOMETHING_WENT_WRONG = (
+    "Something went wrong on our side. Reload the page; if it happens again, "
+    "tell your administrator (details are in the app's log)."
+)
 
 
 @contextmanager
@@ -24,9 +28,5 @@ def user_errors() -> Iterator[None]:
         st.stop()
     except Exception:
         log.exception("unexpected error while rendering a page")
-        st.error(
-            "Something went wrong on our side. Reload the page; if it happens again, "
-            "tell your administrator (details are in the app's log).",
-            icon=":material/error:",
-        )
+        st.error(SOMETHING_WENT_WRONG, icon=":material/error:")
         st.stop()

@@ -12,7 +12,8 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocket, expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.e2e.app_server import ROOT
 from tests.e2e.chat_fixtures import (
@@ -202,6 +203,43 @@ def test_named_slides_win_over_stale_ticks_and_replies_say_what_changed(
     expect(reply).to_be_visible(timeout=TIMEOUT_MS)
     assert seen[-1] == [ids[1]]
     expect(page.get_by_test_id("stChatMessage").last).not_to_contain_text("Edited")
+
+
+def starts_a_run(payload: str | bytes) -> bool:
+    """Whether a message from the app's server says a run of the page starts."""
+    if isinstance(payload, str):
+        return False
+    message = ForwardMsg()
+    message.ParseFromString(payload)
+    return message.WhichOneof("type") == "new_session"
+
+
+def test_a_request_sent_just_before_another_click_is_not_dropped(
+    page: Page, chat_app: ChatApp
+) -> None:
+    """Enter, then a tick while the run Enter started is still going.
+
+    That run holds the request box's value; a message the browser sends before it ends (any
+    click) makes Streamlit stop it and run again without the value. The request must still be
+    sent.
+    """
+    sockets: list[WebSocket] = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    generate(page, chat_app, deck_slides(), "Quick hands")
+    expect_titles(page, TITLES)
+    ids = slide_ids(page)
+    seen: list[list[str]] = []
+    chat_app.llm.respond_with(revise_selected(seen))
+    box = page.get_by_test_id(BOX)
+    expect(box).to_be_enabled(timeout=TIMEOUT_MS)
+    box.fill("Make slide 5 punchier")
+    with sockets[-1].expect_event("framereceived", predicate=starts_a_run):
+        box.press("Enter")
+    page.get_by_role("checkbox", name="Slide 3", exact=True).press("Space")
+    expect(page.get_by_test_id("stChatMessage").filter(has_text="Edited slide 5")).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+    assert seen == [[ids[4]]]
 
 
 # -- 4. the slide being worked on is large ----------------------------------------------------

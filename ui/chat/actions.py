@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from slidegen.deck import Slide
+from slidegen.errors import SlidegenError
 from slidegen.identity import User
 from slidegen.schemas.decks import SessionDetail
 from slidegen.services.decks import hand_edits as slides
@@ -13,12 +16,14 @@ from slidegen.services.generation import chat_requests as requests
 from slidegen.services.sessions import actions as session_actions
 from ui.chat import state
 from ui.db import session_scope
-from ui.errors import user_errors
+from ui.errors import SOMETHING_WENT_WRONG, user_errors
 from ui.jobs import submit
 from ui.text import plain
 from ui.widgets.deck_view import show_slide
 from ui.widgets.slide_editor import slide_editor
 from ui.widgets.slots import slot
+
+log = logging.getLogger("slidegen.ui")
 
 _BY_HAND = {
     "up": (slides.move_slide, {"offset": -1}),
@@ -131,31 +136,48 @@ def switch_profile(user: User, session_id: str, profile_name: str) -> None:
     st.rerun()
 
 
-def send(user: User, detail: SessionDetail | None, prompt: str, profile_name: str | None) -> None:
-    """Start a generation (no deck yet) or an edit of the selected or named slides."""
-    ticked = state.slides_sent_with_request(detail.session_id) if detail else []
-    if detail:
-        state.withdraw_undo(detail.session_id)  # an undo would now also undo this request
-    with user_errors(), session_scope() as session:
-        if detail and detail.slides:
-            handle = requests.start_edit(
-                session,
-                user,
-                session_id=detail.session_id,
-                instruction=prompt,
-                slide_ids=[s.slide_id for s in detail.slides if s.slide_id in ticked],
-            )
-        else:
-            handle = requests.start_generation(
-                session,
-                user,
-                prompt=prompt,
-                session_id=detail.session_id if detail else None,
-                profile_name=profile_name,
-            )
+def send_request(user: User, session_id: str, slide_order: list[str]) -> None:
+    """The request box's on_submit in an open session: start the request here.
+
+    Streamlit runs the callback once for each Enter. The page's run after it holds the box's
+    value only until the browser's next message (any click) stops that run and starts another
+    without it, so a request started at the end of the page's run could be lost, with the
+    ticks it took already cleared.
+    """
+    prompt = str(st.session_state.get(state.REQUEST_KEY) or "").strip()
+    ticked = state.selected_slides(session_id)
+    state.clear_selection(session_id)
+    if not prompt:
+        return
+    state.withdraw_undo(session_id)  # an undo would now also undo this request
+    try:
+        with session_scope() as session:
+            if slide_order:
+                handle = requests.start_edit(
+                    session,
+                    user,
+                    session_id=session_id,
+                    instruction=prompt,
+                    slide_ids=[i for i in slide_order if i in ticked],
+                )
+            else:
+                handle = requests.start_generation(
+                    session, user, prompt=prompt, session_id=session_id
+                )
+    except SlidegenError as exc:
+        state.report_send_error(session_id, exc.user_message)
+        return
+    except Exception:
+        log.exception("could not start a request")
+        state.report_send_error(session_id, SOMETHING_WENT_WRONG)
+        return
     submit(handle.request_id)
-    state.open_session(handle.session_id)
-    st.rerun()
+
+
+def send_error(session_id: str) -> None:
+    """Show why the last request could not start (once)."""
+    if message := state.take_send_error(session_id):
+        st.error(plain(message), icon=":material/error:")
 
 
 def follow_thread(user: User, session_id: str | None) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+REQUEST_KEY = "request"  # the request box's widget key
 _OPEN = "slidegen.open_session"
 _SELECTED = "slidegen.selected.{}"
-_SENT_WITH = "slidegen.sent_with.{}"
+_SEND_ERROR = "slidegen.send_error.{}"
 _ROUND = "slidegen.tick_round.{}"
 
 
@@ -79,15 +80,14 @@ def clear_selection(session_id: str) -> None:
     set_selected_slides(session_id, [])
 
 
-def take_selection_for_request(session_id: str) -> None:
-    """Hand the ticked slides to the request being sent, and untick them (a callback)."""
-    st.session_state[_SENT_WITH.format(session_id)] = selected_slides(session_id)
-    clear_selection(session_id)
+def report_send_error(session_id: str, message: str) -> None:
+    """Keep why a request could not start, for the page's run to show."""
+    st.session_state[_SEND_ERROR.format(session_id)] = message
 
 
-def slides_sent_with_request(session_id: str) -> list[str]:
-    """Return (and forget) the slides ticked when the request was sent."""
-    return list(st.session_state.pop(_SENT_WITH.format(session_id), []))
+def take_send_error(session_id: str) -> str | None:
+    """Return (and forget) why the last request could not start."""
+    return st.session_state.pop(_SEND_ERROR.format(session_id), None)
 
 
 _UNDO = "slidegen.undo.{}"

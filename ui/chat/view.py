@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from slidegen.schemas.decks import MessageOut, RequestOut, SessionDetail
@@ -65,7 +67,11 @@ def provider_line(name: str, provider: str, endpoint: str, offline: bool) -> str
 
 
 def request_box(
-    detail: SessionDetail | None, *, running: bool, read_only: bool = False
+    detail: SessionDetail | None,
+    *,
+    running: bool,
+    read_only: bool = False,
+    on_submit: Callable[[], None] | None = None,
 ) -> str | None:
     """Show the one request box, pinned at the bottom, with the ticked slides named above it.
 
@@ -97,9 +103,8 @@ def request_box(
         return st.chat_input(
             _placeholder(detail, numbers, read_only),
             disabled=running or read_only,
-            key="request",
-            on_submit=state.take_selection_for_request if session_id else None,
-            args=(session_id,) if session_id else None,
+            key=state.REQUEST_KEY,
+            on_submit=on_submit,
         )
 
 
