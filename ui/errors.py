@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
@@ -30,3 +30,19 @@ def user_errors() -> Iterator[None]:
         log.exception("unexpected error while rendering a page")
         st.error(SOMETHING_WENT_WRONG, icon=":material/error:")
         st.stop()
+
+
+@contextmanager
+def kept_for_the_page(report: Callable[[str], None]) -> Iterator[None]:
+    """In a widget's callback: hand a failure's sentence to `report` (the page's run shows it).
+
+    A callback cannot show anything in place and must not stop the page: a SlidegenError
+    gives its own sentence, anything else is logged and gives SOMETHING_WENT_WRONG.
+    """
+    try:
+        yield
+    except SlidegenError as exc:
+        report(exc.user_message)
+    except Exception:
+        log.exception("unexpected error in a widget's callback")
+        report(SOMETHING_WENT_WRONG)

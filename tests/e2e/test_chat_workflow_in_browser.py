@@ -34,7 +34,7 @@ from tests.e2e.test_chat_in_browser import (
     slide,
     slide_ids,
 )
-from tests.e2e.waits import settled
+from tests.e2e.waits import export_ready, settled
 from tests.fakes.openai_server import RecordedRequest, Reply
 
 pytestmark = pytest.mark.e2e
@@ -240,6 +240,23 @@ def test_a_request_sent_just_before_another_click_is_not_dropped(
         timeout=TIMEOUT_MS
     )
     assert seen == [[ids[4]]]
+
+
+def test_an_export_clicked_just_before_another_click_still_runs(
+    page: Page, chat_app: ChatApp
+) -> None:
+    """Download PPTX, then a tick while the run the click started is still going: that run is
+    stopped and the next one has no click in it. The export must start all the same."""
+    sockets: list[WebSocket] = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    generate(page, chat_app, deck_slides(), "Quick export")
+    expect_titles(page, TITLES)
+    settled(page)
+    with sockets[-1].expect_event("framereceived", predicate=starts_a_run):
+        page.get_by_role("button", name="Download PPTX").press("Enter")
+    page.get_by_role("checkbox", name="Slide 3", exact=True).press("Space")
+    expect(page.get_by_role("checkbox", name="Slide 3", exact=True)).to_be_checked()
+    export_ready(page, "Save PPTX")
 
 
 # -- 4. the slide being worked on is large ----------------------------------------------------

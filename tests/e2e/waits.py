@@ -32,12 +32,13 @@ def frames_loaded(page: Page) -> None:
 def export_ready(page: Page, button: str) -> Locator:
     """Wait for a background export's download button while its progress keeps moving.
 
-    The export says "Exporting… N of M slides" as it goes. The wait fails when that line has
+    The export says "Exporting… N of M slides" as it goes (then ", writing the PDF file" while
+    the file is written). The wait fails when that line has
     not changed for TIMEOUT_MS (the export stalled or never started), never because the export
     as a whole takes long on a loaded machine: its speed is measured in bench/, not here.
     """
     save = page.get_by_role("button", name=button)
-    progress = page.get_by_text(re.compile(r"^Exporting… \d+ of \d+ slides$"))
+    progress = page.get_by_text(re.compile(r"^Exporting… \d+ of \d+ slides"))
     seen: set[str] = set()
     while True:
         try:

@@ -8,19 +8,21 @@ The client secret is never shown: the service never returns it.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from slidegen.config import get_settings
-from slidegen.errors import SlidegenError
 from slidegen.identity import User
 from slidegen.services.exports import google_client
 from slidegen.services.exports.google_client import KEY_COMMAND, GoogleClientOut
 from ui.db import session_scope
-from ui.errors import user_errors
+from ui.errors import kept_for_the_page, user_errors
 from ui.text import plain
 
 _FLASH = "slidegen.admin.gclient.flash"
 _UPLOADS = "slidegen.admin.gclient.uploads"  # bumped to empty the file chooser after a save
+_FAILED = "slidegen.admin.gclient.failed"  # why the last upload was refused
 
 
 def google_client_section(user: User) -> None:
@@ -98,19 +100,35 @@ def _upload(user: User, *, replace: bool) -> None:
     if replace:
         st.caption("Users who connected with a different client id must connect again.")
     button = "Replace" if replace else "Upload"
-    if chosen is None or not st.button(button, type="primary", key="admin.gclient.upload"):
+    if chosen is not None:
+        # Stored in the click's callback: Streamlit runs it once per click, so a page run
+        # stopped by another message cannot lose the upload.
+        st.button(
+            button,
+            type="primary",
+            key="admin.gclient.upload",
+            on_click=_store,
+            args=(user, f"admin.gclient.file.{uploads}", uploads),
+        )
+    if failed := st.session_state.pop(_FAILED, None):
+        st.error(plain(failed), icon=":material/error:")
+
+
+def _store(user: User, file_key: str, uploads: int) -> None:
+    """Store the chosen file (a click's callback); say the outcome on the next run."""
+    chosen = st.session_state.get(file_key)
+    if chosen is None:
         return
-    try:
-        with session_scope() as session:
-            stored = google_client.upload_google_client(
-                session, user, settings=get_settings(), content=chosen.getvalue()
-            )
-    except SlidegenError as exc:
-        st.error(plain(exc.user_message), icon=":material/error:")
+    stored = None
+    report = partial(st.session_state.__setitem__, _FAILED)
+    with kept_for_the_page(report), session_scope() as session:
+        stored = google_client.upload_google_client(
+            session, user, settings=get_settings(), content=chosen.getvalue()
+        )
+    if stored is None:
         return
     st.session_state[_FLASH] = f"Stored the Google OAuth client {stored.client_id}."
-    st.session_state[_UPLOADS] = uploads + 1
-    st.rerun()
+    st.session_state[_UPLOADS] = uploads + 1  # a new, empty file chooser
 
 
 def _remove(user: User) -> None:

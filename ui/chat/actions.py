@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import streamlit as st
 
 from slidegen.deck import Slide
-from slidegen.errors import SlidegenError
 from slidegen.identity import User
 from slidegen.schemas.decks import SessionDetail
 from slidegen.services.decks import hand_edits as slides
@@ -16,7 +16,7 @@ from slidegen.services.generation import chat_requests as requests
 from slidegen.services.sessions import actions as session_actions
 from ui.chat import state
 from ui.db import session_scope
-from ui.errors import SOMETHING_WENT_WRONG, user_errors
+from ui.errors import kept_for_the_page, user_errors
 from ui.jobs import submit
 from ui.text import plain
 from ui.widgets.deck_view import show_slide
@@ -31,6 +31,7 @@ _BY_HAND = {
     "duplicate": (slides.duplicate_slide, {}),
     "delete": (slides.delete_slide, {}),
 }
+_EDITING = "slidegen.editing.{}"  # session id -> the slide whose Edit was clicked
 
 
 @st.dialog("Edit slide", width="large")
@@ -52,33 +53,44 @@ def _edit_dialog(user: User, detail: SessionDetail, slide_id: str) -> None:
 
 
 def slide_action(user: User, detail: SessionDetail, action: str, slide_id: str) -> None:
-    """Apply a per-slide action without the LLM (edit opens the editor)."""
+    """A slide's button (its on_click): change the deck by hand, or ask the page to open the
+    editor. Streamlit runs a callback once per click, so a page run stopped by the browser's
+    next message cannot lose the click."""
     if action == "edit":
-        _edit_dialog(user, detail, slide_id)
+        st.session_state[_EDITING.format(detail.session_id)] = slide_id
         return
     function, extra = _BY_HAND[action]
-    with user_errors(), session_scope() as session:
-        changed = function(
-            session,
-            user,
-            session_id=detail.session_id,
-            slide_id=slide_id,
-            expected_version=detail.version,
-            **extra,
-        )
-    state.withdraw_undo(detail.session_id)
-    if action == "delete" and detail.versions:  # the newest save point is the deck as it was
-        what = changed.versions[0].description if changed.versions else "Deleted a slide"
-        state.offer_undo(detail.session_id, detail.versions[0].version_number, what)
-    st.rerun()
+    with kept_for_the_page(partial(state.report_send_error, detail.session_id)):
+        with session_scope() as session:
+            changed = function(
+                session,
+                user,
+                session_id=detail.session_id,
+                slide_id=slide_id,
+                expected_version=detail.version,
+                **extra,
+            )
+        state.withdraw_undo(detail.session_id)
+        if action == "delete" and detail.versions:  # the newest save point: the deck as it was
+            what = changed.versions[0].description if changed.versions else "Deleted a slide"
+            state.offer_undo(detail.session_id, detail.versions[0].version_number, what)
+
+
+def slide_editor_dialog(user: User, detail: SessionDetail) -> None:
+    """Open the editor on the slide whose Edit was clicked (once)."""
+    slide_id = st.session_state.pop(_EDITING.format(detail.session_id), None)
+    if slide_id and any(s.slide_id == slide_id for s in detail.slides):
+        _edit_dialog(user, detail, slide_id)
 
 
 def restore(
     user: User, session_id: str, version_number: int, expected_version: int | None = None
 ) -> None:
-    """Make a save point the current deck again, if the deck is still the one the user saw."""
+    """Make a save point the current deck again, if the deck is still the one the user saw
+    (a button's on_click: a failure is said by the page's run)."""
     state.withdraw_undo(session_id)
-    with user_errors(), session_scope() as session:
+    report = partial(state.report_send_error, session_id)
+    with kept_for_the_page(report), session_scope() as session:
         decks.restore_save_point(
             session,
             user,
@@ -86,7 +98,6 @@ def restore(
             version_number=version_number,
             expected_version=expected_version,
         )
-    st.rerun()
 
 
 @st.dialog("Save point preview", width="large")
@@ -112,6 +123,7 @@ def preview_save_point(
         "Restore this save point", type="primary", key=f"preview-restore-{version_number}"
     ):
         restore(user, session_id, version_number, expected_version)
+        st.rerun()  # closes the preview
 
 
 def undo_bar(user: User, session_id: str, *, allowed: bool) -> None:
@@ -123,8 +135,13 @@ def undo_bar(user: User, session_id: str, *, allowed: bool) -> None:
         version_number, what = offer
         row = place.columns([5, 1], vertical_alignment="center")
         row[0].caption(f"{plain(what)}.")
-        if row[1].button("Undo", icon=":material/undo:", key="undo"):
-            restore(user, session_id, version_number)
+        row[1].button(
+            "Undo",
+            icon=":material/undo:",
+            key="undo",
+            on_click=restore,
+            args=(user, session_id, version_number),
+        )
 
 
 def switch_profile(user: User, session_id: str, profile_name: str) -> None:
@@ -150,28 +167,21 @@ def send_request(user: User, session_id: str, slide_order: list[str]) -> None:
     if not prompt:
         return
     state.withdraw_undo(session_id)  # an undo would now also undo this request
-    try:
-        with session_scope() as session:
-            if slide_order:
-                handle = requests.start_edit(
-                    session,
-                    user,
-                    session_id=session_id,
-                    instruction=prompt,
-                    slide_ids=[i for i in slide_order if i in ticked],
-                )
-            else:
-                handle = requests.start_generation(
-                    session, user, prompt=prompt, session_id=session_id
-                )
-    except SlidegenError as exc:
-        state.report_send_error(session_id, exc.user_message)
-        return
-    except Exception:
-        log.exception("could not start a request")
-        state.report_send_error(session_id, SOMETHING_WENT_WRONG)
-        return
-    submit(handle.request_id)
+    handle = None
+    report = partial(state.report_send_error, session_id)
+    with kept_for_the_page(report), session_scope() as session:
+        if slide_order:
+            handle = requests.start_edit(
+                session,
+                user,
+                session_id=session_id,
+                instruction=prompt,
+                slide_ids=[i for i in slide_order if i in ticked],
+            )
+        else:
+            handle = requests.start_generation(session, user, prompt=prompt, session_id=session_id)
+    if handle is not None:
+        submit(handle.request_id)
 
 
 def send_error(session_id: str) -> None:

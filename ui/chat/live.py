@@ -99,3 +99,5 @@ def live_deck(user: User, current: SessionDetail, *, running: bool, read_only: b
                 chat_actions.slide_action(user, current, name, slide_id)
 
             show_deck(current, on_action=None if locked else action, editable=not locked)
+            if not locked:
+                chat_actions.slide_editor_dialog(user, current)

@@ -155,8 +155,16 @@ def _slide_card(
             # Each button carries its name as text: an icon alone reads as "edit icon".
             for action, icon, name in _ACTIONS if on_action else ():
                 key = f"{prefix}-{action}" if prefix else f"{action}-{slide.slide_id}"
-                if st.button(name, icon=icon, key=key, type="tertiary"):
-                    on_action(action, slide.slide_id)
+                # In the click's callback: Streamlit runs it once per click, while a page
+                # run stopped by the browser's next message would lose the click.
+                st.button(
+                    name,
+                    icon=icon,
+                    key=key,
+                    type="tertiary",
+                    on_click=on_action,
+                    args=(action, slide.slide_id),
+                )
         # Above the slide, not under it: a slide frame takes its height when it loads, and a
         # control under it would move meanwhile (a click aimed at it lands on the slide).
         bar(slide.slide_id)  # rating, Why, Fix, thumbs
@@ -218,5 +226,10 @@ def show_save_points(
             if row[1].button("Preview", key=f"preview-{version.version_number}"):
                 on_preview(version.version_number)
             key = f"restore-{version.version_number}"
-            if row[2].button("Restore", key=key, disabled=on_restore is None) and on_restore:
-                on_restore(version.version_number)
+            row[2].button(
+                "Restore",
+                key=key,
+                disabled=on_restore is None,
+                on_click=on_restore,
+                args=(version.version_number,),
+            )

@@ -6,19 +6,21 @@ kept per page, deck and format; a new deck version offers a fresh export.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from slidegen.config import get_settings
-from slidegen.errors import SlidegenError
 from slidegen.identity import User
 from slidegen.schemas.exports import ExportJobOut
 from slidegen.services.exports import jobs as export
 from slidegen.services.jobs.pool import runner_for
 from ui.db import database, session_scope
-from ui.errors import user_errors
+from ui.errors import kept_for_the_page, user_errors
 from ui.text import plain, plain_label
 
 _JOB = "slidegen.export.{}.{}.{}"  # page key, session id, format -> (job id, deck version)
+_FAILED = "{}.failed"  # why the last click could not start an export
 POLL_SECONDS = 0.5
 LABELS = {
     "pptx": ("Download PPTX", ":material/slideshow:"),
@@ -55,15 +57,20 @@ def export_control(
             horizontal=True, vertical_alignment="center", width="content", wrap=False, gap="xsmall"
         )
         with row:
-            notes = _notes_choice(slot) if format == "pdf" else "none"  # beside the button
-            clicked = st.button(label, icon=icon, key=f"{slot}.start", help=_help(format))
-        if clicked:
-            job = _start(user, session_id, format, notes)
-            if job is None:
-                return
-            runner_for(database(), get_settings()).submit_export(job.job_id)
-            st.session_state[slot] = (job.job_id, version)
-            st.rerun()
+            if format == "pdf":
+                _notes_choice(slot)  # beside the button
+            # The export starts in the click's callback: Streamlit runs it once per click, so
+            # a page run stopped by another message (a watcher, a second click) cannot lose it.
+            st.button(
+                label,
+                icon=icon,
+                key=f"{slot}.start",
+                help=_help(format),
+                on_click=_start,
+                args=(user, session_id, format, slot, version),
+            )
+        if failed := st.session_state.pop(_FAILED.format(slot), None):
+            st.error(plain(failed), icon=":material/error:")
         return
     _follow(user, slot, remembered[0])
 
@@ -73,26 +80,30 @@ def job_slot(key: str, session_id: str, format: str) -> str:
     return _JOB.format(key, session_id, format)
 
 
-def _start(user: User, session_id: str, format: str, notes: str) -> ExportJobOut | None:
-    """Queue the export; a Google Slides refusal (not connected...) is said here, in place."""
-    if format != "gslides":
-        with user_errors(), session_scope() as session:
-            return export.start_export(
-                session, user, session_id=session_id, format=format, notes=notes
-            )
-    try:
-        with session_scope() as session:
-            return export.start_export(
-                session, user, session_id=session_id, format=format, settings=get_settings()
-            )
-    except SlidegenError as exc:
-        st.error(plain(exc.user_message), icon=":material/error:")
-        return None
+def _start(user: User, session_id: str, format: str, slot: str, version: int | None) -> None:
+    """Queue the export and remember its job (a click's callback); a refusal (the deck is
+    gone, Google Slides not connected...) is kept for the page's run to say in place."""
+    notes = (st.session_state.get(f"{slot}.notes") or "none") if format == "pdf" else "none"
+    job = None
+    report = partial(st.session_state.__setitem__, _FAILED.format(slot))
+    with kept_for_the_page(report), session_scope() as session:
+        job = export.start_export(
+            session,
+            user,
+            session_id=session_id,
+            format=format,
+            notes=notes,
+            settings=get_settings(),
+        )
+    if job is None:
+        return
+    runner_for(database(), get_settings()).submit_export(job.job_id)
+    st.session_state[slot] = (job.job_id, version)
 
 
-def _notes_choice(slot: str) -> str:
-    """Where the PDF puts the speaker notes (kept per page and deck)."""
-    choice = st.selectbox(
+def _notes_choice(slot: str) -> None:
+    """Where the PDF puts the speaker notes (kept per page and deck, read by `_start`)."""
+    st.selectbox(
         "Speaker notes in the PDF",
         list(NOTES),
         format_func=NOTES.__getitem__,
@@ -100,7 +111,6 @@ def _notes_choice(slot: str) -> str:
         label_visibility="collapsed",
         width=172,
     )
-    return choice or "none"
 
 
 def _help(format: str) -> str:
@@ -139,7 +149,15 @@ def _progress(user: User, job_id: str) -> None:
         job = export.get_export(session, user, job_id=job_id)
     if job.done:
         st.rerun()
-    st.progress(job.fraction, text=f"Exporting… {job.progress:d} of {job.total_slides:d} slides")
+    st.progress(job.fraction, text=progress_text(job))
+
+
+def progress_text(job: ExportJobOut) -> str:
+    """ "Exporting… 3 of 9 slides"; once a file's every slide is done, that it is being written."""
+    text = f"Exporting… {job.progress:d} of {job.total_slides:d} slides"
+    if job.format in ("pdf", "pptx") and job.total_slides and job.progress >= job.total_slides:
+        text += f", writing the {job.format.upper()} file"
+    return text
 
 
 def _exported(slot: str, job: ExportJobOut) -> None:

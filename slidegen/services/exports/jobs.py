@@ -229,7 +229,9 @@ def _render(
 
     def progress(done: int, total: int) -> None:
         now = time.monotonic()
-        if now - last[0] >= PROGRESS_EVERY_S and done < total:
+        # The last slide is always said: the file is then written (a PDF's pages painted),
+        # which takes a while on a long deck, and the page says so.
+        if now - last[0] >= PROGRESS_EVERY_S or done >= total:
             last[0] = now
             with db.scope() as session:
                 session.execute(
