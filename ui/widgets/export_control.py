@@ -149,7 +149,7 @@ def _progress(user: User, job_id: str) -> None:
         job = export.get_export(session, user, job_id=job_id)
     if job.done:
         st.rerun()
-    st.progress(job.fraction, text=progress_text(job))
+    st.progress(job.fraction, text=plain(progress_text(job)))
 
 
 def progress_text(job: ExportJobOut) -> str:
