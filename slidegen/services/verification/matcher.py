@@ -17,10 +17,10 @@ from typing import Any
 from slidegen.schemas.verification import Finding, MatchKind
 from slidegen.services.verification.extract import SlideNumber
 from slidegen.services.verification.fixes import corrected_text
+from slidegen.services.verification.sources import SCALES, best_source
 from slidegen.tools.base import format_number
 
-_SCALES = (1.0, 1e3, 1e6, 1e9)
-_PREFERENCE = ("cell", "percentage", "sum", "share", "growth", "difference")
+_SCALES = SCALES
 
 
 @dataclass(frozen=True)
@@ -185,16 +185,17 @@ def match_number(number: SlideNumber, data: DataIndex) -> Finding:
     if rows:
         labelled = [h for h in hits if h.kind == "sum" or (h.result, h.row) in rows]
         if labelled:
-            return _verified(number, _best(labelled), data)
+            return _verified(number, best_source(number, labelled, data.results), data)
         return _contradiction(number, data, rows, hits)
     if hits:
-        return _verified(number, _best(hits), data)
+        return _verified(number, best_source(number, hits, data.results), data)
     if number.scale not in (None, 1.0) or number.where == "text":
         other = [s for s in _SCALES if s != number.scale]
         if cells := [h for h in _hits(number, data, other) if h.kind == "cell"]:
-            expected = format_number(cells[0].value)
+            cell = best_source(number, cells, data.results)
+            expected = format_number(cell.value)
             return _finding(
-                number, "problem", f"Wrong unit: the data gives {expected}.", cells[0], data
+                number, "problem", f"Wrong unit: the data gives {expected}.", cell, data
             )
     return _finding(number, "review", "Not found in the data the request used.")
 
@@ -220,10 +221,6 @@ def _hits(
 def _decimals(value: float) -> int:
     text = repr(float(value))
     return 0 if text.endswith(".0") or "e" in text else len(text.split(".")[1])
-
-
-def _best(hits: list[Origin]) -> Origin:
-    return min(hits, key=lambda h: _PREFERENCE.index(h.kind))
 
 
 def _match_kind(number: SlideNumber, origin: Origin) -> MatchKind:
