@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
@@ -21,6 +22,7 @@ from slidegen.db.models import ChatRequest, SessionSlideDeck, UserSession
 from slidegen.deck import Slide
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
+from slidegen.render.early_layout import EarlyLayout
 from slidegen.render.images import image_references
 from slidegen.render.layout_check import LayoutIssue
 from slidegen.render.layout_check import available as layout_available
@@ -131,15 +133,18 @@ def plan_verification(
 
 
 def run_checks(
-    plan: VerificationPlan, *, judge: Judge | None = None
+    plan: VerificationPlan, *, judge: Judge | None = None, early: EarlyLayout | None = None
 ) -> list[tuple[list[Finding], bool]]:
     """Check the planned slides (numbers, layout when asked, the judge when given).
 
-    Touches no database.
+    `early`: layout checks a generation started as its slides arrived; only the slides they
+    did not cover are laid out now. Touches no database.
     """
     if not plan.slides:
         return []
-    layout = check_layout if plan.layout else None
+    layout: LayoutCheck | None = None
+    if plan.layout:
+        layout = check_layout if early is None else partial(early.check, rest=check_layout)
     return check_slides(plan.css, plan.slides, plan.results, layout, plan.images, judge=judge)
 
 
