@@ -11,9 +11,8 @@ the verdict is the same whichever hit is named.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from slidegen.services.verification.extract import SlideNumber
@@ -23,64 +22,70 @@ if TYPE_CHECKING:
 
 SCALES = (1.0, 1e3, 1e6, 1e9)
 PREFERENCE = ("cell", "percentage", "sum", "share", "growth", "difference")
-_PERCENT_KINDS = ("percentage", "share", "growth")
+_PREFERRED = {kind: rank for rank, kind in enumerate(PREFERENCE)}
 _FILLER = {"of", "by", "the", "and", "per", "in"}  # words of derived column names
+_WORD = re.compile(r"[a-z0-9]+")
 
 
-def best_source(
-    number: SlideNumber, hits: Sequence[Origin], results: list[dict[str, Any]]
-) -> Origin:
-    """Return the hit the slide most likely took its number from."""
+Hit = tuple["Origin", float]  # a candidate and its distance from the number as written
+RowLabels = Mapping[tuple[int, int], tuple[str, ...]]  # (result, row) -> its labels' words
+
+
+def row_labels(results: list[dict[str, Any]]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """Return the words of each row's text cells, by (result, row): what names a row."""
+    return {
+        (index, row_no): labels
+        for index, result in enumerate(results)
+        for row_no, row in enumerate(result.get("rows") or [])
+        if (labels := tuple(w for cell in row if isinstance(cell, str) if (w := words(cell))))
+    }
+
+
+def best_source(number: SlideNumber, hits: Sequence[Hit], labels: RowLabels) -> Origin:
+    """Return the hit the slide most likely took its number from.
+
+    A number can have thousands of hits (a chart's 0 is near every small value at some unit),
+    so what depends only on a hit's row or column is worked out once per row and column.
+    """
     if len(hits) == 1:
-        return hits[0]
-    words = f" {_words(number.context)} "
-    stems = {_stem(word) for word in words.split()}
-
-    def rank(origin: Origin) -> tuple[int, int, bool, bool, int, float]:
-        labels = _row_labels(results, origin)
-        # A longer name written out says more: "SQL Warehouse" beats "SQL" in that sentence.
-        named_rows = sum(len(label.split()) for label in labels if f" {label} " in words)
-        named_columns = sum(_stem(token) in stems for token in _tokens(origin.column))
-        distance = _distance(number, origin)
-        exact = math.isclose(distance, 0.0, abs_tol=1e-9 * max(1.0, abs(number.value)))
-        kind = PREFERENCE.index(origin.kind)
-        return (-named_rows, -named_columns, _other_sign(number, origin), not exact, kind, distance)
-
-    return min(hits, key=rank)
-
-
-def _row_labels(results: list[dict[str, Any]], origin: Origin) -> set[str]:
-    """The words of the text cells of the origin's row (none for a whole column's sum)."""
-    if origin.row is None:
-        return set()
-    rows = results[origin.result].get("rows") or []
-    row = rows[origin.row] if origin.row < len(rows) else []
-    return {label for cell in row if isinstance(cell, str) and (label := _words(cell))}
+        return hits[0][0]
+    context = f" {words(number.context)} "
+    stems = {_stem(word) for word in context.split()}
+    named_rows: dict[tuple[int, int | None], int] = {}
+    named_columns: dict[str, int] = {}
+    # The sign written: "-0.6%" is a fall; "+$220" a rise; no sign says nothing.
+    sign = -1 if number.value < 0 else 1 if number.text.startswith("+") else 0
+    exact = 1e-9 * max(1.0, abs(number.value))
+    best, best_rank = hits[0][0], None
+    for origin, distance in hits:
+        row = (origin.result, origin.row)
+        if row not in named_rows:
+            # A longer name written out says more: "SQL Warehouse" beats "SQL" in a sentence.
+            own = labels.get(row, ()) if origin.row is not None else ()
+            named_rows[row] = sum(len(label.split()) for label in own if f" {label} " in context)
+        if origin.column not in named_columns:
+            tokens = _tokens(origin.column)
+            named_columns[origin.column] = sum(_stem(token) in stems for token in tokens)
+        rank = (
+            -named_rows[row],
+            -named_columns[origin.column],
+            sign * origin.value < 0,
+            distance > exact,
+            _PREFERRED[origin.kind],
+            distance,
+        )
+        if best_rank is None or rank < best_rank:
+            best, best_rank = origin, rank
+    return best
 
 
 def _tokens(column: str) -> list[str]:
-    return [t for t in _words(column).split() if len(t) > 2 and t not in _FILLER]
+    return [t for t in words(column).split() if len(t) > 2 and t not in _FILLER]
 
 
-def _other_sign(number: SlideNumber, origin: Origin) -> bool:
-    """Whether the value's sign contradicts one written ("-0.6%" is a fall, "+$220" a rise)."""
-    if number.value < 0:
-        return origin.value > 0
-    return number.text.startswith("+") and origin.value < 0
-
-
-def _distance(number: SlideNumber, origin: Origin) -> float:
-    """How far the value is from the number as written, in the number's own unit."""
-    written, value = abs(number.value), abs(origin.value)
-    if origin.kind in _PERCENT_KINDS:
-        shown = [value, value * 100] if origin.kind == "percentage" else [value]
-    else:
-        shown = [value / scale for scale in (SCALES if number.scale is None else [number.scale])]
-    return min(abs(s - written) for s in shown)
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", str(text).lower()))
+def words(text: str) -> str:
+    """Return text as lower-case words separated by single spaces (how names are compared)."""
+    return " ".join(_WORD.findall(str(text).lower()))
 
 
 def _stem(word: str) -> str:
