@@ -7,8 +7,10 @@ deck), in a document holding the slides before it, left empty, so it keeps its p
 its siblings as in the whole deck's check. When the deck is finished only what was not
 checked yet (at least the last slide) is checked, with the whole deck around it.
 
-Checks start early only while a worker is idle: when many decks are written at once, their
-slides wait for the end, where a whole deck in one document costs less than slide by slide.
+Checks start early only while a worker is idle, and only once the deck has taken a while to
+write: when many decks are written at once, or a deck is written faster than a check takes
+(the offline engine writes one in a tenth of a second), its slides wait for the end, where
+the deck split between the workers costs fewer documents than slide by slide.
 Not started early: slides with library images (their data is read at the end), slides that
 are not one element (they cannot be left empty in place), and styles that pick slides by their
 place from the end or by type (`nth-last-…`, `…-of-type`, `only-child`), which a deck being
@@ -21,6 +23,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
@@ -31,6 +34,9 @@ from slidegen.render.layout_check import LayoutIssue, PartMismatch
 
 log = logging.getLogger("slidegen.layout")
 _PLACE_FROM_END = re.compile(r"nth-last-|-of-type|only-child", re.IGNORECASE)
+# Slides arriving sooner than this after the first are not checked one by one: about what a
+# slide's own document costs to lay out, so a check started earlier would not end sooner.
+WRITING_FOR_S = 0.5
 Issues = list[list[LayoutIssue]]
 RestCheck = Callable[..., Issues | None]  # layout_worker.check_layout(css, slides, images, only)
 
@@ -38,8 +44,10 @@ RestCheck = Callable[..., Issues | None]  # layout_worker.check_layout(css, slid
 class EarlyLayout:
     """The layout checks of one deck being generated, started as its slides arrive."""
 
-    def __init__(self, css: str) -> None:
+    def __init__(self, css: str, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.css = css
+        self._clock = clock
+        self._first: float | None = None  # when the first slide arrived
         self._open = not _PLACE_FROM_END.search(css)
         self._started = 0  # slides [0, _started) are being checked or were
         self._batches: list[tuple[list[Slide], list[int], Future[Issues | None]]] = []
@@ -48,7 +56,11 @@ class EarlyLayout:
     def add(self, slides: list[Slide]) -> None:
         """Note the deck so far; start checking the slides before the newest if a worker is idle."""
         with self._lock:
-            if not self._open or len(slides) < 2 or not layout_check.available():
+            now = self._clock()
+            self._first = now if self._first is None else self._first
+            if not self._open or len(slides) < 2 or now - self._first < WRITING_FOR_S:
+                return
+            if not layout_check.available():
                 return
             if not all(map(_early_checkable, slides[self._started :])):
                 self._open = False  # the end check takes the deck as it would have

@@ -25,9 +25,20 @@ BY_LAST = CSS + ".slide:last-child p{font-size:9px}"
 FROM_END = CSS + ".slide:nth-last-child(2) p{font-size:9px}"
 
 
-def written(css: str, slides: list[Slide]) -> tuple[EarlyLayout, int]:
+class Clock:
+    """A model writing a slide a second."""
+
+    def __init__(self, seconds_per_slide: float = 1.0) -> None:
+        self.now, self.step = 0.0, seconds_per_slide
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def written(css: str, slides: list[Slide], clock: Clock | None = None) -> tuple[EarlyLayout, int]:
     """Hand the slides over one by one; return the checks and how many slides started early."""
-    early = EarlyLayout(css)
+    early = EarlyLayout(css, clock=clock or Clock())
     for count in range(1, len(slides) + 1):
         early.add(slides[:count])
         wait([future for _, _, future in early._batches])
@@ -51,6 +62,15 @@ def test_the_offline_engines_slides_in_every_style(style: str) -> None:
     early, started = written(STYLES[style], slides)
     assert started == len(slides) - 1
     assert early.check(STYLES[style], slides) == layout_check.check_layout(STYLES[style], slides)
+
+
+def test_a_deck_written_faster_than_a_check_is_checked_at_the_end() -> None:
+    early, started = written(CSS, deck(), Clock(seconds_per_slide=0.01))  # the offline engine
+    assert started == 0
+    assert early.check(CSS, deck()) == layout_check.check_layout(CSS, deck())
+    # From the slide that came 0.6 s after the first, the slides waiting go together.
+    slower, _ = written(CSS, deck(), Clock(seconds_per_slide=0.2))
+    assert [indexes for _, indexes, _ in slower._batches] == [[0, 1, 2], [3], [4]]
 
 
 def test_a_style_that_counts_slides_from_the_end_waits_for_the_whole_deck() -> None:
