@@ -11,28 +11,15 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from slidegen.schemas.verification import Finding, MatchKind
 from slidegen.services.verification.extract import SlideNumber
 from slidegen.services.verification.fixes import corrected_text
-from slidegen.services.verification.sources import SCALES, Hit, best_source, row_labels
+from slidegen.services.verification.sources import SCALES, Hit, Origin, best_source, row_labels
 from slidegen.tools.base import format_number
 
 _SCALES = SCALES
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a candidate value comes from: a cell, or a value derived from one column."""
-
-    result: int
-    kind: str  # cell | percentage | sum | difference | share | growth
-    row: int | None
-    column: str
-    value: float
-    detail: str = ""
 
 
 class DataIndex:

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from slidegen.services.verification.extract import SlideNumber
-
-if TYPE_CHECKING:
-    from slidegen.services.verification.matcher import Origin
 
 SCALES = (1.0, 1e3, 1e6, 1e9)
 PREFERENCE = ("cell", "percentage", "sum", "share", "growth", "difference")
@@ -27,7 +25,19 @@ _FILLER = {"of", "by", "the", "and", "per", "in"}  # words of derived column nam
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-Hit = tuple["Origin", float]  # a candidate and its distance from the number as written
+@dataclass(frozen=True)
+class Origin:
+    """Where a candidate value comes from: a cell, or a value derived from one column."""
+
+    result: int
+    kind: str  # cell | percentage | sum | difference | share | growth
+    row: int | None
+    column: str
+    value: float
+    detail: str = ""
+
+
+Hit = tuple[Origin, float]  # a candidate and its distance from the number as written
 RowLabels = Mapping[tuple[int, int], tuple[str, ...]]  # (result, row) -> its labels' words
 
 
