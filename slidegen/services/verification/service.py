@@ -8,6 +8,7 @@ checked again; a new tool result (more data) re-checks every slide.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -229,18 +230,21 @@ def check_slides(
     """Return the findings of the given slides and whether their layout was checked.
 
     With a `judge` (and data to judge against), every unsettled number and comparative claim
-    of these slides is judged in one LLM call.
+    of these slides is judged in one LLM call. The layout check (in the worker processes) runs
+    meanwhile: numbers and the judge's call take no longer than it.
     """
-    data = DataIndex(results)
-    numbers = []
-    for slide in slides:
-        found = slide_numbers(slide)
-        matched = [match_number(number, data) for number in found]
-        numbers.append(settle_series(found, matched, results))
-    if judge is not None and results:
-        claims = find_claims(slides, numbers, results)
-        apply_verdicts(claims, judge.judge(claims, results), numbers)
-    laid_out = layout(css, slides, images or {}) if layout is not None else None
+    with ThreadPoolExecutor(1, thread_name_prefix="slidegen-layout-wait") as waiting:
+        pending = waiting.submit(layout, css, slides, images or {}) if layout else None
+        data = DataIndex(results)
+        numbers = []
+        for slide in slides:
+            found = slide_numbers(slide)
+            matched = [match_number(number, data) for number in found]
+            numbers.append(settle_series(found, matched, results))
+        if judge is not None and results:
+            claims = find_claims(slides, numbers, results)
+            apply_verdicts(claims, judge.judge(claims, results), numbers)
+        laid_out = pending.result() if pending is not None else None
     out = []
     for n, findings in enumerate(numbers):
         if laid_out is not None:
