@@ -18,6 +18,7 @@ from typing import Any
 from slidegen.deck import Slide
 from slidegen.render.charts import palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
+from slidegen.render.line_memo import remembered_line_breaks
 from slidegen.render.print_layout import PROBE_HTML, layout_css, probe_styles
 
 log = logging.getLogger("slidegen.layout")
@@ -127,7 +128,8 @@ def layout_pages(css: str, bodies: list[str], *, hidden: Collection[int] = ()) -
     skip = "".join(f"body>:nth-child({i + 1}){{display:none!important}}" for i in hidden)
     style = f"<style>{head}{_print_rules(head)}{skip}</style>"
     body = "".join(bodies)
-    document = HTML(string=f"<html><head>{style}</head><body>{body}</body></html>").render()
+    with remembered_line_breaks():  # these pages are measured, never drawn
+        document = HTML(string=f"<html><head>{style}</head><body>{body}</body></html>").render()
     return [page._page_box for page in document.pages]
 
 

@@ -33,35 +33,77 @@ MIN_SPLIT = 4  # fewer slides: a part's fixed cost (parsing, styling) outweighs 
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 _running = 0  # checks in the workers now
+_early: set[Future] = set()  # early checks of decks still being written, not all done
 
 
 def check_layout(
-    css: str, slides: list[Slide], images: dict[str, str] | None = None
+    css: str,
+    slides: list[Slide],
+    images: dict[str, str] | None = None,
+    *,
+    only: list[int] | None = None,
 ) -> list[list[LayoutIssue]] | None:
-    """`layout_check.check_layout`, run in the worker processes when there are any."""
+    """`layout_check.check_layout`, run in the worker processes when there are any.
+
+    `only`: check just these slides (by index), the others keeping their places; a deck whose
+    slides cannot be left out that way is checked whole.
+    """
     if not slides:
         return []
+    if only is not None and not only:
+        return [[] for _ in slides]
     pool = _worker_pool()
     if pool is not None:
         try:
-            return _in_workers(pool, css, slides, images)
+            return _in_workers(pool, css, slides, images, only)
         except BrokenProcessPool:
             log.warning("the layout worker stopped; checking in this process", exc_info=True)
             _discard(pool)
-    return layout_check.check_layout(css, slides, images)
+    try:
+        return layout_check.check_layout(css, slides, images, only=only)
+    except PartMismatch:
+        return layout_check.check_layout(css, slides, images)
+
+
+def submit_early(
+    css: str, slides: list[Slide], only: list[int]
+) -> Future[list[list[LayoutIssue]] | None] | None:
+    """Start checking some slides of a deck still being written, if a worker is idle now.
+
+    None when none is (or there are no workers): the slides are then checked with the rest of
+    the deck when it is finished, as before. Slides the generation stores while the workers
+    are free are checked in the time the model takes to write the next ones.
+    """
+    pool = _worker_pool()
+    if pool is None:
+        return None
+    with _lock:
+        _early.difference_update([future for future in _early if future.done()])
+        if len(_early) + (WORKERS if _running else 0) >= WORKERS:
+            return None
+        try:
+            future = _submit(pool, css, slides, None, only)
+        except (BrokenProcessPool, RuntimeError):  # stopping or broken: the end check copes
+            return None
+        _early.add(future)
+    return future
 
 
 def _in_workers(
-    pool: ProcessPoolExecutor, css: str, slides: list[Slide], images: dict[str, str] | None
+    pool: ProcessPoolExecutor,
+    css: str,
+    slides: list[Slide],
+    images: dict[str, str] | None,
+    only: list[int] | None,
 ) -> list[list[LayoutIssue]] | None:
     global _running
     with _lock:
         alone = _running == 0
         _running += 1
     try:
-        parts = _parts(slides) if alone else []
-        if len(parts) > 1:
-            futures = [_submit(pool, css, slides, images, part) for part in parts]
+        parts = _parts(slides, only) if alone else []
+        if len(parts) > 1 or (only is not None and _splittable(slides)):
+            futures = [_submit(pool, css, slides, images, part) for part in parts or [only]]
             try:
                 return _merge([future.result() for future in futures])
             except PartMismatch:
@@ -82,26 +124,32 @@ def _submit(
     return pool.submit(layout_check.check_layout, css, slides, images, only=only)
 
 
-def _parts(slides: list[Slide]) -> list[list[int]]:
-    """Share the slides out in parts, largest first to the lightest part.
+def _parts(slides: list[Slide], only: list[int] | None = None) -> list[list[int]]:
+    """Share the slides (or `only` these) out in parts, largest first to the lightest part.
 
     A slide's HTML length stands in for its layout time, roughly (a KPI row in a column costs
     far more than its length says); with two parts a worker, one that finishes early takes
     the next part. Only decks of slides that are one element each are split: hiding the
     others by their place needs one element per slide.
     """
-    if WORKERS < 2 or len(slides) < MIN_SPLIT or not all(map(_one_element, slides)):
+    chosen = range(len(slides)) if only is None else only
+    if WORKERS < 2 or len(chosen) < MIN_SPLIT or not _splittable(slides):
         return []
     parts: list[list[int]] = [[] for _ in range(PARTS)]
     sizes = [0] * PARTS
-    for index in sorted(range(len(slides)), key=lambda i: -len(slides[i].html)):
+    for index in sorted(chosen, key=lambda i: -len(slides[i].html)):
         lighter = sizes.index(min(sizes))
         parts[lighter].append(index)
         sizes[lighter] += len(slides[index].html)
-    return [sorted(part) for part in parts]
+    return [sorted(part) for part in parts if part]
 
 
-def _one_element(slide: Slide) -> bool:
+def _splittable(slides: list[Slide]) -> bool:
+    return all(map(one_element, slides))
+
+
+def one_element(slide: Slide) -> bool:
+    """Whether a slide is one element (it can then be left empty in its place)."""
     from lxml import html
 
     try:

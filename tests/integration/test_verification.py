@@ -16,8 +16,10 @@ from sqlalchemy import make_url, select, text
 
 from slidegen.db.base import utcnow
 from slidegen.db.models import SessionSlideDeck, UserSession
+from slidegen.deck import Slide
 from slidegen.errors import InvalidInputError, NotFoundError
-from slidegen.schemas.verification import DeckVerification
+from slidegen.render import layout_check, layout_worker
+from slidegen.schemas.verification import DeckVerification, Finding
 from slidegen.services.decks import hand_edits
 from slidegen.services.decks import store as decks
 from slidegen.services.doctor import run_doctor
@@ -59,6 +61,11 @@ PLANTED = (
     "<tr><td>Jobs Compute</td><td>164,234</td></tr>"  # SQL Serverless's value: a swap
     "<tr><td>DLT</td><td>102,002</td></tr></table>"
     "<p>Savings of $95,000 expected.</p></section>"  # invented
+)
+OVERFLOWING = (
+    '<section class="slide"><h1>Everything at once</h1><p>'
+    + "Too much text for one slide. " * 120
+    + "</p></section>"
 )
 PLAIN = (
     '<section class="slide"><h1>Next steps</h1>'
@@ -217,6 +224,45 @@ def test_a_finished_jobs_layout_checks_hold_no_transaction(
     session_id = scripted_deck(ws, llm)
     assert held == [False]
     assert all(s.layout_checked for s in show_verification(ws, session_id).slides)
+
+
+def test_a_slow_models_slides_are_laid_out_while_it_writes_and_rated_the_same(
+    ws: Workspace, llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model writing slides some tenths of a second apart: slides before the last are laid
+    out in the workers while it writes, and the layout findings stored are those of checking
+    the finished deck at once (the first slide, checked early, overflows)."""
+    started: list[list[int]] = []
+    real_submit = layout_worker.submit_early
+
+    def observed_submit(css: str, slides: list[Slide], only: list[int]):  # noqa: ANN202
+        future = real_submit(css, slides, only)
+        if future is not None:
+            started.append(only)
+        return future
+
+    monkeypatch.setattr(layout_worker, "submit_early", observed_submit)
+    llm.server.enqueue(
+        Reply.tool_calls([ToolCall("sample_consumption", {"query": SKU_SQL}, id="c1")]),
+        Reply.text(OVERFLOWING + RIGHT + PLANTED + PLAIN, chunk_size=40, delay_s=0.03),
+    )
+    handle = start_generation(ws, prompt="Where does the money go?")
+    request = run_job(ws, handle, llm.settings)
+    assert (request.status, request.error_message) == ("completed", None)
+    assert started and started[0][0] == 0 and 3 not in sum(started, [])  # the last at the end
+    stored = show_verification(ws, handle.session_id)
+    with ws.db.scope() as session:
+        plan = service.plan_verification(session, ALICE, session_id=handle.session_id)
+        detail = decks.show_session(session, ALICE, session_id=handle.session_id)
+    slides = [Slide(html=s.html, charts=s.charts) for s in detail.slides]
+    at_once = service.check_slides(plan.css, slides, plan.results, layout_check.check_layout)
+
+    def layout(findings: list[Finding]) -> list[Finding]:
+        return [f for f in findings if f.kind == "layout"]
+
+    assert [layout(s.findings) for s in stored.slides] == [layout(f) for f, _ in at_once]
+    assert layout(stored.slides[0].findings)  # the overflow was found early
+    assert all(s.layout_checked for s in stored.slides)
 
 
 def test_ratings_stored_after_an_edit_made_meanwhile_keep_its_unrated_slides(

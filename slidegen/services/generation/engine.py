@@ -18,6 +18,7 @@ from slidegen.deck import Deck, Slide
 from slidegen.errors import SlidegenError
 from slidegen.llm.base import Message
 from slidegen.llm.prompt import compose_system_prompt, compose_user_message
+from slidegen.render.early_layout import EarlyLayout
 from slidegen.services.decks.operations import (
     apply_operations,
     choose_slides,
@@ -136,6 +137,7 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
         css=ctx.parts.style_css or "",
         slides=[],
     )
+    ctx.early_layout = EarlyLayout(deck.css)
     deadline = time.monotonic() + MAX_RUN_SECONDS
     events = run_agent(
         trace=ctx.trace,
@@ -160,6 +162,7 @@ def _run_generate(db: Database, ctx: RunContext, settings: Settings, outcome: Ag
             )
             outcome.warnings += event.slide.warnings
             _store_progress(db, ctx, deck)
+            ctx.early_layout.add(deck.slides)  # checked while the model writes the next
     if not deck.slides:
         raise SlidegenError(
             "The model answered without any slides; rephrase the request or try again."

@@ -20,6 +20,8 @@ def rate_request(db: Database, ctx: RunContext, outcome: AgentOutcome) -> None:
     offline engine's numbers all come from its data: it needs no judge). The checks (layout
     takes a second or more per slide; the judge is a model call) run between two short
     transactions: on SQLite a transaction holds the write lock, and every page's reads wait.
+    A generation's layout checks started as its slides arrived (`ctx.early_layout`): only
+    what they did not cover is laid out now.
     """
     provider = ctx.provider
     judge = Judge(provider) if provider is not None and provider.name != "offline" else None
@@ -28,7 +30,7 @@ def rate_request(db: Database, ctx: RunContext, outcome: AgentOutcome) -> None:
             plan = plan_verification(
                 session, ctx.user, session_id=ctx.session_public_id, judged=judge is not None
             )
-        fresh = run_checks(plan, judge=judge)
+        fresh = run_checks(plan, judge=judge, early=ctx.early_layout)
         if fresh:
             judged = judge is not None and not judge.cost.errors
             with db.scope() as session:

@@ -16,6 +16,7 @@ from slidegen.deck import Deck
 from slidegen.identity import User
 from slidegen.llm.base import LLMProvider
 from slidegen.llm.prompt import PromptParts
+from slidegen.render.early_layout import EarlyLayout
 from slidegen.services.decks.store import current_version, deck_holder, load_deck
 from slidegen.services.generation.queue import running_count, serialise_user_claims
 from slidegen.services.sessions.access import with_deck
@@ -50,6 +51,7 @@ class RunContext:
     trace: RequestTrace | None = None
     provider: LLMProvider | None = None  # the request's own model, which also judges claims
     meter: RequestMeter | None = None  # what the request's log row records
+    early_layout: EarlyLayout | None = None  # a generation's slides' layout checks, as they come
     # The forwarded user access token (on-behalf-of-user data access): in memory only,
     # handed over by JobRunner.submit, never stored, logged or printed.
     user_token: str | None = field(default=None, repr=False)

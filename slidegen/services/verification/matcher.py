@@ -11,28 +11,15 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from slidegen.schemas.verification import Finding, MatchKind
 from slidegen.services.verification.extract import SlideNumber
 from slidegen.services.verification.fixes import corrected_text
+from slidegen.services.verification.sources import SCALES, Hit, Origin, best_source, row_labels
 from slidegen.tools.base import format_number
 
-_SCALES = (1.0, 1e3, 1e6, 1e9)
-_PREFERENCE = ("cell", "percentage", "sum", "share", "growth", "difference")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a candidate value comes from: a cell, or a value derived from one column."""
-
-    result: int
-    kind: str  # cell | percentage | sum | difference | share | growth
-    row: int | None
-    column: str
-    value: float
-    detail: str = ""
+_SCALES = SCALES
 
 
 class DataIndex:
@@ -60,6 +47,7 @@ class DataIndex:
             _add_groups(index, [str(c) for c in columns], rows, plain, percent)
         plain.sort(key=lambda item: item[0])
         percent.sort(key=lambda item: item[0])
+        self.row_labels = row_labels(results)  # what names each row, to pick among sources
         self._plain, self._plain_keys = plain, [v for v, _ in plain]
         self._percent, self._percent_keys = percent, [v for v, _ in percent]
 
@@ -68,13 +56,16 @@ class DataIndex:
         """Whether the request used no data at all."""
         return not self.results
 
-    def search(self, lo: float, hi: float, *, percent: bool) -> list[Origin]:
-        """Return the candidates whose absolute value lies in [lo, hi]."""
+    def search(self, lo: float, hi: float, *, percent: bool) -> list[tuple[float, Origin]]:
+        """Return (value as indexed, candidate) for the candidates whose value lies in [lo, hi].
+
+        The value as indexed is the candidate's absolute value (a fraction's as a percentage).
+        """
         keys, items = (
             (self._percent_keys, self._percent) if percent else (self._plain_keys, self._plain)
         )
         start, end = bisect.bisect_left(keys, lo), bisect.bisect_right(keys, hi)
-        return [origin for _, origin in items[start:end]]
+        return items[start:end]
 
     def label_rows(self, label: str | None) -> set[tuple[int, int]]:
         """Return the (result, row) pairs that carry this label in some text cell."""
@@ -183,47 +174,50 @@ def match_number(number: SlideNumber, data: DataIndex) -> Finding:
     hits = _hits(number, data, _SCALES if number.scale is None else (number.scale,))
     rows = data.label_rows(number.label)
     if rows:
-        labelled = [h for h in hits if h.kind == "sum" or (h.result, h.row) in rows]
+        labelled = [h for h in hits if h[0].kind == "sum" or (h[0].result, h[0].row) in rows]
         if labelled:
-            return _verified(number, _best(labelled), data)
-        return _contradiction(number, data, rows, hits)
+            return _verified(number, best_source(number, labelled, data.row_labels), data)
+        return _contradiction(number, data, rows, [origin for origin, _ in hits])
     if hits:
-        return _verified(number, _best(hits), data)
+        return _verified(number, best_source(number, hits, data.row_labels), data)
     if number.scale not in (None, 1.0) or number.where == "text":
         other = [s for s in _SCALES if s != number.scale]
-        if cells := [h for h in _hits(number, data, other) if h.kind == "cell"]:
-            expected = format_number(cells[0].value)
+        if cells := [h for h in _hits(number, data, other) if h[0].kind == "cell"]:
+            cell = best_source(number, cells, data.row_labels)
+            expected = format_number(cell.value)
             return _finding(
-                number, "problem", f"Wrong unit: the data gives {expected}.", cells[0], data
+                number, "problem", f"Wrong unit: the data gives {expected}.", cell, data
             )
     return _finding(number, "review", "Not found in the data the request used.")
 
 
 def _hits(
     number: SlideNumber, data: DataIndex, scales: tuple[float, ...] | list[float]
-) -> list[Origin]:
+) -> list[Hit]:
+    """Return the candidates in the number's interval, each with its distance from it."""
     magnitude = abs(number.value)
     decimals = number.decimals if number.decimals is not None else _decimals(number.value)
     half = 0.5 * 10.0**-decimals
+    lo, hi = magnitude - half, magnitude + half
     if number.percent:
-        return data.search(magnitude - half, magnitude + half, percent=True)
-    hits: list[Origin] = []
+        return [(o, abs(key - magnitude)) for key, o in data.search(lo, hi, percent=True)]
+    hits: list[Hit] = []
     for scale in scales:
-        found = data.search((magnitude - half) * scale, (magnitude + half) * scale, percent=False)
+        found = data.search(lo * scale, hi * scale, percent=False)
         # A chart says nothing of its unit: only cells are tried at another scale there.
-        hits += [h for h in found if scale == 1.0 or number.scale or h.kind == "cell"]
+        hits += [
+            (o, abs(key / scale - magnitude))
+            for key, o in found
+            if scale == 1.0 or number.scale or o.kind == "cell"
+        ]
     if number.where == "chart":  # a chart of shares or rates carries bare percentages
-        hits += data.search(magnitude - half, magnitude + half, percent=True)
+        hits += [(o, abs(key - magnitude)) for key, o in data.search(lo, hi, percent=True)]
     return hits
 
 
 def _decimals(value: float) -> int:
     text = repr(float(value))
     return 0 if text.endswith(".0") or "e" in text else len(text.split(".")[1])
-
-
-def _best(hits: list[Origin]) -> Origin:
-    return min(hits, key=lambda h: _PREFERENCE.index(h.kind))
 
 
 def _match_kind(number: SlideNumber, origin: Origin) -> MatchKind:

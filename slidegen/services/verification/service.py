@@ -8,8 +8,10 @@ checked again; a new tool result (more data) re-checks every slide.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
@@ -21,6 +23,7 @@ from slidegen.db.models import ChatRequest, SessionSlideDeck, UserSession
 from slidegen.deck import Slide
 from slidegen.errors import InvalidInputError, NotFoundError
 from slidegen.identity import User
+from slidegen.render.early_layout import EarlyLayout
 from slidegen.render.images import image_references
 from slidegen.render.layout_check import LayoutIssue
 from slidegen.render.layout_check import available as layout_available
@@ -131,15 +134,18 @@ def plan_verification(
 
 
 def run_checks(
-    plan: VerificationPlan, *, judge: Judge | None = None
+    plan: VerificationPlan, *, judge: Judge | None = None, early: EarlyLayout | None = None
 ) -> list[tuple[list[Finding], bool]]:
     """Check the planned slides (numbers, layout when asked, the judge when given).
 
-    Touches no database.
+    `early`: layout checks a generation started as its slides arrived; only the slides they
+    did not cover are laid out now. Touches no database.
     """
     if not plan.slides:
         return []
-    layout = check_layout if plan.layout else None
+    layout: LayoutCheck | None = None
+    if plan.layout:
+        layout = check_layout if early is None else partial(early.check, rest=check_layout)
     return check_slides(plan.css, plan.slides, plan.results, layout, plan.images, judge=judge)
 
 
@@ -224,18 +230,21 @@ def check_slides(
     """Return the findings of the given slides and whether their layout was checked.
 
     With a `judge` (and data to judge against), every unsettled number and comparative claim
-    of these slides is judged in one LLM call.
+    of these slides is judged in one LLM call. The layout check (in the worker processes) runs
+    meanwhile: numbers and the judge's call take no longer than it.
     """
-    data = DataIndex(results)
-    numbers = []
-    for slide in slides:
-        found = slide_numbers(slide)
-        matched = [match_number(number, data) for number in found]
-        numbers.append(settle_series(found, matched, results))
-    if judge is not None and results:
-        claims = find_claims(slides, numbers, results)
-        apply_verdicts(claims, judge.judge(claims, results), numbers)
-    laid_out = layout(css, slides, images or {}) if layout is not None else None
+    with ThreadPoolExecutor(1, thread_name_prefix="slidegen-layout-wait") as waiting:
+        pending = waiting.submit(layout, css, slides, images or {}) if layout else None
+        data = DataIndex(results)
+        numbers = []
+        for slide in slides:
+            found = slide_numbers(slide)
+            matched = [match_number(number, data) for number in found]
+            numbers.append(settle_series(found, matched, results))
+        if judge is not None and results:
+            claims = find_claims(slides, numbers, results)
+            apply_verdicts(claims, judge.judge(claims, results), numbers)
+        laid_out = pending.result() if pending is not None else None
     out = []
     for n, findings in enumerate(numbers):
         if laid_out is not None:
