@@ -43,8 +43,8 @@ def load():
 active, profile_names, detail, messages, prompts, recent = load()
 running = bool(detail and detail.last_request and detail.last_request.is_running)
 read_only = bool(detail and detail.my_right == "read")
-# Drawn first, at the bottom. In an open session, Enter starts the request in its callback.
-prompt = request_box(
+# Drawn first, at the bottom. Enter starts the deck or the request in the box's callback.
+request_box(
     detail,
     running=running,
     read_only=read_only,
@@ -52,7 +52,7 @@ prompt = request_box(
         chat_actions.send_request, user, session_id, [s.slide_id for s in detail.slides]
     )
     if detail
-    else None,
+    else partial(start.start_from_box, user, f"profile-{session_id}"),
 )
 
 # One header row: the page's title and the profile's LLM (start screen) or the deck's title,
@@ -106,6 +106,7 @@ if start_place := slot(detail is None, key="start-screen"):
                 if st.button(label, key=f"recent-{row.session_id}", icon=":material/history:"):
                     state.open_session(row.session_id)
                     st.rerun()
+        chat_actions.send_error(None)
         st.subheader("Start a deck")
         st.write("Describe the deck you want: the audience, the story and the data.")
         choices = start.pickers(user, prompts, active, None)
@@ -146,6 +147,3 @@ if (deck_place := slot(detail is not None, key="deck-screen")) and detail is not
                     user, session_id, n, detail.version
                 ),
             )
-
-if prompt and detail is None:
-    start.start_deck(user, prompt, chosen, choices)

@@ -14,13 +14,22 @@ from ui.profiles.forms import (
     prompt_preview,
     prompts_tab,
 )
-from ui.profiles.state import SELECTED, apply_pending_selection, draft_of, key, show_flash
+from ui.profiles.state import (
+    SECTION,
+    SELECTED,
+    apply_pending_selection,
+    draft_of,
+    forget_starts_outside,
+    key,
+    show_flash,
+)
 from ui.profiles.toolbar import save_bar, toolbar
 from ui.text import plain
 from ui.user import current_user
 from ui.widgets.slots import slot
 
 user = current_user()
+forget_starts_outside(st.session_state.get(SECTION))  # first: a run may be stopped early
 with user_errors(), session_scope() as session:
     rows = profiles.list_profiles(session, user)
 
@@ -109,7 +118,7 @@ section = st.segmented_control(
     "Section",
     list(SECTIONS),
     default="AI infrastructure",
-    key="pf.section",
+    key=SECTION,
     label_visibility="collapsed",
 )
 with user_errors(), st.container(key="pf-section-body"):

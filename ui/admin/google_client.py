@@ -108,22 +108,19 @@ def _upload(user: User, *, replace: bool) -> None:
             type="primary",
             key="admin.gclient.upload",
             on_click=_store,
-            args=(user, f"admin.gclient.file.{uploads}", uploads),
+            args=(user, chosen.getvalue(), uploads),  # the file as this run read it
         )
     if failed := st.session_state.pop(_FAILED, None):
         st.error(plain(failed), icon=":material/error:")
 
 
-def _store(user: User, file_key: str, uploads: int) -> None:
+def _store(user: User, content: bytes, uploads: int) -> None:
     """Store the chosen file (a click's callback); say the outcome on the next run."""
-    chosen = st.session_state.get(file_key)
-    if chosen is None:
-        return
     stored = None
     report = partial(st.session_state.__setitem__, _FAILED)
     with kept_for_the_page(report), session_scope() as session:
         stored = google_client.upload_google_client(
-            session, user, settings=get_settings(), content=chosen.getvalue()
+            session, user, settings=get_settings(), content=content
         )
     if stored is None:
         return

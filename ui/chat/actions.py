@@ -184,7 +184,7 @@ def send_request(user: User, session_id: str, slide_order: list[str]) -> None:
         submit(handle.request_id)
 
 
-def send_error(session_id: str) -> None:
+def send_error(session_id: str | None) -> None:
     """Show why the last request could not start (once)."""
     if message := state.take_send_error(session_id):
         st.error(plain(message), icon=":material/error:")

@@ -8,6 +8,7 @@ open session's next requests).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import streamlit as st
 
@@ -20,11 +21,13 @@ from slidegen.services.generation import chat_requests as requests
 from slidegen.services.library import slide_styles
 from ui.chat import state
 from ui.db import session_scope
-from ui.errors import user_errors
+from ui.errors import kept_for_the_page, user_errors
 from ui.jobs import submit
 from ui.text import plain
 
 NO_DECK_PROMPT = 0
+PICKER_PROMPT = "deck-prompt-"  # + session id, or "new" on the start screen
+PICKER_STYLE = "slide-style-"
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def pickers(
         prompt_ids,
         index=prompt_ids.index(current_prompt) if current_prompt in prompt_ids else 0,
         format_func=prompt_names.get,  # option labels are plain text, not Markdown
-        key=f"deck-prompt-{key}",
+        key=f"{PICKER_PROMPT}{key}",
         disabled=disabled,
         help="The storyline the model follows; the profile's choice is preselected.",
     )
@@ -78,7 +81,7 @@ def pickers(
         style_ids,
         index=style_ids.index(current_style) if current_style in style_ids else 0,
         format_func=style_names.get,
-        key=f"slide-style-{key}",
+        key=f"{PICKER_STYLE}{key}",
         disabled=disabled or not style_ids,
         help="The look of the slides; the profile's choice is preselected.",
     )
@@ -104,19 +107,24 @@ def prompt_cards(
             st.markdown(f"**{plain(deck_prompt.name)}**")
             st.caption(plain(deck_prompt.description or ""))
             request = starter_request(deck_prompt.name)
-            if st.button(
+            st.button(
                 f"Start: {plain(request)}",
                 key=f"start-card-{deck_prompt.id}",
                 icon=":material/play_arrow:",
                 width="stretch",
-            ):
-                chosen = Choices(deck_prompt.id, choices.slide_style_id)
-                start_deck(user, request, profile_name, chosen)
+                on_click=start_deck,
+                args=(user, request, profile_name, Choices(deck_prompt.id, choices.slide_style_id)),
+            )
 
 
 def start_deck(user: User, prompt: str, profile_name: str, choices: Choices) -> None:
-    """Start a new deck with the chosen deck prompt and slide style, and open it."""
-    with user_errors(), session_scope() as session:
+    """Start a new deck with the chosen deck prompt and slide style, and open it (a card's
+    on_click, or the request box's through `start_from_box`: Streamlit runs a callback once
+    per click, while the page's run after it can be stopped by the browser's next message).
+    A failure is kept for the start screen to say."""
+    handle = None
+    report = partial(state.report_send_error, None)
+    with kept_for_the_page(report), session_scope() as session:
         handle = requests.start_generation(
             session,
             user,
@@ -125,6 +133,20 @@ def start_deck(user: User, prompt: str, profile_name: str, choices: Choices) -> 
             deck_prompt_id=choices.deck_prompt_id,
             slide_style_id=choices.slide_style_id,
         )
+    if handle is None:
+        return
     submit(handle.request_id)
     state.open_session(handle.session_id)
-    st.rerun()
+
+
+def start_from_box(user: User, profile_key: str) -> None:
+    """The request box's on_submit on the start screen: a deck with the pickers' choices."""
+    prompt = str(st.session_state.get(state.REQUEST_KEY) or "").strip()
+    profile_name = st.session_state.get(profile_key)
+    if not prompt or not profile_name:
+        return
+    choices = Choices(
+        st.session_state.get(f"{PICKER_PROMPT}new", NO_DECK_PROMPT),
+        st.session_state.get(f"{PICKER_STYLE}new"),
+    )
+    start_deck(user, prompt, str(profile_name), choices)

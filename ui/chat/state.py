@@ -80,12 +80,12 @@ def clear_selection(session_id: str) -> None:
     set_selected_slides(session_id, [])
 
 
-def report_send_error(session_id: str, message: str) -> None:
+def report_send_error(session_id: str | None, message: str) -> None:
     """Keep why a request could not start, for the page's run to show."""
     st.session_state[_SEND_ERROR.format(session_id)] = message
 
 
-def take_send_error(session_id: str) -> str | None:
+def take_send_error(session_id: str | None) -> str | None:
     """Return (and forget) why the last request could not start."""
     return st.session_state.pop(_SEND_ERROR.format(session_id), None)
 

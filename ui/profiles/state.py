@@ -21,7 +21,8 @@ _NEXT = "pf.select_next"
 _GEN = "pf.gen.{}"
 _FLASH = "pf.flash"
 _DRAFT = "pf.draft.{}.{}"
-_START = "pf.start"
+_START = "pf.start"  # widget key -> (the section it was drawn in, its start value)
+SECTION = "pf.section"  # the section control's key
 
 
 def apply_pending_selection(names: list[str]) -> None:
@@ -107,8 +108,20 @@ def start_value(widget_key: str, value: Any) -> Any:
     """
     starts = st.session_state.setdefault(_START, {})
     if widget_key not in st.session_state or widget_key not in starts:
-        starts[widget_key] = copy.deepcopy(value)
-    return starts[widget_key]
+        starts[widget_key] = (st.session_state.get(SECTION), copy.deepcopy(value))
+    return starts[widget_key][1]
+
+
+def forget_starts_outside(section: str | None) -> None:
+    """At the top of the page's run: editors of other sections start from the draft again.
+
+    Streamlit forgets a widget that was not drawn only when a run ends; a run stopped by the
+    next click (the user switched back at once) leaves the editor's state behind, and the
+    editor, drawn anew in the browser, would show the start value it had before the edit.
+    """
+    starts = st.session_state.setdefault(_START, {})
+    for widget_key in [k for k, (shown_in, _) in starts.items() if shown_in != section]:
+        del starts[widget_key]
 
 
 def flash(kind: str, message: str, details: list[str] | None = None) -> None:
