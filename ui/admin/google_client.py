@@ -22,7 +22,7 @@ from ui.text import plain
 
 _FLASH = "slidegen.admin.gclient.flash"
 _UPLOADS = "slidegen.admin.gclient.uploads"  # bumped to empty the file chooser after a save
-_FAILED = "slidegen.admin.gclient.failed"  # why the last upload was refused
+_FAILED = "slidegen.admin.gclient.failed"  # why the last file chosen was refused
 
 
 def google_client_section(user: User) -> None:
@@ -30,8 +30,7 @@ def google_client_section(user: User) -> None:
     st.subheader("Google Slides: OAuth client")
     with user_errors(), session_scope() as session:
         status = google_client.google_client_status(session, user, settings=get_settings())
-    kept = st.session_state.pop(_FLASH, None)
-    if kept:
+    if kept := st.session_state.get(_FLASH):  # until the next upload or removal
         st.success(plain(kept), icon=":material/check:")
     if not status.key_ready:
         _key_missing(status)
@@ -89,38 +88,40 @@ def _source(status: GoogleClientOut) -> None:
 def _upload(user: User, *, replace: bool) -> None:
     label = "Replace with another credentials.json" if replace else "Upload credentials.json"
     uploads = st.session_state.get(_UPLOADS, 0)
-    chosen = st.file_uploader(
+    file_key = f"admin.gclient.file.{uploads}"
+    # Stored as soon as it is chosen, in the chooser's callback: Streamlit runs it once per
+    # choice, while a second click (an Upload button) could be lost to a page run stopped by
+    # the browser's next message.
+    st.file_uploader(
         label,
         type=["json"],
         max_upload_size=1,  # MB, the least Streamlit takes; the service allows 64 KB
-        key=f"admin.gclient.file.{uploads}",
+        key=file_key,
         help="The JSON Google Cloud downloads for an OAuth client ID (Web application or "
-        "Desktop app). It is stored encrypted; its secret is never shown.",
+        "Desktop app). It is stored encrypted as soon as it is chosen; its secret is never "
+        "shown.",
+        on_change=_store,
+        args=(user, file_key, uploads),
     )
     if replace:
         st.caption("Users who connected with a different client id must connect again.")
-    button = "Replace" if replace else "Upload"
-    if chosen is not None:
-        # Stored in the click's callback: Streamlit runs it once per click, so a page run
-        # stopped by another message cannot lose the upload.
-        st.button(
-            button,
-            type="primary",
-            key="admin.gclient.upload",
-            on_click=_store,
-            args=(user, chosen.getvalue(), uploads),  # the file as this run read it
-        )
-    if failed := st.session_state.pop(_FAILED, None):
+    if failed := st.session_state.get(_FAILED):
         st.error(plain(failed), icon=":material/error:")
 
 
-def _store(user: User, content: bytes, uploads: int) -> None:
-    """Store the chosen file (a click's callback); say the outcome on the next run."""
+def _store(user: User, file_key: str, uploads: int) -> None:
+    """Store the chosen file (the chooser's callback); the page says the outcome until the
+    next choice."""
+    chosen = st.session_state.get(file_key)
+    if chosen is None:  # the file was taken out of the chooser
+        return
+    st.session_state.pop(_FAILED, None)
+    st.session_state.pop(_FLASH, None)
     stored = None
     report = partial(st.session_state.__setitem__, _FAILED)
     with kept_for_the_page(report), session_scope() as session:
         stored = google_client.upload_google_client(
-            session, user, settings=get_settings(), content=content
+            session, user, settings=get_settings(), content=chosen.getvalue()
         )
     if stored is None:
         return
@@ -138,5 +139,6 @@ def _remove(user: User) -> None:
             return
     with user_errors(), session_scope() as session:
         google_client.remove_google_client(session, user, settings=get_settings())
+    st.session_state.pop(_FAILED, None)
     st.session_state[_FLASH] = "Removed the uploaded Google OAuth client."
     st.rerun()
