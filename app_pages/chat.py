@@ -14,7 +14,7 @@ from ui.chat import start, state
 from ui.chat.live import awaiting_ratings, live_deck, live_watch
 from ui.chat.trace_link import trace_link
 from ui.chat.view import provider_line, request_box, show_messages
-from ui.db import session_scope
+from ui.db import snapshot_scope
 from ui.errors import user_errors
 from ui.text import plain, plain_label
 from ui.user import current_user
@@ -29,8 +29,9 @@ chat_actions.follow_thread(user, session_id)
 
 
 def load():
-    """Read everything the page shows in one transaction."""
-    with user_errors(), session_scope() as session:
+    """Read everything the page shows at one moment (a request ending between two reads
+    would put its reply beside the deck it replaced)."""
+    with user_errors(), snapshot_scope() as session:
         active = profiles.get_active_profile(session, user, settings=get_settings())
         names = [row.name for row in profiles.list_profiles(session, user)]
         detail = decks.show_session(session, user, session_id=session_id) if session_id else None

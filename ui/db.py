@@ -29,3 +29,10 @@ def session_scope() -> Iterator[Session]:
     """Yield a session for one user action: committed on success, rolled back on error."""
     with database().scope() as session:
         yield session
+
+
+@contextmanager
+def snapshot_scope() -> Iterator[Session]:
+    """Yield a unit of work whose reads all see one moment (Database.snapshot)."""
+    with database().snapshot() as session:
+        yield session

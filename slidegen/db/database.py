@@ -41,6 +41,21 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """Yield a unit of work whose every read sees the database at one moment.
+
+        For a page that reads several things to draw them together (a deck, its conversation,
+        its last request). PostgreSQL's default, READ COMMITTED, gives each statement the
+        latest commits, so a request finishing between two reads shows its reply beside the
+        deck it replaced; REPEATABLE READ takes one snapshot for the transaction. SQLite
+        needs nothing: its transactions begin IMMEDIATE, so nothing commits during one.
+        """
+        with self.scope() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            yield session
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()

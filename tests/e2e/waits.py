@@ -46,6 +46,8 @@ def export_ready(page: Page, button: str) -> Locator:
             return save
         except AssertionError:
             now = progress.all_inner_texts()
+            if not now and save.is_visible():
+                return save  # the export ended just as the wait ran out
             if not now or now[0] in seen:
                 raise  # no export running, or no progress since the last look
             seen.add(now[0])

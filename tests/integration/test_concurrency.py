@@ -257,3 +257,29 @@ def test_a_request_nobody_claimed_is_reaped_on_the_heartbeat_rule(ws: Workspace)
     assert_unlocked(ws, orphan.session_id)
     again = start_generation(ws, session_id=orphan.session_id, prompt="Once more")
     assert run_job(ws, again).status == "completed"
+
+
+@pytest.mark.parametrize("snapshot", [True, False], ids=["snapshot", "scope"])
+def test_a_page_sees_a_deck_and_its_conversation_at_one_moment(
+    ws: Workspace, snapshot: bool
+) -> None:
+    """The Chat page reads the deck, then the conversation. An edit that finishes between the
+    two reads must not put its reply beside the slides it replaced: on PostgreSQL the page
+    then showed "Edited slides 2, 4" over the old slides, and stopped watching for a change
+    it had already missed. `Database.snapshot` is the page's read; a plain scope shows the
+    race it prevents.
+    """
+    if ws.backend == "sqlite":
+        pytest.skip("SQLite transactions begin IMMEDIATE: no other transaction commits in one")
+    first = generate(ws)
+    reads = ws.db.snapshot() if snapshot else ws.db.scope()
+    with reads as session:
+        deck = decks.show_session(session, ALICE, session_id=first.session_id)
+        edit = start_edit(ws, session_id=first.session_id, instruction="Shorter", slide_numbers=[1])
+        assert run_job(ws, edit).status == "completed"  # committed between the two reads
+        thread = decks.list_messages(session, ALICE, session_id=first.session_id)
+    versions = [m.metadata.get("version") for m in thread if m.message_type == "slide_update"]
+    if snapshot:
+        assert versions == [deck.version], "the conversation is not the deck's"
+    else:
+        assert versions == [deck.version, deck.version + 1]
