@@ -14,10 +14,11 @@ from slidegen.services.decks import hand_edits as slides
 from slidegen.services.decks import store as decks
 from slidegen.services.generation import chat_requests as requests
 from slidegen.services.sessions import actions as session_actions
+from ui.callbacks import run_to_end
 from ui.chat import state
 from ui.db import session_scope
 from ui.errors import kept_for_the_page, user_errors
-from ui.jobs import submit
+from ui.jobs import submitter
 from ui.text import plain
 from ui.widgets.deck_view import show_slide
 from ui.widgets.slide_editor import slide_editor
@@ -167,6 +168,7 @@ def send_request(user: User, session_id: str, slide_order: list[str]) -> None:
     if not prompt:
         return
     state.withdraw_undo(session_id)  # an undo would now also undo this request
+    run = submitter()  # before the change: after it, Streamlit must not stop us midway
     handle = None
     report = partial(state.report_send_error, session_id)
     with kept_for_the_page(report), session_scope() as session:
@@ -181,7 +183,7 @@ def send_request(user: User, session_id: str, slide_order: list[str]) -> None:
         else:
             handle = requests.start_generation(session, user, prompt=prompt, session_id=session_id)
     if handle is not None:
-        submit(handle.request_id)
+        run_to_end(partial(run, handle.request_id))
 
 
 def send_error(session_id: str | None) -> None:

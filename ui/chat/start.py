@@ -19,10 +19,11 @@ from slidegen.schemas.profiles import ActiveProfile
 from slidegen.seed_content import starter_request
 from slidegen.services.generation import chat_requests as requests
 from slidegen.services.library import slide_styles
+from ui.callbacks import run_to_end
 from ui.chat import state
 from ui.db import session_scope
 from ui.errors import kept_for_the_page, user_errors
-from ui.jobs import submit
+from ui.jobs import submitter
 from ui.text import plain
 
 NO_DECK_PROMPT = 0
@@ -122,6 +123,7 @@ def start_deck(user: User, prompt: str, profile_name: str, choices: Choices) -> 
     on_click, or the request box's through `start_from_box`: Streamlit runs a callback once
     per click, while the page's run after it can be stopped by the browser's next message).
     A failure is kept for the start screen to say."""
+    run = submitter()  # before the change: after it, Streamlit must not stop us midway
     handle = None
     report = partial(state.report_send_error, None)
     with kept_for_the_page(report), session_scope() as session:
@@ -135,8 +137,7 @@ def start_deck(user: User, prompt: str, profile_name: str, choices: Choices) -> 
         )
     if handle is None:
         return
-    submit(handle.request_id)
-    state.open_session(handle.session_id)
+    run_to_end(partial(run, handle.request_id), partial(state.open_session, handle.session_id))
 
 
 def start_from_box(user: User, profile_key: str) -> None:

@@ -15,6 +15,7 @@ from slidegen.identity import User
 from slidegen.schemas.exports import ExportJobOut
 from slidegen.services.exports import jobs as export
 from slidegen.services.jobs.pool import runner_for
+from ui.callbacks import run_to_end
 from ui.db import database, session_scope
 from ui.errors import kept_for_the_page, user_errors
 from ui.text import plain, plain_label
@@ -84,6 +85,8 @@ def _start(user: User, session_id: str, format: str, slot: str, version: int | N
     """Queue the export and remember its job (a click's callback); a refusal (the deck is
     gone, Google Slides not connected...) is kept for the page's run to say in place."""
     notes = (st.session_state.get(f"{slot}.notes") or "none") if format == "pdf" else "none"
+    # Looked up before the change: after it, Streamlit must not stop us midway.
+    runner = runner_for(database(), get_settings())
     job = None
     report = partial(st.session_state.__setitem__, _FAILED.format(slot))
     with kept_for_the_page(report), session_scope() as session:
@@ -97,8 +100,10 @@ def _start(user: User, session_id: str, format: str, slot: str, version: int | N
         )
     if job is None:
         return
-    runner_for(database(), get_settings()).submit_export(job.job_id)
-    st.session_state[slot] = (job.job_id, version)
+    run_to_end(
+        partial(runner.submit_export, job.job_id),
+        partial(st.session_state.__setitem__, slot, (job.job_id, version)),
+    )
 
 
 def _notes_choice(slot: str) -> None:

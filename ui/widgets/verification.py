@@ -6,6 +6,8 @@ Finding texts quote slide text, data and model output: everything untrusted goes
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from slidegen.config import get_settings
@@ -16,9 +18,10 @@ from slidegen.services.decks import hand_edits
 from slidegen.services.generation import chat_requests as requests
 from slidegen.services.verification.fixes import direct_fixes, fix_instruction
 from slidegen.services.verification.service import rate_verification
+from ui.callbacks import run_to_end
 from ui.db import session_scope
 from ui.errors import user_errors
-from ui.jobs import submit
+from ui.jobs import submitter
 from ui.text import plain, plain_label
 from ui.user import current_user
 
@@ -90,6 +93,7 @@ def why(findings: list[Finding]) -> None:
 
 
 def _fix(detail: SessionDetail, slide: SlideOut) -> None:
+    run = submitter()  # before the change: after it, Streamlit must not stop us midway
     with user_errors(), session_scope() as session:
         handle = requests.start_edit(
             session,
@@ -98,7 +102,7 @@ def _fix(detail: SessionDetail, slide: SlideOut) -> None:
             instruction=fix_instruction(slide.findings),
             slide_ids=[slide.slide_id],
         )
-    submit(handle.request_id)
+    run_to_end(partial(run, handle.request_id))
     st.rerun()
 
 
