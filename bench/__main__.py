@@ -1,6 +1,7 @@
 """Run every benchmark and print its figures."""
 
 from bench import (
+    app_export,
     chat_page,
     concurrency,
     data_layer,
@@ -38,3 +39,4 @@ if __name__ == "__main__":
     verification.main()
     judge_cost.main()
     layout_agreement.main()
+    app_export.main()

@@ -87,3 +87,11 @@ def test_images_show_thumbnails_and_search(app_env: str) -> None:
     )
     at.text_input(key="image-search").set_value("photo").run()
     assert "15 images" in texts(at, "caption")
+
+
+def test_upload_without_a_file_says_to_choose_one(app_env: str) -> None:
+    at = open_section(run_page("app_pages/library.py"), "Images")
+    upload = next(b for b in at.button if b.label == "Upload")
+    upload.click().run()
+    assert not at.exception, at.exception
+    assert "Choose one or more images to upload first." in texts(at, "error")

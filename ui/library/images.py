@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from slidegen.errors import SlidegenError
 from slidegen.identity import User
 from slidegen.schemas.library import ImageSummary
 from slidegen.services.library import images
+from ui.callbacks import run_to_end
 from ui.db import session_scope
 from ui.errors import user_errors
 from ui.library.common import confirm_delete, flash, show_flash
@@ -16,6 +19,9 @@ from ui.text import plain
 PAGE_SIZE = 24
 COLUMNS = 4
 _PAGE = "library.image_page"
+_FILES, _DESCRIPTION = "library.upload.files", "library.upload.description"
+_CATEGORY, _TAGS = "library.upload.category", "library.upload.tags"
+_PROBLEMS = "library.upload.problems"  # why the last upload stored nothing
 
 
 def images_tab(user: User) -> None:
@@ -58,44 +64,53 @@ def images_tab(user: User) -> None:
 def _upload(user: User) -> None:
     with st.expander("Upload images", icon=":material/upload:"):
         with st.form("image-upload", clear_on_submit=True):
-            files = st.file_uploader(
+            st.file_uploader(
                 f"PNG, JPEG, GIF, WebP or SVG, up to {images.MAX_UPLOAD_BYTES // 1048576} MB each",
                 type=["png", "jpg", "jpeg", "gif", "webp", "svg"],
                 accept_multiple_files=True,
                 # The uploader states and enforces our limit, not Streamlit's 200 MB default.
                 max_upload_size=images.MAX_UPLOAD_BYTES // 1048576,
+                key=_FILES,
             )
-            description = st.text_input("Description (helps the model choose)")
-            category = st.text_input("Category")
-            tags = st.text_input("Tags, comma-separated")
-            submitted = st.form_submit_button("Upload", type="primary")
-        if submitted and files:
-            _store(user, files, description, category, tags)
+            st.text_input("Description (helps the model choose)", key=_DESCRIPTION)
+            st.text_input("Category", key=_CATEGORY)
+            st.text_input("Tags, comma-separated", key=_TAGS)
+            # Stored in the click's callback: Streamlit runs it once per click, while the
+            # page's run after it can be stopped by the browser's next message and lose it.
+            st.form_submit_button("Upload", type="primary", on_click=_store, args=(user,))
+        for problem in st.session_state.pop(_PROBLEMS, []):
+            st.error(plain(problem), icon=":material/error:")
 
 
-def _store(user: User, files: list, description: str, category: str, tags: str) -> None:
+def _store(user: User) -> None:
+    """The Upload button's callback: store each good file, name each refused one."""
+    files = list(st.session_state.get(_FILES) or [])
+    description = str(st.session_state.get(_DESCRIPTION) or "")
+    category = str(st.session_state.get(_CATEGORY) or "")
+    tags = str(st.session_state.get(_TAGS) or "").split(",")
+    if not files:
+        st.session_state[_PROBLEMS] = ["Choose one or more images to upload first."]
+        return
     added, problems = [], []
-    with st.spinner("Checking and storing images…"):
-        for file in files:
-            try:
-                with session_scope() as session:
-                    saved = images.upload_image(
-                        session,
-                        user,
-                        filename=file.name,
-                        data=file.getvalue(),
-                        description=description,
-                        category=category,
-                        tags=tags.split(","),
-                    )
-                added.append(f"image:{saved.name}")
-            except SlidegenError as exc:  # one bad file must not lose the others
-                problems.append(exc.user_message)
+    for file in files:
+        try:
+            with session_scope() as session:
+                saved = images.upload_image(
+                    session,
+                    user,
+                    filename=file.name,
+                    data=file.getvalue(),
+                    description=description,
+                    category=category,
+                    tags=tags,
+                )
+            added.append(f"image:{saved.name}")
+        except SlidegenError as exc:  # one bad file must not lose the others
+            problems.append(exc.user_message)
     if added:
-        flash("images", f"Uploaded {', '.join(added)}.", warnings=problems)
-        st.rerun()
-    for problem in problems:
-        st.error(plain(problem), icon=":material/error:")
+        run_to_end(partial(flash, "images", f"Uploaded {', '.join(added)}.", warnings=problems))
+    else:
+        run_to_end(partial(st.session_state.__setitem__, _PROBLEMS, problems))
 
 
 def _card(user: User, image: ImageSummary) -> None:
