@@ -7,6 +7,7 @@ import streamlit as st
 from ui.feedback.dialog import feedback_entry
 from ui.status_panel import is_admin, status_panel
 from ui.survey.panel import survey_panel
+from ui.text import plain
 from ui.user import developer_user_switcher, resolve_current_user
 from ui.widgets.google_slides import handle_google_return
 
@@ -39,7 +40,7 @@ if is_admin(user):  # the page refuses others itself too
     )
 navigation = st.navigation(pages)
 with st.sidebar:
-    st.caption(f"Signed in as **{user.display_name}**")
+    st.caption(f"Signed in as **{plain(user.display_name)}**")
     developer_user_switcher()
     feedback_entry(user)
     survey_panel(user)

@@ -293,10 +293,13 @@ def _dynamic_streamlit(func: ast.expr) -> bool:
 
 
 def audit_tree(root: Path, folders: tuple[str, ...] = ("app_pages", "ui")) -> list[Finding]:
-    """Return the findings of every Python file in `folders` below `root`."""
-    findings: list[Finding] = []
+    """Return the findings of app.py (the sidebar every page shares) and of every Python file
+    in `folders` below `root`."""
+    paths = [root / "app.py"] if (root / "app.py").exists() else []
     for folder in folders:
-        for path in sorted((root / folder).rglob("*.py")):
-            source = path.read_text(encoding="utf-8")
-            findings += audit_source(source, str(path.relative_to(root)), root)
+        paths += sorted((root / folder).rglob("*.py"))
+    findings: list[Finding] = []
+    for path in paths:
+        source = path.read_text(encoding="utf-8")
+        findings += audit_source(source, str(path.relative_to(root)), root)
     return findings
