@@ -5,7 +5,7 @@ st.session_state included: SafeSessionState calls the runner's yield check on ea
 and stops the callback or page run there with a RerunException. Code that has committed a
 change must still hand its job to the worker and note it for the page (the deck to open, the
 export to follow), or the change is made and never shown: the start screen's Enter created a
-deck that never opened and never ran, in 1 of 4 tries under load. So: look up what the steps
+deck that never opened, in 3 of 8 tries beside two busy processes. So: look up what the steps
 need from Streamlit before the change (`ui.jobs.submitter`), then run them here.
 """
 
