@@ -16,6 +16,7 @@ from slidegen.config import get_settings
 from slidegen.identity import User
 from slidegen.services.exports import google_client
 from slidegen.services.exports.google_client import KEY_COMMAND, GoogleClientOut
+from ui.callbacks import run_to_end
 from ui.db import session_scope
 from ui.errors import kept_for_the_page, user_errors
 from ui.text import plain
@@ -125,8 +126,14 @@ def _store(user: User, file_key: str, uploads: int) -> None:
         )
     if stored is None:
         return
-    st.session_state[_FLASH] = f"Stored the Google OAuth client {stored.client_id}."
-    st.session_state[_UPLOADS] = uploads + 1  # a new, empty file chooser
+    run_to_end(
+        partial(
+            st.session_state.__setitem__,
+            _FLASH,
+            f"Stored the Google OAuth client {stored.client_id}.",
+        ),
+        partial(st.session_state.__setitem__, _UPLOADS, uploads + 1),  # a new, empty chooser
+    )
 
 
 def _remove(user: User) -> None:

@@ -71,10 +71,12 @@ def slide_action(user: User, detail: SessionDetail, action: str, slide_id: str) 
                 expected_version=detail.version,
                 **extra,
             )
-        state.withdraw_undo(detail.session_id)
+        steps = [partial(state.withdraw_undo, detail.session_id)]
         if action == "delete" and detail.versions:  # the newest save point: the deck as it was
             what = changed.versions[0].description if changed.versions else "Deleted a slide"
-            state.offer_undo(detail.session_id, detail.versions[0].version_number, what)
+            undo = detail.versions[0].version_number
+            steps.append(partial(state.offer_undo, detail.session_id, undo, what))
+        run_to_end(*steps)
 
 
 def slide_editor_dialog(user: User, detail: SessionDetail) -> None:
