@@ -15,18 +15,33 @@ from __future__ import annotations
 import contextlib
 import html
 import io
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, get_args
 
 from slidegen.deck import Deck, Slide
 from slidegen.errors import ConfigurationError, InvalidInputError
 from slidegen.render.charts import ChartPalette, palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
-from slidegen.render.print_layout import PROBE_HTML, layout_css, probe_styles
+from slidegen.render.print_layout import (
+    PROBE_HTML,
+    columns_as_grid,
+    grid_columns,
+    layout_css,
+    probe_styles,
+)
+from slidegen.render.workers import WORKERS, discard, worker_pool
 from slidegen.schemas.vocabulary import NotesPlacement
 
+log = logging.getLogger("slidegen.export")
 NOTES_PLACEMENTS: tuple[str, ...] = get_args(NotesPlacement)
+PARTS = 2 * WORKERS  # the workers take parts as they finish: a slow part does not hold both
+MIN_SPLIT = 8  # fewer slides: a part's fixed cost (its own document and file) outweighs the gain
+SLIDE_COST = 400  # characters of HTML that a slide's page costs before its content
 Progress = Callable[[int, int], None]
 
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
@@ -88,37 +103,130 @@ def export_pdf(
     notes: str = "none",
     on_slide: Progress | None = None,
     print_layout: bool = True,
+    workers: bool = True,
 ) -> PdfResult:
     """Return the deck as a PDF: one 16:9 page per slide, notes as pages or an appendix.
 
-    print_layout=False prints with the deck's CSS alone, without the equivalent print-only
-    layout rules of render/print_layout (slower; for the benchmark and the equivalence tests).
+    A deck of MIN_SPLIT slides or more is printed in parts by the WeasyPrint worker processes
+    (render/workers: the ones the layout checks use) and the parts are joined; without them
+    (workers=False, or none could start) it is printed here. on_slide is then told as each
+    part is done. print_layout=False prints with the deck's CSS alone, without the equivalent
+    print-only layout rules of render/print_layout (slower; for the benchmark and the
+    equivalence tests).
     """
     if notes not in NOTES_PLACEMENTS:
         raise InvalidInputError(f"Unknown notes placement {notes!r}; use none, pages or appendix.")
+    if not deck.slides:
+        raise InvalidInputError("This deck has no slides to print.")
+    require_pdf_engine()
+    parts = _parts(deck.slides) if workers else []
+    pool = worker_pool() if len(parts) > 1 else None
+    if pool is not None:
+        try:
+            return PdfResult(data=_in_workers(pool, deck, parts, notes, on_slide, print_layout))
+        except BrokenProcessPool:
+            log.warning("a PDF worker stopped; printing in this process", exc_info=True)
+            discard(pool)
     engine = _Engine(deck.css, print_layout=print_layout)
+    return PdfResult(data=_print(engine, deck, range(len(deck.slides)), notes, on_slide))
+
+
+def print_part(deck: Deck, numbers: list[int], notes: str, print_layout: bool = True) -> bytes:
+    """Print some slides of a deck (by index, in order) as a PDF of their own, in a worker.
+
+    The appendix of notes comes with the part that holds the last slide. A worker keeps the
+    last decks' stylesheets and fonts, so the parts of one export parse them once each.
+    """
+    return _print(_engine(deck.css, print_layout), deck, numbers, notes, None)
+
+
+def _print(
+    engine: _Engine, deck: Deck, numbers: Sequence[int], notes: str, on_slide: Progress | None
+) -> bytes:
     palette = palette_from_css(deck.css)
-    total, pages = len(deck.slides), []
-    for number, slide in enumerate(deck.slides, 1):
-        parts = [_slide_page(slide, palette, deck.images)]
+    total, pages, first = len(deck.slides), [], None
+    for done, index in enumerate(numbers, 1):
+        slide = deck.slides[index]
+        parts = [_slide_page(slide, palette, deck.images, grid=engine.grid_columns)]
         if notes == "pages":
-            parts.append(_notes_page(number, slide))
-        pages += engine.render(deck.title, parts).pages
+            parts.append(_notes_page(index + 1, slide))
+        document = engine.render(deck.title, parts)
+        first = first or document
+        pages += document.pages
         if on_slide is not None:
-            on_slide(number, total)
-    if notes == "appendix" and any(s.notes.strip() for s in deck.slides):
-        pages += engine.render(deck.title, [_appendix(deck.slides)]).pages
+            on_slide(done, total)
+    last = total - 1 in numbers
+    if last and notes == "appendix" and any(s.notes.strip() for s in deck.slides):
+        document = engine.render(deck.title, [_appendix(deck.slides)])
+        first = first or document
+        pages += document.pages
     for page in pages:
         page.links.clear()  # untrusted hrefs: the text stays, no annotation leaves the deck
         page.anchors.clear()
-    return PdfResult(data=engine.first.copy(pages).write_pdf())
+    return first.copy(pages).write_pdf()
+
+
+def _parts(slides: list[Slide]) -> list[list[int]]:
+    """Cut the deck into PARTS runs of slides of about equal HTML length (none if too short).
+
+    A slide's HTML length stands in for its layout time, roughly; with two parts a worker,
+    one that finishes early takes the next part.
+    """
+    if WORKERS < 2 or len(slides) < MIN_SPLIT:
+        return []
+    sizes = [len(slide.html) + SLIDE_COST for slide in slides]
+    share, parts, run, size = sum(sizes) / PARTS, [], [], 0.0
+    for index, cost in enumerate(sizes):
+        left = len(slides) - index  # every part gets a slide
+        if run and (size + cost / 2 > share * (len(parts) + 1) or left < PARTS - len(parts)):
+            parts.append(run)
+            run = []
+        run.append(index)
+        size += cost
+    return [*parts, run]
+
+
+def _in_workers(
+    pool: ProcessPoolExecutor,
+    deck: Deck,
+    parts: list[list[int]],
+    notes: str,
+    on_slide: Progress | None,
+    print_layout: bool,
+) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    futures = {pool.submit(print_part, deck, part, notes, print_layout): part for part in parts}
+    done = 0
+    for future in as_completed(futures):
+        future.result()  # a part that failed fails the export now, not after the others
+        done += len(futures[future])
+        if on_slide is not None:
+            on_slide(done, len(deck.slides))
+    writer, metadata = PdfWriter(), None
+    for future in futures:  # in the deck's order
+        reader = PdfReader(io.BytesIO(future.result()))
+        metadata = metadata or reader.metadata
+        writer.append(reader)
+    if metadata:
+        writer.add_metadata({key: value for key, value in metadata.items()})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=4)
+def _engine(css: str, print_layout: bool) -> _Engine:
+    """A worker's engine for a style (workers run one part at a time: no threads share it)."""
+    return _Engine(css, print_layout=print_layout)
 
 
 def layout_pages(deck: Deck, *, print_layout: bool = True) -> list[Any]:
     """Return WeasyPrint's laid-out page of each slide (its boxes carry their geometry)."""
     engine = _Engine(deck.css, print_layout=print_layout)
     palette = palette_from_css(deck.css)
-    parts = [_slide_page(slide, palette, deck.images) for slide in deck.slides]
+    grid = engine.grid_columns
+    parts = [_slide_page(slide, palette, deck.images, grid=grid) for slide in deck.slides]
     return engine.render(deck.title, parts).pages
 
 
@@ -141,14 +249,14 @@ class _Engine:
             url_fetcher=self._fetcher,
         )  # parsed once for the deck, not once per slide
         self._stylesheets = [self._css]
-        self.first: Any = None
         if print_layout:
             # After the deck's CSS: the rules hold only what this style's probe slide allows.
             styles = probe_styles(self._document(PROBE_HTML))
             self.layout_css = layout_css(styles)
             self._stylesheets.append(CSS(string=self.layout_css, font_config=self._fonts))
+            self.grid_columns = columns_as_grid(styles)
         else:
-            self.layout_css = ""
+            self.layout_css, self.grid_columns = "", False
 
     def _document(self, body: str, title: str = "") -> Any:
         source = (
@@ -160,12 +268,14 @@ class _Engine:
         )
 
     def render(self, title: str, parts: list[str]) -> Any:
-        document = self._document("".join(parts), title)
-        self.first = self.first or document
-        return document
+        return self._document("".join(parts), title)
 
 
-def _slide_page(slide: Slide, palette: ChartPalette, images: dict[str, str]) -> str:
+def _slide_page(
+    slide: Slide, palette: ChartPalette, images: dict[str, str], *, grid: bool = False
+) -> str:
+    if grid:  # print_layout.grid_columns: the same columns, each laid out at its own width
+        slide = slide.model_copy(update={"html": grid_columns(slide.html)})
     return f'<div class="sg-page">{slide_body(slide, palette, images)}</div>'
 
 

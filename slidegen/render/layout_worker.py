@@ -15,8 +15,6 @@ queue, each whole deck in one worker costs less in all (each part repeats the do
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,13 +22,12 @@ from concurrent.futures.process import BrokenProcessPool
 from slidegen.deck import Slide
 from slidegen.render import layout_check
 from slidegen.render.layout_check import LayoutIssue, PartMismatch
+from slidegen.render.workers import WORKERS, discard, worker_pool
 
 log = logging.getLogger("slidegen.layout")
-WORKERS = max(1, min(2, os.cpu_count() or 1))
 PARTS = 2 * WORKERS  # the workers take parts as they finish: a slow part does not hold both
 MIN_SPLIT = 4  # fewer slides: a part's fixed cost (parsing, styling) outweighs the gain
 
-_pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 _running = 0  # checks in the workers now
 _early: set[Future] = set()  # early checks of decks still being written, not all done
@@ -52,13 +49,13 @@ def check_layout(
         return []
     if only is not None and not only:
         return [[] for _ in slides]
-    pool = _worker_pool()
+    pool = worker_pool()
     if pool is not None:
         try:
             return _in_workers(pool, css, slides, images, only)
         except BrokenProcessPool:
             log.warning("the layout worker stopped; checking in this process", exc_info=True)
-            _discard(pool)
+            discard(pool)
     try:
         return layout_check.check_layout(css, slides, images, only=only)
     except PartMismatch:
@@ -74,7 +71,7 @@ def submit_early(
     the deck when it is finished, as before. Slides the generation stores while the workers
     are free are checked in the time the model takes to write the next ones.
     """
-    pool = _worker_pool()
+    pool = worker_pool()
     if pool is None:
         return None
     with _lock:
@@ -164,24 +161,3 @@ def _merge(results: list[list[list[LayoutIssue]] | None]) -> list[list[LayoutIss
     if any(result is None for result in results):
         return None
     return [sum((result[i] for result in results if result), []) for i in range(len(results[0]))]
-
-
-def _worker_pool() -> ProcessPoolExecutor | None:
-    global _pool
-    with _lock:
-        if _pool is None:
-            try:
-                context = multiprocessing.get_context("spawn")
-                _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
-            except (OSError, ValueError):
-                log.warning("no layout worker process; checking in this process", exc_info=True)
-                return None
-        return _pool
-
-
-def _discard(pool: ProcessPoolExecutor) -> None:
-    global _pool
-    with _lock:
-        if _pool is pool:
-            _pool = None
-    pool.shutdown(wait=False, cancel_futures=True)

@@ -26,13 +26,25 @@ style) before a rule is used:
   them the same way, each as wide as the column); its cards are `flow-root`, so that, like
   flex items, they keep their children's margins inside.
 
+Two more are fidelity fixes, where WeasyPrint's own boxes differ from Chromium's:
+
+- a KPI row whose tiles share it equally from a zero basis is a grid of equal tracks (a flex
+  row took its height from tiles laid out at another width: a two-line label counted as one);
+- a row of columns sharing it from a zero basis (`display: flex` and `flex: 2 1 0` inline, as
+  the offline engine writes them) is printed as a grid of the same shares (`grid_columns`,
+  applied to the slide's HTML: WeasyPrint laid out what a column holds at the row's width).
+
 Anything else (another style's structure, an inline style on a child) keeps the deck's own
 layout. tests/unit/test_print_layout.py compares the box geometry with and without these rules.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
 
 PROBE_HTML = (
     '<section class="slide"><h1>Probe</h1><p class="subtitle">Probe</p>'
@@ -69,6 +81,7 @@ def probe_styles(document: Any) -> Styles:
             key = f"{parent}>{name}"
             if box.element_tag == "table" or not getattr(box, "pseudo_type", None):
                 found.setdefault(key, box.style)
+                found.setdefault(f"{key}*", []).append(box.style)  # every one, in order
                 parent = name if box.element_tag != "table" else parent
         for child in getattr(box, "children", None) or []:
             walk(child, parent)
@@ -94,8 +107,18 @@ def layout_css(styles: Styles) -> str:
         rules.append(
             ".slide .kpi{display:grid;grid-template-columns:minmax(0,1fr);align-content:start}"
         )
-    if _flex(styles.get("slide>kpis"), "row") and _flex(styles.get("column>kpis"), "row"):
+    rows = [styles.get("slide>kpis"), styles.get("column>kpis")]
+    if all(_flex(row, "row") for row in rows):
         rules.append(".slide .kpis>*{min-height:0}")
+        if all(_stretches(row) for row in rows) and _equal_shares(styles.get("kpis>kpi*", [])):
+            # Fidelity and speed: WeasyPrint sized a row's height by its tiles laid out at
+            # another width (a label on two lines counted as one: the tile ended inside its
+            # text); a grid row is as tall as its tallest tile, as in Chromium, in fewer passes.
+            rules.append(
+                ".slide .kpis:not(:has(>:not(.kpi),>[style])){display:grid;"
+                "grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);"
+                "grid-template:none}"
+            )
     slide = styles.get("body>slide")
     header = [styles.get(f"slide>{name}") for name in HEADER_ITEMS]
     if _flex_column(slide) and all(_content_sized(s) for s in header):
@@ -122,6 +145,83 @@ def layout_css(styles: Styles) -> str:
     if _flex_column(column) and chart is not None and _full_width(chart):
         rules.append(CHART_WIDTH)
     return "".join(rules)
+
+
+_FLEX_ROW = re.compile(r"\s*display\s*:\s*flex\s*;?\s*", re.I)
+_SHARE = re.compile(r"\s*flex\s*:\s*(\d+(?:\.\d+)?)\s+\d+(?:\.\d+)?\s+0(?:px|%)?\s*;?\s*", re.I)
+
+
+def columns_as_grid(styles: Styles) -> bool:
+    """Whether this style's columns can be printed as grid tracks (see `grid_columns`).
+
+    They can when a column has no minimum width, no side margins, padding or borders and
+    is stretched in flow: a flex item with a zero basis is then exactly its share of the
+    row, as a `minmax(0, Nfr)` track is.
+    """
+    column, row = styles.get("columns>column"), styles.get("slide>columns")
+    if column is None or row is None:
+        return False
+    sides = ("padding_left", "padding_right", "border_left_width", "border_right_width")
+    return (
+        row["flex_direction"] == "row"
+        and row["flex_wrap"] == "nowrap"
+        and _stretches(row)
+        and _px(column["min_width"]) == 0
+        and _px(column["max_width"]) == float("inf")
+        and all(_px(column[s]) == 0 for s in (*sides, "margin_left", "margin_right"))
+        and column["position"] == "static"
+        and column["float"] == "none"
+        and column["order"] == 0
+        and column["align_self"] in {("auto",), ("normal",), ("stretch",)}
+    )
+
+
+def grid_columns(html: str) -> str:
+    """Print a row of columns sharing it from a zero basis (`flex: 2 1 0`) as a grid.
+
+    Fidelity: in a flex row whose items have a zero basis, WeasyPrint sizes what a column
+    holds at the row's whole width (a KPI label on two lines counted as one, the KPI row
+    ended inside its text); as grid tracks of the same shares, the columns are laid out at
+    their own width, as Chromium does. Only the row's own `display: flex` and its columns'
+    `flex: N M 0` are read; any other inline style, text or element in the row keeps it.
+    """
+    if "columns" not in html or "flex" not in html:
+        return html
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html
+    changed = False
+    for row in root.iter("div", "section"):
+        if "columns" not in (row.get("class") or "").split():
+            continue
+        shares = _shares(row)
+        if shares and _FLEX_ROW.fullmatch(row.get("style") or ""):
+            tracks = " ".join(f"minmax(0,{share}fr)" for share in shares)
+            row.set(
+                "style",
+                f"display:grid;grid-template-rows:minmax(0,1fr);grid-template-columns:{tracks}",
+            )
+            changed = True
+    if not changed:
+        return html
+    return (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
+
+
+def _shares(row: Any) -> list[str]:
+    """The grow factor of each column of the row, or [] if any item is not such a column."""
+    if (row.text or "").strip():
+        return []
+    shares = []
+    for child in row:
+        match = _SHARE.fullmatch(child.get("style") or "") if isinstance(child.tag, str) else None
+        classes = (child.get("class") or "").split() if match else []
+        if match is None or "column" not in classes or (child.tail or "").strip():
+            return []
+        if float(match.group(1)) <= 0:
+            return []
+        shares.append(match.group(1))
+    return shares
 
 
 def _column_item_rules(column: Any, styles: Styles) -> list[str]:
@@ -160,6 +260,46 @@ def _full_width(style: Any) -> bool:
         and all(style[m] != "auto" and _px(style[m]) == 0 for m in ("margin_left", "margin_right"))
         and (style["box_sizing"] == "border-box" or all(_px(style[p]) == 0 for p in sides))
         and style["align_self"] in {("auto",), ("normal",), ("stretch",)}
+    )
+
+
+def _stretches(style: Any) -> bool:
+    """A flex row that stretches its items to its height (packing does not matter here)."""
+    return style["align_items"] in {("normal",), ("stretch",)} and style["align_content"] in {
+        ("normal",),
+        ("stretch",),
+    }
+
+
+def _equal_shares(tiles: list[Any]) -> bool:
+    """Row items that share the row equally from a zero basis, as grid columns of 1fr do.
+
+    Equal growth, a zero basis and no minimum width: each takes its share of what is left
+    after the same padding and borders (checked on every tile of the probe's row), whatever
+    its content; no margins, no maximum, in flow and stretched.
+    """
+    if not tiles:
+        return False
+    edges = (
+        "padding_left",
+        "padding_right",
+        "border_left_width",
+        "border_right_width",
+    )
+    first = tiles[0]
+    return all(
+        tile["flex_grow"] == first["flex_grow"] > 0
+        and _px(tile["flex_basis"]) == 0
+        and _px(tile["min_width"]) == 0
+        and _px(tile["max_width"]) == float("inf")
+        and all(tile[m] != "auto" and _px(tile[m]) == 0 for m in ("margin_left", "margin_right"))
+        and all(_px(tile[e]) == _px(first[e]) for e in edges)
+        and tile["width"] == "auto"
+        and tile["order"] == 0
+        and tile["position"] == "static"
+        and tile["float"] == "none"
+        and tile["align_self"] in {("auto",), ("normal",), ("stretch",)}
+        for tile in tiles
     )
 
 
@@ -227,6 +367,8 @@ def _content_sized(style: Any, *, grows: bool = False) -> bool:
 def _px(value: Any) -> float:
     if value == "normal":
         return 0.0
+    if isinstance(value, (int, float)):  # border widths are computed as plain pixels
+        return float(value)
     if getattr(value, "unit", None) == "px":
         return float(value.value)
     if getattr(value, "value", None) == 0:

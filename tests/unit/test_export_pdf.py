@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from slidegen.deck import Deck, Slide
 from slidegen.errors import InvalidInputError
-from slidegen.export.pdf import export_pdf
+from slidegen.export.pdf import MIN_SPLIT, PARTS, _parts, export_pdf
 from slidegen.seed_content.css import MIDNIGHT_CSS
 from tests.export_corpus import STYLES, corpus_deck
 
@@ -146,3 +146,63 @@ def test_hostile_slide_fetches_nothing_and_links_nowhere(listener) -> None:
     assert "/Annots" not in page
     assert b"/URI" not in data and b"/EmbeddedFile" not in data and b"/JavaScript" not in data
     assert b"127.0.0.1" not in data and b"passwd" not in data
+
+
+def _resources(reader: PdfReader) -> set[int]:
+    """The documents a PDF's pages were printed in (WeasyPrint shares one per document)."""
+    return {page.get_object().raw_get("/Resources").idnum for page in reader.pages}
+
+
+def _titles(outline: list) -> list:
+    return [_titles(item) if isinstance(item, list) else item.title for item in outline]
+
+
+def _telling(told: list[tuple[int, int]]):
+    return lambda done, total: told.append((done, total))
+
+
+def test_a_long_deck_is_printed_in_parts_by_the_workers_with_the_same_pages() -> None:
+    deck = corpus_deck(MIDNIGHT_CSS)
+    deck.slides[2].notes = "Mention the <b>second</b> quarter."
+    for notes in ("pages", "appendix"):
+        told: list[tuple[int, int]] = []
+        parted = _read(export_pdf(deck, notes=notes, on_slide=_telling(told)).data)
+        whole = _read(export_pdf(deck, notes=notes, workers=False).data)
+        assert len(_resources(parted)) == len(_parts(deck.slides)) == PARTS  # really in parts
+        assert len(_resources(whole)) == 1
+        assert [p.extract_text() for p in parted.pages] == [p.extract_text() for p in whole.pages]
+        assert parted.metadata.title == whole.metadata.title == deck.title
+        assert _titles(parted.outline) == _titles(whole.outline) != []  # the bookmarks
+        # Told as each part is done, in slides, ending with the whole deck.
+        assert len(told) == PARTS and told[-1] == (18, 18)
+        assert [done for done, _ in told] == sorted({done for done, _ in told})
+    assert "Mention the <b>second</b> quarter." in parted.pages[-1].extract_text()
+
+
+def test_parts_are_runs_of_slides_in_order_of_about_equal_size() -> None:
+    sizes = [400, 4000, 300, 300, 300, 300, 300, 300, 3000, 200, 200, 200, 200]
+    slides = [Slide(html=f'<section class="slide">{"x" * n}</section>') for n in sizes]
+    parts = _parts(slides)
+    assert len(parts) == PARTS and all(parts)
+    assert [i for part in parts for i in part] == list(range(len(slides)))
+    assert parts[0] == [0, 1]  # the long slide fills its part; the next starts after it
+    assert _parts(slides[: MIN_SPLIT - 1]) == []
+    assert len(_parts(slides[:MIN_SPLIT])) == PARTS
+    even = _parts([Slide(html="<p>same</p>")] * 16)
+    assert [len(part) for part in even] == [4, 4, 4, 4]
+
+
+def test_hostile_slides_printed_in_the_workers_link_nowhere(listener) -> None:
+    url, hits = listener
+    hostile = (
+        f'<section class="slide"><h1>Click <a href="{url}/phish">here</a></h1>'
+        f'<img src="{url}/beacon.png" alt="x"></section>'
+    )
+    css = f".slide {{ background: url({url}/css.png) }}"
+    deck = Deck(title="Hostile", css=css, slides=[Slide(html=hostile)] * 12)
+    data = export_pdf(deck).data
+    reader = _read(data)
+    assert len(_resources(reader)) == PARTS
+    assert hits == []
+    assert all("/Annots" not in page for page in reader.pages)
+    assert b"/URI" not in data and b"127.0.0.1" not in data

@@ -26,7 +26,7 @@ from slidegen.llm.offline_slides import (
     table_html,
     table_slide,
 )
-from slidegen.render.print_layout import PROBE_HTML
+from slidegen.render.print_layout import PROBE_HTML, grid_columns
 from slidegen.seed_content.css import DATA_DENSE_CSS, MIDNIGHT_CSS, SYSTEM_DEFAULT_CSS
 from tests.export_corpus import STYLES
 
@@ -195,3 +195,83 @@ def test_a_chart_is_as_wide_as_its_column_not_as_the_slide(style: str) -> None:
     column = _boxes(page, "column")[0]
     assert figure.border_box_x() == pytest.approx(column.content_box_x())
     assert figure.border_width() == pytest.approx(column.width)
+
+
+LONG_LABEL = Kpi("$63.9K", "GenAI cost (Model Serving, Vector Search)")
+SPIKE = Kpi("$7.6K", "Excess cost, dev-sandbox", "10 days", False)
+MONTHS = Kpi("12 of 12", "Months with a spike, finance-bi")
+# Measured in Chromium at 1280x720 (the app's slide document): each KPI row's height and the
+# top of the card below it, in px.
+CHROMIUM_KPI_ROW = {
+    "midnight": ([148.8], [322.8, 322.8]),
+    "system_default": ([136.3], [282.3, 282.3]),
+    "data_dense": ([79.8], [195.4, 195.4]),
+    "minimal": ([104.3], [283.5, 283.5]),
+}
+CHROMIUM_KPI_COLUMNS = {
+    "midnight": ([161.3, 148.8], [327.3, 314.8]),
+    "system_default": ([166.1, 136.3], [306.1, 276.3]),
+    "data_dense": ([100.0, 79.8], [211.6, 191.4]),
+    "minimal": ([130.8, 104.3], [300.0, 273.5]),
+}
+
+
+def _rows_and_cards(html: str, css: str) -> tuple[list[float], list[float]]:
+    [page] = layout_pages(Deck(title="KPI", css=css, slides=[Slide(html=html)]))
+    rows = [box.border_height() for box in _boxes(page, "kpis")]
+    return rows, [box.border_box_y() for box in _boxes(page, "card")]
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_a_kpi_row_is_as_tall_as_its_tallest_tile_as_chromium_draws_it(style: str) -> None:
+    """WeasyPrint alone sized Midnight's row by a two-line label laid out on one line: the
+    tile ended inside its text and the cards below moved up 23 px (SSIM 0.83)."""
+    html = kpi_slide("Six use cases", [*KPIS[:2], LONG_LABEL], CARDS, "Source: sample", "")
+    rows, cards = _rows_and_cards(html, STYLES[style])
+    expected_rows, expected_cards = CHROMIUM_KPI_ROW[style]
+    assert rows == pytest.approx(expected_rows, abs=0.5)
+    assert cards == pytest.approx(expected_cards, abs=0.5)
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_kpis_in_columns_that_share_a_row_are_laid_out_at_their_column_s_width(
+    style: str,
+) -> None:
+    """Columns of `flex: 1 1 0` beside a chart: WeasyPrint alone laid their KPI rows out at
+    the whole row's width (the labels on one line) in System Default and Midnight."""
+    html = comparison_slide(
+        "Challenges", (SPIKE, CARDS[0]), (MONTHS, CARDS[1]), "Source: sample", "", {"type": "line"}
+    )
+    rows, cards = _rows_and_cards(html, STYLES[style])
+    expected_rows, expected_cards = CHROMIUM_KPI_COLUMNS[style]
+    assert rows == pytest.approx(expected_rows, abs=0.5)
+    assert cards == pytest.approx(expected_cards, abs=0.5)
+
+
+def test_only_a_plain_flex_row_of_zero_basis_columns_becomes_a_grid() -> None:
+    row = (
+        '<section class="slide"><div class="columns" style="display: flex">'
+        '<div class="column" style="flex: 2 1 0">a</div> '
+        '<div class="column" style="flex: 1 1 0px">b</div></div></section>'
+    )
+    assert grid_columns(row) == row.replace(
+        'style="display: flex"',
+        'style="display:grid;grid-template-rows:minmax(0,1fr);'
+        'grid-template-columns:minmax(0,2fr) minmax(0,1fr)"',
+    )
+    kept = [
+        row.replace("display: flex", "display: flex; gap: 4px"),  # another inline rule
+        row.replace("flex: 1 1 0px", "flex: 1 1 auto"),  # a content basis
+        row.replace("flex: 2 1 0", "flex: 0 1 0"),  # a column that does not grow
+        row.replace("</div> <div", "</div>text<div"),  # text in the row
+        row.replace('<div class="column" style="flex: 2 1 0">', '<div style="flex: 2 1 0">'),
+        row.replace('class="columns"', 'class="cards"'),
+    ]
+    for html in kept:
+        assert grid_columns(html) == html
+    styles = {"minimal": False, "midnight": True, "system_default": True, "data_dense": True}
+    from slidegen.export.pdf import _Engine
+
+    # Minimal's columns have a right padding (their divider): a share of the row is then not
+    # a zero-basis flex item's width, so its rows stay flex.
+    assert {name: _Engine(css).grid_columns for name, css in STYLES.items()} == styles
