@@ -198,11 +198,16 @@ def _in_workers(
 
     futures = {pool.submit(print_part, deck, part, notes, print_layout): part for part in parts}
     done = 0
-    for future in as_completed(futures):
-        future.result()  # a part that failed fails the export now, not after the others
-        done += len(futures[future])
-        if on_slide is not None:
-            on_slide(done, len(deck.slides))
+    try:
+        for future in as_completed(futures):
+            future.result()  # a part that failed fails the export now, not after the others
+            done += len(futures[future])
+            if on_slide is not None:
+                on_slide(done, len(deck.slides))
+    except BaseException:
+        for future in futures:
+            future.cancel()  # parts not started yet; a worker's current part runs out
+        raise
     writer, metadata = PdfWriter(), None
     for future in futures:  # in the deck's order
         reader = PdfReader(io.BytesIO(future.result()))
