@@ -16,6 +16,7 @@ from slidegen.config import get_settings
 from slidegen.identity import User
 from slidegen.services.exports import google_client
 from slidegen.services.exports.google_client import KEY_COMMAND, GoogleClientOut
+from slidegen.services.exports.google_client_file import MAX_CLIENT_FILE_BYTES
 from ui.callbacks import run_to_end
 from ui.db import session_scope
 from ui.errors import kept_for_the_page, user_errors
@@ -99,8 +100,9 @@ def _upload(user: User, *, replace: bool) -> None:
         max_upload_size=1,  # MB, the least Streamlit takes; the service allows 64 KB
         key=file_key,
         help="The JSON Google Cloud downloads for an OAuth client ID (Web application or "
-        "Desktop app). It is stored encrypted as soon as it is chosen; its secret is never "
-        "shown.",
+        f"Desktop app), about 2 KB; files over {MAX_CLIENT_FILE_BYTES // 1024} KB are refused "
+        "(the uploader itself cannot say less than 1 MB). It is stored encrypted as soon as "
+        "it is chosen; its secret is never shown.",
         on_change=_store,
         args=(user, file_key, uploads),
     )
