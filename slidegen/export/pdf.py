@@ -29,9 +29,10 @@ from slidegen.render.charts import ChartPalette, palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
 from slidegen.render.print_layout import (
     PROBE_HTML,
-    columns_as_grid,
-    grid_columns,
+    Placement,
     layout_css,
+    place_columns,
+    placement,
     probe_styles,
 )
 from slidegen.render.workers import WORKERS, discard, worker_pool
@@ -147,7 +148,7 @@ def _print(
     total, pages, first = len(deck.slides), [], None
     for done, index in enumerate(numbers, 1):
         slide = deck.slides[index]
-        parts = [_slide_page(slide, palette, deck.images, grid=engine.grid_columns)]
+        parts = [_slide_page(slide, palette, deck.images, engine.placement)]
         if notes == "pages":
             parts.append(_notes_page(index + 1, slide))
         document = engine.render(deck.title, parts)
@@ -230,8 +231,8 @@ def layout_pages(deck: Deck, *, print_layout: bool = True) -> list[Any]:
     """Return WeasyPrint's laid-out page of each slide (its boxes carry their geometry)."""
     engine = _Engine(deck.css, print_layout=print_layout)
     palette = palette_from_css(deck.css)
-    grid = engine.grid_columns
-    parts = [_slide_page(slide, palette, deck.images, grid=grid) for slide in deck.slides]
+    plan = engine.placement
+    parts = [_slide_page(slide, palette, deck.images, plan) for slide in deck.slides]
     return engine.render(deck.title, parts).pages
 
 
@@ -259,9 +260,9 @@ class _Engine:
             styles = probe_styles(self._document(PROBE_HTML))
             self.layout_css = layout_css(styles)
             self._stylesheets.append(CSS(string=self.layout_css, font_config=self._fonts))
-            self.grid_columns = columns_as_grid(styles)
+            self.placement = placement(styles, self.layout_css)
         else:
-            self.layout_css, self.grid_columns = "", False
+            self.layout_css, self.placement = "", None
 
     def _document(self, body: str, title: str = "") -> Any:
         source = (
@@ -277,10 +278,10 @@ class _Engine:
 
 
 def _slide_page(
-    slide: Slide, palette: ChartPalette, images: dict[str, str], *, grid: bool = False
+    slide: Slide, palette: ChartPalette, images: dict[str, str], plan: Placement | None = None
 ) -> str:
-    if grid:  # print_layout.grid_columns: the same columns, each laid out at its own width
-        slide = slide.model_copy(update={"html": grid_columns(slide.html)})
+    if plan is not None:  # print_layout.place_columns: the same columns, laid out once each
+        slide = slide.model_copy(update={"html": place_columns(slide.html, plan)})
     return f'<div class="sg-page">{slide_body(slide, palette, images)}</div>'
 
 

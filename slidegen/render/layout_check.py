@@ -19,7 +19,15 @@ from slidegen.deck import Slide
 from slidegen.render.charts import palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
 from slidegen.render.line_memo import remembered_line_breaks
-from slidegen.render.print_layout import PROBE_HTML, layout_css, probe_styles
+from slidegen.render.print_layout import (
+    PLACED,
+    PROBE_HTML,
+    Placement,
+    layout_css,
+    place_columns,
+    placement,
+    probe_styles,
+)
 
 log = logging.getLogger("slidegen.layout")
 TOLERANCE_PX = 2.0
@@ -94,9 +102,12 @@ def check_layout(
         return None
     shown = range(len(slides)) if only is None else sorted(only)
     palette = palette_from_css(css)
+    plan = _print_plan(_head(css))[1]
     # Charts only need their box here: an empty SVG of the same size, not the drawing.
     bodies = [
-        slide_body(s, palette, images, draw_charts=False) if i in shown else _empty(s.html)
+        slide_body(_placed(s, plan), palette, images, draw_charts=False)
+        if i in shown
+        else _empty(s.html)
         for i, s in enumerate(slides)
     ]
     hidden = [i for i in range(len(slides)) if i not in shown]
@@ -123,19 +134,29 @@ def layout_pages(css: str, bodies: list[str], *, hidden: Collection[int] = ()) -
     """
     from weasyprint import HTML
 
-    safe_css = css.replace("</", "<\\/")  # stored CSS is sanitised; keep it inside <style>
-    head = f"{PAGE_CSS}{BASE_CSS}{safe_css}"
+    head = _head(css)
     skip = "".join(f"body>:nth-child({i + 1}){{display:none!important}}" for i in hidden)
-    style = f"<style>{head}{_print_rules(head)}{skip}</style>"
+    style = f"<style>{head}{_print_plan(head)[0]}{skip}</style>"
     body = "".join(bodies)
     with remembered_line_breaks():  # these pages are measured, never drawn
         document = HTML(string=f"<html><head>{style}</head><body>{body}</body></html>").render()
     return [page._page_box for page in document.pages]
 
 
+def _head(css: str) -> str:
+    safe_css = css.replace("</", "<\\/")  # stored CSS is sanitised; keep it inside <style>
+    return f"{PAGE_CSS}{BASE_CSS}{safe_css}"
+
+
+def _placed(slide: Slide, plan: Placement | None) -> Slide:
+    """The slide with its row of columns placed as the PDF prints it (print_layout)."""
+    html = place_columns(slide.html, plan)
+    return slide if html == slide.html else slide.model_copy(update={"html": html})
+
+
 @lru_cache(maxsize=16)
-def _print_rules(head: str) -> str:
-    """The PDF's print-only rules for a style, from its probe slide; kept per style.
+def _print_plan(head: str) -> tuple[str, Placement | None]:
+    """The PDF's print-only rules and column placement for a style, from its probe slide.
 
     The same boxes as the style's own layout in far fewer layout passes (nested flex made a
     slide take seconds), and charts as wide as their column, as Chromium draws them. Each rule
@@ -145,7 +166,9 @@ def _print_rules(head: str) -> str:
     from weasyprint import HTML
 
     probe = HTML(string=f"<html><head><style>{head}</style></head><body>{PROBE_HTML}</body>")
-    return layout_css(probe_styles(probe.render()))
+    styles = probe_styles(probe.render())
+    rules = layout_css(styles)
+    return rules, placement(styles, rules)
 
 
 def _page_issues(page: Any) -> list[LayoutIssue]:
@@ -175,7 +198,11 @@ def _page_issues(page: Any) -> list[LayoutIssue]:
         # tight line-heights stack such boxes over each other without any visible overlap.
         inset = INK_INSET * float(box.style["font_size"])
         ink = (rect[0], rect[1] + inset, rect[2], rect[3] - inset)
-        positioned = any(b.style["position"] in ("absolute", "fixed") for b in chain)
+        # Columns the print layout placed are in flow in the style's own layout.
+        positioned = any(
+            b.style["position"] in ("absolute", "fixed") and PLACED not in b.element.attrib
+            for b in chain
+        )
         texts.append(_Text(ink, elements[-1], frozenset(elements[:-1]), label, positioned))
         _check_text(box, rect, chain, label, note)
     for a, b in _overlaps(texts):

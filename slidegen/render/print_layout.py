@@ -30,9 +30,11 @@ Two more are fidelity fixes, where WeasyPrint's own boxes differ from Chromium's
 
 - a KPI row whose tiles share it equally from a zero basis is a grid of equal tracks (a flex
   row took its height from tiles laid out at another width: a two-line label counted as one);
-- a row of columns sharing it from a zero basis (`display: flex` and `flex: 2 1 0` inline, as
-  the offline engine writes them) is printed as a grid of the same shares (`grid_columns`,
-  applied to the slide's HTML: WeasyPrint laid out what a column holds at the row's width).
+- the row of columns that is the slide's growing area has its columns placed absolutely at
+  their shares (`place_columns`, applied to the slide's HTML): each is laid out once, at its
+  own width (in a flex row of zero-basis columns, `display: flex` and `flex: 2 1 0` inline as
+  the offline engine writes them, WeasyPrint laid out what a column holds at the row's width;
+  a grid item is laid out once more to size its row, whatever the row's sizing).
 
 Anything else (another style's structure, an inline style on a child) keeps the deck's own
 layout. tests/unit/test_print_layout.py compares the box geometry with and without these rules.
@@ -41,6 +43,9 @@ layout. tests/unit/test_print_layout.py compares the box geometry with and witho
 from __future__ import annotations
 
 import re
+import secrets
+from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from lxml import etree
@@ -147,28 +152,69 @@ def layout_css(styles: Styles) -> str:
     return "".join(rules)
 
 
+# The attribute that marks a column placed by `place_columns` (slides cannot guess its name).
+PLACED = f"data-sg-placed-{secrets.token_hex(6)}"
 _FLEX_ROW = re.compile(r"\s*display\s*:\s*flex\s*;?\s*", re.I)
 _SHARE = re.compile(r"\s*flex\s*:\s*(\d+(?:\.\d+)?)\s+\d+(?:\.\d+)?\s+0(?:px|%)?\s*;?\s*", re.I)
 
 
-def columns_as_grid(styles: Styles) -> bool:
-    """Whether this style's columns can be printed as grid tracks (see `grid_columns`).
+@dataclass(frozen=True)
+class Placement:
+    """How this style's rows of columns may be printed as columns placed absolutely."""
 
-    They can when a column has no minimum width, no side margins, padding or borders and
-    is stretched in flow: a flex item with a zero basis is then exactly its share of the
-    row, as a `minmax(0, Nfr)` track is.
+    gap: float  # the row's column gap, px
+    plain: bool  # rows without an inline style (the style's own equal grid tracks)
+    shares: bool  # rows with `display: flex` inline and `flex: N M 0` columns
+
+
+def placement(styles: Styles, rules: str) -> Placement | None:
+    """Whether this style's rows of columns can be placed absolutely (see `place_columns`).
+
+    Only where the row is the slide's growing area (the zero-basis rule is among `rules`): its
+    height is then what the slide leaves, whatever it holds, and each column is as tall as
+    the row either way. `plain`: the style's `.columns` is a grid of equal `minmax(0, 1fr)`
+    tracks in one `minmax(0, 1fr)` row. `shares`: a column with no minimum width, margins,
+    padding or borders takes exactly its share of a flex row from a zero basis.
     """
     column, row = styles.get("columns>column"), styles.get("slide>columns")
-    if column is None or row is None:
-        return False
+    if column is None or row is None or ">.columns{flex-basis:0}" not in rules:
+        return None
+    gap = _px(row["column_gap"])
+    if gap != gap or not _placeable(column):  # NaN: not a length in px
+        return None
+    track = (("minmax()", (0, "px"), (1, "fr")),)  # WeasyPrint's lengths are (value, unit)
+    plain = (
+        row["display"] == ("block", "grid")
+        and row["grid_auto_flow"] == ("column",)
+        and row["grid_template_columns"] == "none"
+        and row["grid_auto_columns"] == track
+        and row["grid_template_rows"] == ((), track[0], ())
+        and row["justify_items"] in {("normal",), ("stretch",)}
+        and row["align_items"] in {("normal",), ("stretch",)}
+        and column["grid_column_start"] == "auto"
+        and column["grid_row_start"] == "auto"
+        and column["justify_self"] in {("auto",), ("normal",), ("stretch",)}
+    )
     sides = ("padding_left", "padding_right", "border_left_width", "border_right_width")
-    return (
+    shares = (
         row["flex_direction"] == "row"
         and row["flex_wrap"] == "nowrap"
         and _stretches(row)
         and _px(column["min_width"]) == 0
+        and all(_px(column[side]) == 0 for side in sides)
+    )
+    return Placement(gap, plain, shares) if plain or shares else None
+
+
+def _placeable(column: Any) -> bool:
+    """A column in flow, stretched across its row's height, with no side margins or limits."""
+    return (
+        all(column[m] != "auto" and _px(column[m]) == 0 for m in ("margin_left", "margin_right"))
+        and all(
+            column[m] != "auto" and _px(column[m]) == 0 for m in ("margin_top", "margin_bottom")
+        )
         and _px(column["max_width"]) == float("inf")
-        and all(_px(column[s]) == 0 for s in (*sides, "margin_left", "margin_right"))
+        and _px(column["max_height"]) == float("inf")
         and column["position"] == "static"
         and column["float"] == "none"
         and column["order"] == 0
@@ -176,36 +222,90 @@ def columns_as_grid(styles: Styles) -> bool:
     )
 
 
-def grid_columns(html: str) -> str:
-    """Print a row of columns sharing it from a zero basis (`flex: 2 1 0`) as a grid.
+def place_columns(html: str, plan: Placement | None) -> str:
+    """Print a slide's row of columns as columns placed absolutely, each at its own share.
 
-    Fidelity: in a flex row whose items have a zero basis, WeasyPrint sizes what a column
-    holds at the row's whole width (a KPI label on two lines counted as one, the KPI row
-    ended inside its text); as grid tracks of the same shares, the columns are laid out at
-    their own width, as Chromium does. Only the row's own `display: flex` and its columns'
-    `flex: N M 0` are read; any other inline style, text or element in the row keeps it.
+    Speed and fidelity. WeasyPrint lays a grid item out once more to size its row, whatever
+    the row's sizing (`minmax(0, 1fr)` needs no measuring), and a flex item up to four times;
+    and in a flex row of zero-basis columns it laid out what a column holds at the whole row's
+    width (a KPI label on two lines counted as one). Placed absolutely (`left`, `width` from
+    the row's width, gap and shares; `top: 0; bottom: 0`), a column is laid out once, at its
+    own width, into the same box. Only a row that is the slide's growing area is placed
+    (its height does not depend on what it holds); any other inline style, text or element
+    in the row keeps it as it was. Placed columns carry `PLACED`, so that the layout
+    check does not take them for positioned content.
     """
-    if "columns" not in html or "flex" not in html:
+    if plan is None or "columns" not in html:
         return html
     try:
         root = lxml_html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return html
     changed = False
-    for row in root.iter("div", "section"):
-        if "columns" not in (row.get("class") or "").split():
+    for row in root.iter("div"):
+        if "columns" not in (row.get("class") or "").split() or not _in_plain_slide(row):
             continue
-        shares = _shares(row)
-        if shares and _FLEX_ROW.fullmatch(row.get("style") or ""):
-            tracks = " ".join(f"minmax(0,{share}fr)" for share in shares)
-            row.set(
-                "style",
-                f"display:grid;grid-template-rows:minmax(0,1fr);grid-template-columns:{tracks}",
-            )
-            changed = True
+        style = row.get("style")
+        shares = _shares(row) if style is not None else _plain_columns(row)
+        allowed = plan.shares if style is not None else plan.plain
+        if not shares or not allowed or (style is not None and not _FLEX_ROW.fullmatch(style)):
+            continue
+        _place(row, shares, plan)
+        changed = True
     if not changed:
         return html
     return (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
+
+
+def _place(row: Any, shares: list[str], plan: Placement) -> None:
+    total = sum(Fraction(share) for share in shares)
+    gaps = (len(shares) - 1) * plan.gap
+    row.set("style", "display:block;position:relative")
+    before = Fraction(0)
+    for index, (column, share) in enumerate(zip(row, shares, strict=True)):
+        left = f"calc((100% - {gaps:g}px) * {before / total} + {index * plan.gap:g}px)"
+        width = f"calc((100% - {gaps:g}px) * {Fraction(share) / total})"
+        if before == 0:
+            left = "0"
+        column.set(
+            "style",
+            f"position:absolute;top:0;bottom:0;left:{left};width:{width};box-sizing:border-box",
+        )
+        column.set(PLACED, "")
+        before += Fraction(share)
+
+
+def _in_plain_slide(row: Any) -> bool:
+    """The row is an item of a plain content slide (`PLAIN_SLIDE`'s own selector, in Python)."""
+    slide = row.getparent()
+    if slide is None or slide.tag != "section" or slide.get("class") != "slide":
+        return False
+    for child in slide:
+        if not isinstance(child.tag, str):
+            return False
+        classes = (child.get("class") or "").split()
+        if "columns" in classes:
+            continue
+        header = child.tag in ("h1", "footer", "aside") or {"subtitle", "kpis"} & set(classes)
+        if not header or child.get("style") is not None:
+            return False
+    return True
+
+
+def _plain_columns(row: Any) -> list[str]:
+    """One share each for a row of columns without inline styles, or [] for anything else."""
+    if (row.text or "").strip():
+        return []
+    columns = list(row)
+    for column in columns:
+        if (
+            not isinstance(column.tag, str)
+            or "column" not in (column.get("class") or "").split()
+            or column.get("style") is not None
+            or (column.tail or "").strip()
+        ):
+            return []
+    return ["1"] * len(columns)
 
 
 def _shares(row: Any) -> list[str]:

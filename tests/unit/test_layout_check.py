@@ -123,3 +123,23 @@ def test_a_title_over_a_large_picture_is_not_an_empty_slide() -> None:
     [alone, pictured] = checks("", picture)
     assert ("empty", "review") in kinds(alone)  # a title alone: mostly empty
     assert ("empty", "review") not in kinds(pictured), pictured
+
+
+def test_columns_the_print_layout_places_are_not_taken_for_positioned_text() -> None:
+    """The print layout places a slide's columns absolutely (one layout pass each); text in
+    them is still flow text, as in the style's own grid: a card pulled over another by a
+    negative margin is not an overlap of positioned text (it was flagged before the mark)."""
+    from slidegen.render.layout_check import PLACED, _head, _print_plan
+    from slidegen.render.print_layout import place_columns
+
+    html = (
+        '<section class="slide"><h1>Overlap</h1><div class="columns"><div class="column">'
+        '<div class="card"><p>First card text here</p></div>'
+        '<div class="card" style="margin-top:-85px"><p>Second card pulled up</p></div></div>'
+        '<div class="column"><div class="card"><p>Other</p></div></div></div></section>'
+    )
+    assert PLACED in place_columns(html, _print_plan(_head(CSS))[1])  # it is placed
+    in_flow = html.replace('<div class="columns">', '<div class="columns" style="gap: 36px">')
+    assert PLACED not in place_columns(in_flow, _print_plan(_head(CSS))[1])  # it is not
+    assert check_layout(CSS, [Slide(html=html)]) == check_layout(CSS, [Slide(html=in_flow)])
+    assert check_layout(CSS, [Slide(html=html)]) == [[]]

@@ -8,6 +8,7 @@ compared: every element's border box and every line of text must be where it was
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from slidegen.llm.offline_slides import (
     table_html,
     table_slide,
 )
-from slidegen.render.print_layout import PROBE_HTML, grid_columns
+from slidegen.render.print_layout import PLACED, PROBE_HTML, Placement, place_columns
 from slidegen.seed_content.css import DATA_DENSE_CSS, MIDNIGHT_CSS, SYSTEM_DEFAULT_CSS
 from tests.export_corpus import STYLES
 
@@ -248,16 +249,21 @@ def test_kpis_in_columns_that_share_a_row_are_laid_out_at_their_column_s_width(
     assert cards == pytest.approx(expected_cards, abs=0.5)
 
 
-def test_only_a_plain_flex_row_of_zero_basis_columns_becomes_a_grid() -> None:
+def test_only_the_slide_s_growing_row_of_columns_is_placed() -> None:
+    plan = Placement(gap=20.0, plain=True, shares=True)
     row = (
-        '<section class="slide"><div class="columns" style="display: flex">'
+        '<section class="slide"><h1>T</h1><div class="columns" style="display: flex">'
         '<div class="column" style="flex: 2 1 0">a</div> '
         '<div class="column" style="flex: 1 1 0px">b</div></div></section>'
     )
-    assert grid_columns(row) == row.replace(
-        'style="display: flex"',
-        'style="display:grid;grid-template-rows:minmax(0,1fr);'
-        'grid-template-columns:minmax(0,2fr) minmax(0,1fr)"',
+    placed = place_columns(row, plan)
+    assert '<div class="columns" style="display:block;position:relative">' in placed
+    first = "position:absolute;top:0;bottom:0;left:0;width:calc((100% - 20px) * 2/3)"
+    assert f'style="{first};box-sizing:border-box" {PLACED}="">a</div>' in placed
+    assert "left:calc((100% - 20px) * 2/3 + 20px);width:calc((100% - 20px) * 1/3)" in placed
+    plain = re.sub(r' style="[^"]*"', "", row)
+    assert "left:calc((100% - 20px) * 1/2 + 20px);width:calc((100% - 20px) * 1/2)" in (
+        place_columns(plain, plan)
     )
     kept = [
         row.replace("display: flex", "display: flex; gap: 4px"),  # another inline rule
@@ -265,13 +271,27 @@ def test_only_a_plain_flex_row_of_zero_basis_columns_becomes_a_grid() -> None:
         row.replace("flex: 2 1 0", "flex: 0 1 0"),  # a column that does not grow
         row.replace("</div> <div", "</div>text<div"),  # text in the row
         row.replace('<div class="column" style="flex: 2 1 0">', '<div style="flex: 2 1 0">'),
-        row.replace('class="columns"', 'class="cards"'),
+        row.replace('class="slide"', 'class="slide closing-slide"'),  # not the growing area
+        row.replace("<h1>T</h1>", "<h1>T</h1><p>a paragraph</p>"),  # content-sized rows
+        row.replace("<h1>T</h1>", '<h1 style="flex: 1">T</h1>'),
+        row.replace("<h1>T</h1>", '<h1>T</h1><div class="card">').replace(
+            "</section>", "</div></section>"
+        ),  # nested
+        plain.replace('<div class="column">a', '<div class="column" style="order: 2">a'),
     ]
     for html in kept:
-        assert grid_columns(html) == html
-    styles = {"minimal": False, "midnight": True, "system_default": True, "data_dense": True}
+        assert place_columns(html, plan) == html, html
+    assert place_columns(row, None) == row
+    assert place_columns(row, Placement(20.0, plain=True, shares=False)) == row
+    assert place_columns(plain, Placement(20.0, plain=False, shares=True)) == plain
     from slidegen.export.pdf import _Engine
 
-    # Minimal's columns have a right padding (their divider): a share of the row is then not
-    # a zero-basis flex item's width, so its rows stay flex.
-    assert {name: _Engine(css).grid_columns for name, css in STYLES.items()} == styles
+    # Minimal's columns have a right padding (their divider): its own equal grid tracks can
+    # be placed (border-box widths), a flex row's zero-basis shares cannot.
+    plans = {name: _Engine(css).placement for name, css in STYLES.items()}
+    assert {name: (p.plain, p.shares) for name, p in plans.items()} == {
+        "minimal": (True, False),
+        "midnight": (True, True),
+        "system_default": (True, True),
+        "data_dense": (True, True),
+    }
