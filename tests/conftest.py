@@ -21,6 +21,7 @@ from slidegen import tracing
 from slidegen.config import Settings
 from slidegen.db import migrate
 from slidegen.db.database import Database
+from slidegen.services.jobs.pool import shutdown_runners
 from tests.fakes.traces import CollectingExporter
 from tests.pgserver import ThrowawayPostgres
 
@@ -53,6 +54,9 @@ def pg_admin_url() -> Iterator[str]:
     try:
         yield server.start()
     finally:
+        # The process's job runners beat against their databases every few seconds: stop
+        # them before the server goes, or the last beat fails loudly after the run.
+        shutdown_runners(wait=False)
         server.stop()
 
 

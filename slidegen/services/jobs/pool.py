@@ -198,6 +198,7 @@ class JobRunner:
         self._stop.set()
         self._wake.set()
         self._dispatcher.join()
+        self._heart.join()  # no beat after this: the database may go next
         with self._lock:
             dropped, self._queued = list(self._queued.values()), {}
         for queued in dropped:  # still pending in the database: the reaper fails them
@@ -217,3 +218,12 @@ def runner_for(db: Database, settings: Settings) -> JobRunner:
         if runner is None:
             runner = _runners[id(db)] = JobRunner(db, settings)
         return runner
+
+
+def shutdown_runners(*, wait: bool = True) -> None:
+    """Stop every runner of this process (a test run's end, before its databases go away)."""
+    with _runners_lock:
+        runners = list(_runners.values())
+        _runners.clear()
+    for runner in runners:
+        runner.shutdown(wait=wait)
