@@ -182,6 +182,9 @@ def placement(styles: Styles, rules: str) -> Placement | None:
     gap = _px(row["column_gap"])
     if gap != gap or not _placeable(column):  # NaN: not a length in px
         return None
+    # Placed columns are measured from the row's padding box, grid tracks from its content box.
+    if any(_px(row[f"padding_{side}"]) != 0 for side in ("top", "right", "bottom", "left")):
+        return None
     track = (("minmax()", (0, "px"), (1, "fr")),)  # WeasyPrint's lengths are (value, unit)
     plain = (
         row["display"] == ("block", "grid")

@@ -288,6 +288,8 @@ def test_only_the_slide_s_growing_row_of_columns_is_placed() -> None:
 
     # Minimal's columns have a right padding (their divider): its own equal grid tracks can
     # be placed (border-box widths), a flex row's zero-basis shares cannot.
+    padded = SYSTEM_DEFAULT_CSS + ".slide .columns{padding:0 8px}"
+    assert _Engine(padded).placement is None  # tracks would start 8 px further in
     plans = {name: _Engine(css).placement for name, css in STYLES.items()}
     assert {name: (p.plain, p.shares) for name, p in plans.items()} == {
         "minimal": (True, False),
