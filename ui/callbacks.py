@@ -12,8 +12,12 @@ need from Streamlit before the change (`ui.jobs.submitter`), then run them here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NoReturn
 
+import streamlit as st
 from streamlit.runtime.scriptrunner import RerunException, StopException
+
+_INTERRUPT_POINT = "slidegen.interrupt_point"  # never set: reading it is what counts
 
 
 def run_to_end(*steps: Callable[[], object]) -> None:
@@ -37,3 +41,17 @@ def run_to_end(*steps: Callable[[], object]) -> None:
                 break
     if stopped is not None:
         raise stopped
+
+
+def rerun() -> NoReturn:
+    """`st.rerun()` that gives way to a rerun the browser asked for meanwhile.
+
+    Streamlit folds a pending rerun into a newer one and keeps the newer one's page: a page or
+    fragment run calling `st.rerun()` while a click on another page waited for its next
+    interrupt point replaced that navigation with a rerun of this page, and the click was lost
+    (the polling fragments do this when a job ends, after a database read that can take a
+    while on a busy machine). Reading the session state is an interrupt point: a rerun asked
+    for meanwhile takes over there, and only otherwise is this page run again.
+    """
+    st.session_state.get(_INTERRUPT_POINT)
+    st.rerun()

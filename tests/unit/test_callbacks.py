@@ -48,3 +48,41 @@ def test_steps_without_a_stop_just_run() -> None:
     done: list[str] = []
     run_to_end(Interrupted("a", done, []), Interrupted("b", done, []))
     assert done == ["a", "b"]
+
+
+# A page run in a real Streamlit script runner (AppTest): the browser asks for another page
+# while the run is between two interrupt points (as a polling fragment is during its database
+# read), then the run asks for a rerun of its own page.
+NAVIGATION_RACE = """
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+
+from ui.callbacks import rerun
+
+ctx = get_script_run_ctx()
+pages = st.session_state.setdefault("pages", [])
+plain = st.session_state.get("plain")
+pages.append(ctx.page_script_hash)
+if len(pages) == 1:
+    ctx.script_requests.request_rerun(RerunData(page_script_hash="history-page"))
+    st.rerun() if plain else rerun()
+"""
+
+
+@pytest.mark.parametrize(("plain", "lost"), [(True, True), (False, False)])
+def test_a_rerun_gives_way_to_a_page_the_browser_asked_for_meanwhile(
+    tmp_path, plain: bool, lost: bool
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    script = tmp_path / "page.py"
+    script.write_text(NAVIGATION_RACE)
+    app = AppTest.from_file(str(script))
+    app.session_state["plain"] = plain
+    app.run(timeout=30)
+    assert not app.exception
+    first, second = app.session_state["pages"]
+    # st.rerun() alone replaces the navigation with this page (what the helper prevents).
+    assert (second == first) is lost
+    assert (second == "history-page") is not lost

@@ -17,6 +17,7 @@ import streamlit as st
 from slidegen.identity import User
 from slidegen.schemas.decks import DeckPulse, SessionDetail
 from slidegen.services.decks import store as decks
+from ui.callbacks import rerun
 from ui.chat import actions as chat_actions
 from ui.chat.view import show_progress
 from ui.db import session_scope
@@ -59,7 +60,7 @@ def _watch(user: User, session_id: str, shown_version: int, running: bool) -> No
     with user_errors(), session_scope() as session:
         pulse = decks.deck_pulse(session, user, session_id=session_id)
     if _changed(pulse, session_id, shown_version, running):
-        st.rerun()
+        rerun()  # gives way to a click on another page
     if running and pulse.last_request is not None:
         show_progress(pulse.last_request, pulse.slide_count)
     else:

@@ -15,7 +15,7 @@ from slidegen.identity import User
 from slidegen.schemas.exports import ExportJobOut
 from slidegen.services.exports import jobs as export
 from slidegen.services.jobs.pool import runner_for
-from ui.callbacks import run_to_end
+from ui.callbacks import rerun, run_to_end
 from ui.db import database, session_scope
 from ui.errors import kept_for_the_page, user_errors
 from ui.text import plain, plain_label
@@ -153,7 +153,7 @@ def _progress(user: User, job_id: str) -> None:
     with user_errors(), session_scope() as session:
         job = export.get_export(session, user, job_id=job_id)
     if job.done:
-        st.rerun()
+        rerun()  # gives way to a click on another page
     st.progress(job.fraction, text=plain(progress_text(job)))
 
 
