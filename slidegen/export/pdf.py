@@ -27,14 +27,8 @@ from slidegen.deck import Deck, Slide
 from slidegen.errors import ConfigurationError, InvalidInputError
 from slidegen.render.charts import ChartPalette, palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
-from slidegen.render.print_layout import (
-    PROBE_HTML,
-    Placement,
-    layout_css,
-    place_columns,
-    placement,
-    probe_styles,
-)
+from slidegen.render.placed_columns import Placement, place_columns, print_plan
+from slidegen.render.print_layout import PROBE_HTML, probe_styles
 from slidegen.render.workers import WORKERS, discard, worker_pool
 from slidegen.schemas.vocabulary import NotesPlacement
 
@@ -258,9 +252,8 @@ class _Engine:
         if print_layout:
             # After the deck's CSS: the rules hold only what this style's probe slide allows.
             styles = probe_styles(self._document(PROBE_HTML))
-            self.layout_css = layout_css(styles)
+            self.layout_css, self.placement = print_plan(styles)
             self._stylesheets.append(CSS(string=self.layout_css, font_config=self._fonts))
-            self.placement = placement(styles, self.layout_css)
         else:
             self.layout_css, self.placement = "", None
 
@@ -280,7 +273,7 @@ class _Engine:
 def _slide_page(
     slide: Slide, palette: ChartPalette, images: dict[str, str], plan: Placement | None = None
 ) -> str:
-    if plan is not None:  # print_layout.place_columns: the same columns, laid out once each
+    if plan is not None:  # placed_columns: the same columns, laid out once each
         slide = slide.model_copy(update={"html": place_columns(slide.html, plan)})
     return f'<div class="sg-page">{slide_body(slide, palette, images)}</div>'
 

@@ -19,15 +19,8 @@ from slidegen.deck import Slide
 from slidegen.render.charts import palette_from_css
 from slidegen.render.document import BASE_CSS, SLIDE_HEIGHT, SLIDE_WIDTH, slide_body
 from slidegen.render.line_memo import remembered_line_breaks
-from slidegen.render.print_layout import (
-    PLACED,
-    PROBE_HTML,
-    Placement,
-    layout_css,
-    place_columns,
-    placement,
-    probe_styles,
-)
+from slidegen.render.placed_columns import PLACED, Placement, place_columns, print_plan
+from slidegen.render.print_layout import PROBE_HTML, probe_styles
 
 log = logging.getLogger("slidegen.layout")
 TOLERANCE_PX = 2.0
@@ -149,7 +142,7 @@ def _head(css: str) -> str:
 
 
 def _placed(slide: Slide, plan: Placement | None) -> Slide:
-    """The slide with its row of columns placed as the PDF prints it (print_layout)."""
+    """The slide with its row of columns placed as the PDF prints it (placed_columns)."""
     html = place_columns(slide.html, plan)
     return slide if html == slide.html else slide.model_copy(update={"html": html})
 
@@ -166,9 +159,7 @@ def _print_plan(head: str) -> tuple[str, Placement | None]:
     from weasyprint import HTML
 
     probe = HTML(string=f"<html><head><style>{head}</style></head><body>{PROBE_HTML}</body>")
-    styles = probe_styles(probe.render())
-    rules = layout_css(styles)
-    return rules, placement(styles, rules)
+    return print_plan(probe_styles(probe.render()))
 
 
 def _page_issues(page: Any) -> list[LayoutIssue]:

@@ -31,7 +31,7 @@ Two more are fidelity fixes, where WeasyPrint's own boxes differ from Chromium's
 - a KPI row whose tiles share it equally from a zero basis is a grid of equal tracks (a flex
   row took its height from tiles laid out at another width: a two-line label counted as one);
 - the row of columns that is the slide's growing area has its columns placed absolutely at
-  their shares (`place_columns`, applied to the slide's HTML): each is laid out once, at its
+  their shares (render/placed_columns, applied to the slide's HTML): each is laid out once, at its
   own width (in a flex row of zero-basis columns, `display: flex` and `flex: 2 1 0` inline as
   the offline engine writes them, WeasyPrint laid out what a column holds at the row's width;
   a grid item is laid out once more to size its row, whatever the row's sizing).
@@ -42,14 +42,7 @@ layout. tests/unit/test_print_layout.py compares the box geometry with and witho
 
 from __future__ import annotations
 
-import re
-import secrets
-from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
-
-from lxml import etree
-from lxml import html as lxml_html
 
 PROBE_HTML = (
     '<section class="slide"><h1>Probe</h1><p class="subtitle">Probe</p>'
@@ -101,7 +94,7 @@ def layout_css(styles: Styles) -> str:
     rules = []
     kpi = styles.get("kpis>kpi")
     tile_items = [styles.get(f"kpi>{name}") for name in ("kpi-value", "kpi-label", "kpi-delta")]
-    gap = _px(kpi["row_gap"]) if kpi is not None else float("nan")
+    gap = px(kpi["row_gap"]) if kpi is not None else float("nan")
     if _flex_column(kpi) and all(_still(s) for s in tile_items) and gap == gap:  # not NaN
         rules.append(
             ".slide .kpi{display:block}.slide .kpi>*{display:block}"
@@ -115,7 +108,7 @@ def layout_css(styles: Styles) -> str:
     rows = [styles.get("slide>kpis"), styles.get("column>kpis")]
     if all(_flex(row, "row") for row in rows):
         rules.append(".slide .kpis>*{min-height:0}")
-        if all(_stretches(row) for row in rows) and _equal_shares(styles.get("kpis>kpi*", [])):
+        if all(stretches(row) for row in rows) and _equal_shares(styles.get("kpis>kpi*", [])):
             # Fidelity and speed: WeasyPrint sized a row's height by its tiles laid out at
             # another width (a label on two lines counted as one: the tile ended inside its
             # text); a grid row is as tall as its tallest tile, as in Chromium, in fewer passes.
@@ -129,7 +122,7 @@ def layout_css(styles: Styles) -> str:
     if _flex_column(slide) and all(_content_sized(s) for s in header):
         rules.append(f"{PLAIN_SLIDE}>:is(h1,.subtitle,.kpis){{min-height:0;flex-shrink:0}}")
         columns = styles.get("slide>columns")
-        if columns is not None and columns["flex_grow"] > 0 and _px(columns["min_height"]) == 0:
+        if columns is not None and columns["flex_grow"] > 0 and px(columns["min_height"]) == 0:
             others = "h1,.subtitle,.kpis,.columns,footer,aside"
             rules.append(
                 f"{PLAIN_SLIDE}:not(:has(>:not({others}),>:not(.columns)[style]))>.columns"
@@ -137,7 +130,7 @@ def layout_css(styles: Styles) -> str:
             )
     column = styles.get("columns>column")
     items = [styles.get(f"column>{name}") for name in COLUMN_ITEMS]
-    gap = _px(column["row_gap"]) if column is not None else float("nan")
+    gap = px(column["row_gap"]) if column is not None else float("nan")
     if _flex_column(column) and all(_still(s) for s in items) and gap == gap:
         still = ".slide .column:not(:has(>:not(.card,.kpis,table),>[style]))"
         # A flex item holds its children's margins (its own formatting context): flow-root.
@@ -150,181 +143,6 @@ def layout_css(styles: Styles) -> str:
     if _flex_column(column) and chart is not None and _full_width(chart):
         rules.append(CHART_WIDTH)
     return "".join(rules)
-
-
-# The attribute that marks a column placed by `place_columns` (slides cannot guess its name).
-PLACED = f"data-sg-placed-{secrets.token_hex(6)}"
-_FLEX_ROW = re.compile(r"\s*display\s*:\s*flex\s*;?\s*", re.I)
-_SHARE = re.compile(r"\s*flex\s*:\s*(\d+(?:\.\d+)?)\s+\d+(?:\.\d+)?\s+0(?:px|%)?\s*;?\s*", re.I)
-
-
-@dataclass(frozen=True)
-class Placement:
-    """How this style's rows of columns may be printed as columns placed absolutely."""
-
-    gap: float  # the row's column gap, px
-    plain: bool  # rows without an inline style (the style's own equal grid tracks)
-    shares: bool  # rows with `display: flex` inline and `flex: N M 0` columns
-
-
-def placement(styles: Styles, rules: str) -> Placement | None:
-    """Whether this style's rows of columns can be placed absolutely (see `place_columns`).
-
-    Only where the row is the slide's growing area (the zero-basis rule is among `rules`): its
-    height is then what the slide leaves, whatever it holds, and each column is as tall as
-    the row either way. `plain`: the style's `.columns` is a grid of equal `minmax(0, 1fr)`
-    tracks in one `minmax(0, 1fr)` row. `shares`: a column with no minimum width, margins,
-    padding or borders takes exactly its share of a flex row from a zero basis.
-    """
-    column, row = styles.get("columns>column"), styles.get("slide>columns")
-    if column is None or row is None or ">.columns{flex-basis:0}" not in rules:
-        return None
-    gap = _px(row["column_gap"])
-    if gap != gap or not _placeable(column):  # NaN: not a length in px
-        return None
-    # Placed columns are measured from the row's padding box, grid tracks from its content box.
-    if any(_px(row[f"padding_{side}"]) != 0 for side in ("top", "right", "bottom", "left")):
-        return None
-    track = (("minmax()", (0, "px"), (1, "fr")),)  # WeasyPrint's lengths are (value, unit)
-    plain = (
-        row["display"] == ("block", "grid")
-        and row["grid_auto_flow"] == ("column",)
-        and row["grid_template_columns"] == "none"
-        and row["grid_auto_columns"] == track
-        and row["grid_template_rows"] == ((), track[0], ())
-        and row["justify_items"] in {("normal",), ("stretch",)}
-        and row["align_items"] in {("normal",), ("stretch",)}
-        and column["grid_column_start"] == "auto"
-        and column["grid_row_start"] == "auto"
-        and column["justify_self"] in {("auto",), ("normal",), ("stretch",)}
-    )
-    sides = ("padding_left", "padding_right", "border_left_width", "border_right_width")
-    shares = (
-        row["flex_direction"] == "row"
-        and row["flex_wrap"] == "nowrap"
-        and _stretches(row)
-        and _px(column["min_width"]) == 0
-        and all(_px(column[side]) == 0 for side in sides)
-    )
-    return Placement(gap, plain, shares) if plain or shares else None
-
-
-def _placeable(column: Any) -> bool:
-    """A column in flow, stretched across its row's height, with no side margins or limits."""
-    return (
-        all(column[m] != "auto" and _px(column[m]) == 0 for m in ("margin_left", "margin_right"))
-        and all(
-            column[m] != "auto" and _px(column[m]) == 0 for m in ("margin_top", "margin_bottom")
-        )
-        and _px(column["max_width"]) == float("inf")
-        and _px(column["max_height"]) == float("inf")
-        and column["position"] == "static"
-        and column["float"] == "none"
-        and column["order"] == 0
-        and column["align_self"] in {("auto",), ("normal",), ("stretch",)}
-    )
-
-
-def place_columns(html: str, plan: Placement | None) -> str:
-    """Print a slide's row of columns as columns placed absolutely, each at its own share.
-
-    Speed and fidelity. WeasyPrint lays a grid item out once more to size its row, whatever
-    the row's sizing (`minmax(0, 1fr)` needs no measuring), and a flex item up to four times;
-    and in a flex row of zero-basis columns it laid out what a column holds at the whole row's
-    width (a KPI label on two lines counted as one). Placed absolutely (`left`, `width` from
-    the row's width, gap and shares; `top: 0; bottom: 0`), a column is laid out once, at its
-    own width, into the same box. Only a row that is the slide's growing area is placed
-    (its height does not depend on what it holds); any other inline style, text or element
-    in the row keeps it as it was. Placed columns carry `PLACED`, so that the layout
-    check does not take them for positioned content.
-    """
-    if plan is None or "columns" not in html:
-        return html
-    try:
-        root = lxml_html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return html
-    changed = False
-    for row in root.iter("div"):
-        if "columns" not in (row.get("class") or "").split() or not _in_plain_slide(row):
-            continue
-        style = row.get("style")
-        shares = _shares(row) if style is not None else _plain_columns(row)
-        allowed = plan.shares if style is not None else plan.plain
-        if not shares or not allowed or (style is not None and not _FLEX_ROW.fullmatch(style)):
-            continue
-        _place(row, shares, plan)
-        changed = True
-    if not changed:
-        return html
-    return (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
-
-
-def _place(row: Any, shares: list[str], plan: Placement) -> None:
-    total = sum(Fraction(share) for share in shares)
-    gaps = (len(shares) - 1) * plan.gap
-    row.set("style", "display:block;position:relative")
-    before = Fraction(0)
-    for index, (column, share) in enumerate(zip(row, shares, strict=True)):
-        left = f"calc((100% - {gaps:g}px) * {before / total} + {index * plan.gap:g}px)"
-        width = f"calc((100% - {gaps:g}px) * {Fraction(share) / total})"
-        if before == 0:
-            left = "0"
-        column.set(
-            "style",
-            f"position:absolute;top:0;bottom:0;left:{left};width:{width};box-sizing:border-box",
-        )
-        column.set(PLACED, "")
-        before += Fraction(share)
-
-
-def _in_plain_slide(row: Any) -> bool:
-    """The row is an item of a plain content slide (`PLAIN_SLIDE`'s own selector, in Python)."""
-    slide = row.getparent()
-    if slide is None or slide.tag != "section" or slide.get("class") != "slide":
-        return False
-    for child in slide:
-        if not isinstance(child.tag, str):
-            return False
-        classes = (child.get("class") or "").split()
-        if "columns" in classes:
-            continue
-        header = child.tag in ("h1", "footer", "aside") or {"subtitle", "kpis"} & set(classes)
-        if not header or child.get("style") is not None:
-            return False
-    return True
-
-
-def _plain_columns(row: Any) -> list[str]:
-    """One share each for a row of columns without inline styles, or [] for anything else."""
-    if (row.text or "").strip():
-        return []
-    columns = list(row)
-    for column in columns:
-        if (
-            not isinstance(column.tag, str)
-            or "column" not in (column.get("class") or "").split()
-            or column.get("style") is not None
-            or (column.tail or "").strip()
-        ):
-            return []
-    return ["1"] * len(columns)
-
-
-def _shares(row: Any) -> list[str]:
-    """The grow factor of each column of the row, or [] if any item is not such a column."""
-    if (row.text or "").strip():
-        return []
-    shares = []
-    for child in row:
-        match = _SHARE.fullmatch(child.get("style") or "") if isinstance(child.tag, str) else None
-        classes = (child.get("class") or "").split() if match else []
-        if match is None or "column" not in classes or (child.tail or "").strip():
-            return []
-        if float(match.group(1)) <= 0:
-            return []
-        shares.append(match.group(1))
-    return shares
 
 
 def _column_item_rules(column: Any, styles: Styles) -> list[str]:
@@ -360,13 +178,13 @@ def _full_width(style: Any) -> bool:
     return (
         getattr(style["width"], "unit", None) == "%"
         and style["width"].value == 100
-        and all(style[m] != "auto" and _px(style[m]) == 0 for m in ("margin_left", "margin_right"))
-        and (style["box_sizing"] == "border-box" or all(_px(style[p]) == 0 for p in sides))
+        and all(style[m] != "auto" and px(style[m]) == 0 for m in ("margin_left", "margin_right"))
+        and (style["box_sizing"] == "border-box" or all(px(style[p]) == 0 for p in sides))
         and style["align_self"] in {("auto",), ("normal",), ("stretch",)}
     )
 
 
-def _stretches(style: Any) -> bool:
+def stretches(style: Any) -> bool:
     """A flex row that stretches its items to its height (packing does not matter here)."""
     return style["align_items"] in {("normal",), ("stretch",)} and style["align_content"] in {
         ("normal",),
@@ -392,11 +210,11 @@ def _equal_shares(tiles: list[Any]) -> bool:
     first = tiles[0]
     return all(
         tile["flex_grow"] == first["flex_grow"] > 0
-        and _px(tile["flex_basis"]) == 0
-        and _px(tile["min_width"]) == 0
-        and _px(tile["max_width"]) == float("inf")
-        and all(tile[m] != "auto" and _px(tile[m]) == 0 for m in ("margin_left", "margin_right"))
-        and all(_px(tile[e]) == _px(first[e]) for e in edges)
+        and px(tile["flex_basis"]) == 0
+        and px(tile["min_width"]) == 0
+        and px(tile["max_width"]) == float("inf")
+        and all(tile[m] != "auto" and px(tile[m]) == 0 for m in ("margin_left", "margin_right"))
+        and all(px(tile[e]) == px(first[e]) for e in edges)
         and tile["width"] == "auto"
         and tile["order"] == 0
         and tile["position"] == "static"
@@ -432,7 +250,7 @@ def _still(style: Any) -> bool:
     return (
         style["flex_grow"] == 0
         and style["order"] == 0
-        and all(style[m] != "auto" and _px(style[m]) == 0 for m in margins)
+        and all(style[m] != "auto" and px(style[m]) == 0 for m in margins)
         and style["align_self"] in {("auto",), ("normal",), ("stretch",)}
         and style["position"] == "static"
         and style["float"] == "none"
@@ -467,7 +285,8 @@ def _content_sized(style: Any, *, grows: bool = False) -> bool:
     )
 
 
-def _px(value: Any) -> float:
+def px(value: Any) -> float:
+    """A computed length in px (0 for `normal` and zero lengths); NaN for anything else."""
     if value == "normal":
         return 0.0
     if isinstance(value, (int, float)):  # border widths are computed as plain pixels

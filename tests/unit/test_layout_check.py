@@ -130,7 +130,7 @@ def test_columns_the_print_layout_places_are_not_taken_for_positioned_text() -> 
     them is still flow text, as in the style's own grid: a card pulled over another by a
     negative margin is not an overlap of positioned text (it was flagged before the mark)."""
     from slidegen.render.layout_check import PLACED, _head, _print_plan
-    from slidegen.render.print_layout import place_columns
+    from slidegen.render.placed_columns import place_columns
 
     html = (
         '<section class="slide"><h1>Overlap</h1><div class="columns"><div class="column">'

@@ -27,7 +27,8 @@ from slidegen.llm.offline_slides import (
     table_html,
     table_slide,
 )
-from slidegen.render.print_layout import PLACED, PROBE_HTML, Placement, place_columns
+from slidegen.render.placed_columns import PLACED, Placement, place_columns
+from slidegen.render.print_layout import PROBE_HTML
 from slidegen.seed_content.css import DATA_DENSE_CSS, MIDNIGHT_CSS, SYSTEM_DEFAULT_CSS
 from tests.export_corpus import STYLES
 
